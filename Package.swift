@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Osprey",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "osprey", targets: ["osprey"]),
+        .executable(name: "osprey-bench", targets: ["osprey-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "OspreyModel"),
+        .target(name: "OspreyFormats", dependencies: ["OspreyModel"]),
+        .target(
+            name: "OspreyConfig",
+            dependencies: ["OspreyModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "OspreyStorage",
+            dependencies: ["OspreyModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "OspreyServer",
+            dependencies: [
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "osprey",
+            dependencies: [
+                "OspreyServer", "OspreyConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "osprey-bench",
+            dependencies: [
+                "OspreyFormats", "OspreyModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "OspreyFormatsTests",
+            dependencies: ["OspreyFormats", "OspreyModel"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "OspreyConfigTests",
+            dependencies: ["OspreyConfig"]
+        ),
+        .testTarget(
+            name: "OspreyServerTests",
+            dependencies: [
+                "OspreyServer", "OspreyFormats", "OspreyConfig", "osprey",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,397 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import OspreyModel
+
+/// A streaming parser for the Prometheus text format 0.0.4 and OpenMetrics 1.0.
+///
+/// It works on bytes and yields one entry per meaningful line; samples keep their series as raw
+/// bytes so that callers build labels only for series they have not seen. Errors name the line.
+public struct ExpositionParser {
+    public let format: ExpositionFormat
+    private let bytes: [UInt8]
+    private var position = 0
+    private var lineNumber = 0
+    private var family = Family(name: [], type: .unknown)
+    private var reachedEOF = false
+    private var spans: [LabelSpan] = []
+
+    private struct Family {
+        var name: [UInt8]
+        var type: MetricType
+        var hasType = false
+        var hasHelp = false
+        var hasUnit = false
+    }
+
+    public init(bytes: [UInt8], format: ExpositionFormat) {
+        self.bytes = bytes
+        self.format = format
+    }
+
+    public init(text: String, format: ExpositionFormat) {
+        self.init(bytes: Array(text.utf8), format: format)
+    }
+
+    /// The next entry, or nil at the end of the input.
+    public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
+        let bytes = self.bytes
+        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) in
+            try nextEntry(buffer)
+        }
+    }
+
+    private mutating func nextEntry(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> ExpositionEntry? {
+        let count = buffer.count
+        while position < count {
+            lineNumber += 1
+            let start = position
+            let end: Int
+            if let newline = memchr(buffer.baseAddress! + start, 0x0A, count - start) {
+                end = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+            } else {
+                end = count
+            }
+            position = end + 1
+            if reachedEOF {
+                throw ExpositionError(line: lineNumber, reason: "content after \"# EOF\"")
+            }
+            if let entry = try parseLine(buffer, start, end) { return entry }
+        }
+        if format == .openMetrics && !reachedEOF {
+            throw ExpositionError(line: max(lineNumber, 1), reason: "missing \"# EOF\" at the end of OpenMetrics input")
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private mutating func parseLine(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ end: Int
+    ) throws(ExpositionError) -> ExpositionEntry? {
+        var start = lineStart
+        if format == .text {
+            start = SeriesScanner.skipBlanks(buffer, start, end)
+            if start == end { return nil }
+        } else if start == end {
+            throw ExpositionError(line: lineNumber, reason: "empty lines are not allowed in OpenMetrics")
+        }
+        if buffer[start] == UInt8(ascii: "#") {
+            return try parseComment(buffer, start, end)
+        }
+        return .sample(try parseSample(buffer, start, end))
+    }
+
+    // MARK: Samples
+
+    @inline(__always)
+    private mutating func parseSample(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(ExpositionError) -> ParsedSample {
+        let seriesEnd = try SeriesScanner.scan(
+            buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
+        var index = try expectSeparator(buffer, seriesEnd, end, before: "value")
+        let valueEnd = tokenEnd(buffer, index, end)
+        guard let value = FloatText.parseDouble(buffer, index, valueEnd) else {
+            throw ExpositionError(line: lineNumber, reason: "invalid value \(quoted(buffer, index..<valueEnd))")
+        }
+        index = valueEnd
+        var timestamp: Timestamp?
+        var exemplar: Exemplar?
+        if format == .text {
+            index = SeriesScanner.skipBlanks(buffer, index, end)
+            if index < end {
+                let timestampEnd = tokenEnd(buffer, index, end)
+                guard let milliseconds = FloatText.parseInt64(buffer, index, timestampEnd) else {
+                    throw ExpositionError(
+                        line: lineNumber, reason: "invalid timestamp \(quoted(buffer, index..<timestampEnd))")
+                }
+                timestamp = milliseconds
+                index = SeriesScanner.skipBlanks(buffer, timestampEnd, end)
+                if index < end {
+                    throw ExpositionError(
+                        line: lineNumber,
+                        reason: "unexpected \(SeriesScanner.describe(buffer, index, end)) after the timestamp")
+                }
+            }
+        } else {
+            if index < end, buffer[index] == UInt8(ascii: " "), index + 1 < end, buffer[index + 1] != UInt8(ascii: "#") {
+                let timestampEnd = tokenEnd(buffer, index + 1, end)
+                timestamp = try openMetricsTimestamp(buffer, index + 1, timestampEnd)
+                index = timestampEnd
+            }
+            if index < end {
+                guard end - index >= 3, buffer[index] == UInt8(ascii: " "), buffer[index + 1] == UInt8(ascii: "#"),
+                    buffer[index + 2] == UInt8(ascii: " ")
+                else {
+                    throw ExpositionError(
+                        line: lineNumber, reason: "unexpected \(SeriesScanner.describe(buffer, index, end)) after the value")
+                }
+                exemplar = try parseExemplar(buffer, index + 3, end)
+            }
+        }
+        let type = family.name.isEmpty
+            ? .unknown : try familyType(ofSampleNamed: buffer, start, seriesNameEnd(buffer, start, seriesEnd))
+        return ParsedSample(
+            series: bytes[start..<seriesEnd], value: value, timestamp: timestamp, exemplar: exemplar, type: type,
+            format: format)
+    }
+
+    /// Requires the separator before a token: one space in OpenMetrics, any spaces or tabs in text.
+    @inline(__always)
+    private func expectSeparator(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int, before what: String
+    ) throws(ExpositionError) -> Int {
+        guard index < end, buffer[index] == UInt8(ascii: " ") || (format == .text && buffer[index] == UInt8(ascii: "\t"))
+        else {
+            let found = SeriesScanner.describe(buffer, index, end)
+            throw ExpositionError(line: lineNumber, reason: "expected a space and a \(what), found \(found)")
+        }
+        if format == .openMetrics {
+            guard index + 1 < end, buffer[index + 1] != UInt8(ascii: " ") else {
+                throw ExpositionError(line: lineNumber, reason: "expected a single space and a \(what)")
+            }
+            return index + 1
+        }
+        let next = SeriesScanner.skipBlanks(buffer, index, end)
+        guard next < end else { throw ExpositionError(line: lineNumber, reason: "missing \(what)") }
+        return next
+    }
+
+    @inline(__always)
+    private func tokenEnd(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var index = start
+        while index < end, buffer[index] != UInt8(ascii: " "), buffer[index] != UInt8(ascii: "\t") { index += 1 }
+        return index
+    }
+
+    @inline(__always)
+    private func seriesNameEnd(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var index = start
+        while index < end, MetricNames.isNameContinuation(buffer[index], allowColon: true) { index += 1 }
+        return index
+    }
+
+    private func openMetricsTimestamp(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(ExpositionError) -> Timestamp {
+        guard let seconds = FloatText.parseDouble(buffer, start, end), seconds.isFinite,
+            abs(seconds) < Double(Int64.max) / 1000
+        else {
+            throw ExpositionError(line: lineNumber, reason: "invalid timestamp \(quoted(buffer, start..<end))")
+        }
+        return Timestamp((seconds * 1000).rounded())
+    }
+
+    private func parseExemplar(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(ExpositionError) -> Exemplar {
+        var spans: [LabelSpan] = []
+        let labelsEnd = try SeriesScanner.scan(
+            buffer, from: start, to: end, format: format, line: lineNumber, nameRequired: false, into: &spans)
+        let labels = SeriesScanner.labels(buffer, name: start..<start, spans: spans)
+        let runes = labels.reduce(0) { $0 + $1.name.unicodeScalars.count + $1.value.unicodeScalars.count }
+        guard runes <= 128 else {
+            throw ExpositionError(
+                line: lineNumber, reason: "exemplar labels have \(runes) characters, OpenMetrics allows at most 128")
+        }
+        var index = try expectSeparator(buffer, labelsEnd, end, before: "exemplar value")
+        let valueEnd = tokenEnd(buffer, index, end)
+        guard let value = FloatText.parseDouble(buffer, index, valueEnd) else {
+            throw ExpositionError(line: lineNumber, reason: "invalid exemplar value \(quoted(buffer, index..<valueEnd))")
+        }
+        index = valueEnd
+        var timestamp: Timestamp?
+        if index < end {
+            index = try expectSeparator(buffer, index, end, before: "exemplar timestamp")
+            let timestampEnd = tokenEnd(buffer, index, end)
+            timestamp = try openMetricsTimestamp(buffer, index, timestampEnd)
+            guard timestampEnd == end else {
+                throw ExpositionError(
+                    line: lineNumber,
+                    reason: "unexpected \(SeriesScanner.describe(buffer, timestampEnd, end)) after the exemplar")
+            }
+        }
+        return Exemplar(labels: Labels(labels), value: value, timestamp: timestamp)
+    }
+
+    /// The type of the current family if the sample belongs to it (its name, or its name plus a
+    /// suffix the type allows); `unknown` otherwise.
+    @inline(__always)
+    private func familyType(
+        ofSampleNamed buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(ExpositionError) -> MetricType {
+        let familyName = family.name
+        let nameLength = end - start
+        guard nameLength >= familyName.count, !familyName.isEmpty else { return .unknown }
+        for offset in 0..<familyName.count where buffer[start + offset] != familyName[offset] { return .unknown }
+        let suffix = UnsafeBufferPointer(rebasing: buffer[(start + familyName.count)..<end])
+        if suffix.isEmpty {
+            if format == .openMetrics, family.type == .counter {
+                throw ExpositionError(
+                    line: lineNumber,
+                    reason: "counter sample \"\(SeriesScanner.text(buffer, start..<end))\" must end in _total")
+            }
+            return family.type
+        }
+        return Self.sampleSuffixes(of: family.type).contains { $0.elementsEqual(suffix) } ? family.type : .unknown
+    }
+
+    private static let counterSuffixes = ["_total", "_created"].map { Array($0.utf8) }
+    private static let histogramSuffixes = ["_bucket", "_count", "_sum", "_created"].map { Array($0.utf8) }
+    private static let gaugeHistogramSuffixes = ["_bucket", "_gcount", "_gsum"].map { Array($0.utf8) }
+    private static let summarySuffixes = ["_count", "_sum", "_created"].map { Array($0.utf8) }
+    private static let infoSuffixes = [Array("_info".utf8)]
+
+    /// The suffixes a sample name may add to its family's name.
+    private static func sampleSuffixes(of type: MetricType) -> [[UInt8]] {
+        switch type {
+        case .counter: counterSuffixes
+        case .histogram: histogramSuffixes
+        case .gaugehistogram: gaugeHistogramSuffixes
+        case .summary: summarySuffixes
+        case .info: infoSuffixes
+        case .gauge, .stateset, .unknown: []
+        }
+    }
+
+    // MARK: Comments and metadata
+
+    private mutating func parseComment(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(ExpositionError) -> ExpositionEntry? {
+        var index = start + 1
+        if format == .openMetrics {
+            let rest = SeriesScanner.text(buffer, index..<end)
+            if rest == " EOF" {
+                reachedEOF = true
+                return nil
+            }
+            guard rest.hasPrefix(" HELP ") || rest.hasPrefix(" TYPE ") || rest.hasPrefix(" UNIT ") else {
+                throw ExpositionError(
+                    line: lineNumber, reason: "OpenMetrics allows only \"# HELP\", \"# TYPE\", \"# UNIT\" and \"# EOF\" comments")
+            }
+            index += 1
+        } else {
+            let afterHash = SeriesScanner.skipBlanks(buffer, index, end)
+            // A `#` without a following blank, or any other word, is a free comment in text format.
+            guard afterHash > index else { return nil }
+            index = afterHash
+        }
+        let keywordEnd = tokenEnd(buffer, index, end)
+        let keyword = SeriesScanner.text(buffer, index..<keywordEnd)
+        guard keyword == "HELP" || keyword == "TYPE" || (keyword == "UNIT" && format == .openMetrics) else {
+            return nil
+        }
+        index = try expectSeparator(buffer, keywordEnd, end, before: "metric name")
+        let nameEnd = seriesNameEnd(buffer, index, end)
+        guard nameEnd > index, MetricNames.isNameStart(buffer[index], allowColon: true) else {
+            throw ExpositionError(
+                line: lineNumber, reason: "invalid metric name in # \(keyword): \(SeriesScanner.describe(buffer, index, end))")
+        }
+        let name = SeriesScanner.text(buffer, index..<nameEnd)
+        if !family.name.elementsEqual(UnsafeBufferPointer(rebasing: buffer[index..<nameEnd])) {
+            family = Family(name: Array(buffer[index..<nameEnd]), type: .unknown)
+        }
+        switch keyword {
+        case "HELP":
+            try claim(\.hasHelp, "HELP", for: name)
+            var textStart = nameEnd
+            if textStart < end {
+                textStart = try expectSeparatorOrText(buffer, nameEnd, end, keyword: keyword)
+            }
+            let range = textStart..<end
+            guard String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self) != nil else {
+                throw ExpositionError(line: lineNumber, reason: "HELP text of \(name) is not valid UTF-8")
+            }
+            return .help(metric: name, text: unescapeHelp(buffer, range))
+        case "TYPE":
+            try claim(\.hasType, "TYPE", for: name)
+            let typeStart = try expectSeparator(buffer, nameEnd, end, before: "type")
+            let typeEnd = tokenEnd(buffer, typeStart, end)
+            let word = SeriesScanner.text(buffer, typeStart..<typeEnd)
+            guard let type = metricType(word) else {
+                throw ExpositionError(line: lineNumber, reason: "unknown metric type \"\(word)\" for \(name)")
+            }
+            if SeriesScanner.skipBlanks(buffer, typeEnd, end) < end || (format == .openMetrics && typeEnd < end) {
+                throw ExpositionError(line: lineNumber, reason: "unexpected text after the type of \(name)")
+            }
+            family.type = type
+            return .type(metric: name, type)
+        default:
+            try claim(\.hasUnit, "UNIT", for: name)
+            let unitStart = nameEnd == end ? end : try expectSeparatorOrText(buffer, nameEnd, end, keyword: keyword)
+            let unit = SeriesScanner.text(buffer, unitStart..<end)
+            if !unit.isEmpty && !name.hasSuffix("_" + unit) {
+                throw ExpositionError(line: lineNumber, reason: "unit \"\(unit)\" is not a suffix of metric name \(name)")
+            }
+            return .unit(metric: name, unit: unit)
+        }
+    }
+
+    private mutating func claim(
+        _ flag: WritableKeyPath<Family, Bool>, _ keyword: String, for name: String
+    ) throws(ExpositionError) {
+        if family[keyPath: flag] {
+            throw ExpositionError(line: lineNumber, reason: "second # \(keyword) line for \(name)")
+        }
+        family[keyPath: flag] = true
+    }
+
+    /// HELP and UNIT text starts after one separator; in text format the text may itself begin
+    /// with more blanks, which Prometheus drops.
+    private func expectSeparatorOrText(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int, keyword: String
+    ) throws(ExpositionError) -> Int {
+        guard buffer[index] == UInt8(ascii: " ") || (format == .text && buffer[index] == UInt8(ascii: "\t")) else {
+            throw ExpositionError(line: lineNumber, reason: "expected a space after the metric name in # \(keyword)")
+        }
+        return format == .text ? SeriesScanner.skipBlanks(buffer, index, end) : index + 1
+    }
+
+    private func metricType(_ word: String) -> MetricType? {
+        switch format {
+        case .text:
+            switch word {
+            case "counter": .counter
+            case "gauge": .gauge
+            case "histogram": .histogram
+            case "summary": .summary
+            case MetricType.untypedName: .unknown
+            default: nil
+            }
+        case .openMetrics:
+            MetricType(rawValue: word)
+        }
+    }
+
+    /// The text format escapes only `\\` and `\n` in HELP; OpenMetrics adds `\"`.
+    private func unescapeHelp(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        guard format == .text else { return SeriesScanner.unescape(buffer, range) }
+        var text = SeriesScanner.text(buffer, range)
+        guard text.contains("\\") else { return text }
+        var result = ""
+        var iterator = text.unicodeScalars.makeIterator()
+        while let scalar = iterator.next() {
+            guard scalar == "\\" else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch iterator.next() {
+            case "\\": result += "\\"
+            case "n": result += "\n"
+            case let other?: result += "\\" + String(other)
+            case nil: result += "\\"
+            }
+        }
+        text = result
+        return text
+    }
+
+    private func quoted(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        "\"\(SeriesScanner.text(buffer, range))\""
+    }
+}

@@ -1,0 +1,95 @@
+/// One name/value pair of a series' identity.
+public struct Label: Hashable, Sendable, Comparable {
+    public var name: String
+    public var value: String
+
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    public static func < (lhs: Label, rhs: Label) -> Bool {
+        lhs.name == rhs.name ? lhs.value < rhs.value : lhs.name < rhs.name
+    }
+}
+
+/// A series' identity: labels sorted by name, each name at most once, the metric name under
+/// `__name__`. Empty values are dropped, as Prometheus treats `foo=""` as no `foo` at all.
+public struct Labels: Hashable, Sendable, RandomAccessCollection {
+    public static let metricName = "__name__"
+
+    public private(set) var pairs: [Label]
+
+    public init() { pairs = [] }
+
+    /// Builds a label set from pairs in any order. A repeated name keeps its last value.
+    public init(_ pairs: some Sequence<Label>) {
+        var sorted = pairs.filter { !$0.value.isEmpty }
+        sorted.sort { $0.name < $1.name }
+        var unique: [Label] = []
+        unique.reserveCapacity(sorted.count)
+        for label in sorted {
+            if unique.last?.name == label.name {
+                unique[unique.count - 1] = label
+            } else {
+                unique.append(label)
+            }
+        }
+        self.pairs = unique
+    }
+
+    public init(_ dictionary: [String: String]) {
+        self.init(dictionary.map { Label($0.key, $0.value) })
+    }
+
+    public var startIndex: Int { pairs.startIndex }
+    public var endIndex: Int { pairs.endIndex }
+    public subscript(position: Int) -> Label { pairs[position] }
+
+    public subscript(name: String) -> String? {
+        pairs.first { $0.name == name }?.value
+    }
+
+    public var name: String? { self[Labels.metricName] }
+
+    /// A copy with `name` set to `value`, or removed when `value` is empty.
+    public func setting(_ name: String, to value: String) -> Labels {
+        var copy = pairs.filter { $0.name != name }
+        copy.append(Label(name, value))
+        return Labels(copy)
+    }
+
+    public func removing(_ name: String) -> Labels {
+        var copy = self
+        copy.pairs.removeAll { $0.name == name }
+        return copy
+    }
+}
+
+extension Labels: CustomStringConvertible {
+    /// The PromQL selector form, `name{a="1", b="2"}`.
+    public var description: String {
+        let rest = pairs.filter { $0.name != Labels.metricName }
+            .map { "\($0.name)=\"\(escapingLabelValue($0.value))\"" }
+            .joined(separator: ", ")
+        return (name ?? "") + (rest.isEmpty && name != nil ? "" : "{\(rest)}")
+    }
+}
+
+/// Escapes a label value as the exposition formats and PromQL require: backslash, double quote
+/// and newline.
+public func escapingLabelValue(_ value: String) -> String {
+    guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") })
+    else { return value }
+    var result = ""
+    result.reserveCapacity(value.utf8.count + 2)
+    for character in value.unicodeScalars {
+        switch character {
+        case "\\": result += "\\\\"
+        case "\"": result += "\\\""
+        case "\n": result += "\\n"
+        default: result.unicodeScalars.append(character)
+        }
+    }
+    return result
+}

@@ -1,0 +1,31 @@
+/// Milliseconds since the Unix epoch, Prometheus's unit of time for samples.
+public typealias Timestamp = Int64
+
+/// One value of a series at one instant.
+public struct Sample: Hashable, Sendable {
+    public var timestamp: Timestamp
+    public var value: Double
+
+    public init(timestamp: Timestamp, value: Double) {
+        self.timestamp = timestamp
+        self.value = value
+    }
+
+    /// Compares values bit for bit, so that NaNs (the staleness marker among them) compare equal
+    /// to themselves.
+    public static func == (lhs: Sample, rhs: Sample) -> Bool {
+        lhs.timestamp == rhs.timestamp && lhs.value.bitPattern == rhs.value.bitPattern
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(timestamp)
+        hasher.combine(value.bitPattern)
+    }
+}
+
+/// What kind of metric a family is, in the words of the exposition formats.
+public enum MetricType: String, Sendable, CaseIterable {
+    case counter, gauge, histogram, gaugehistogram, summary, info, stateset, unknown
+    /// The text format's word for `unknown`.
+    public static let untypedName = "untyped"
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct OspreyBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "osprey-bench",
+        abstract: "Osprey's benchmarks; each subcommand prints the figures its issue is judged on.",
+        subcommands: [ParseBenchmark.self]
+    )
+}
