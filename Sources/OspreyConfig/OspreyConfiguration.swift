@@ -1,0 +1,79 @@
+import OspreyModel
+
+/// The whole of `osprey.yml`. Keys and defaults follow Prometheus where Prometheus has the concept.
+public struct OspreyConfiguration: Decodable, Equatable, Sendable {
+    public var global: GlobalConfiguration
+
+    /// What `osprey server` runs on when given no config file.
+    public static let embeddedDefault = OspreyConfiguration(global: GlobalConfiguration())
+
+    public init(global: GlobalConfiguration) {
+        self.global = global
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case global
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        global = try container.decodeIfPresent(GlobalConfiguration.self, forKey: .global) ?? GlobalConfiguration()
+    }
+}
+
+/// Settings every part falls back to: `global:` in Prometheus's config.
+public struct GlobalConfiguration: Decodable, Equatable, Sendable {
+    /// How often targets are scraped.
+    public var scrapeInterval: Duration
+    /// How long a scrape may take before it is abandoned; at most `scrapeInterval`.
+    public var scrapeTimeout: Duration
+    /// How often rules are evaluated.
+    public var evaluationInterval: Duration
+    /// Labels added to every series and alert that leaves Osprey.
+    public var externalLabels: Labels
+
+    public init(
+        scrapeInterval: Duration = .seconds(15), scrapeTimeout: Duration = .seconds(10),
+        evaluationInterval: Duration = .seconds(15), externalLabels: Labels = Labels()
+    ) {
+        self.scrapeInterval = scrapeInterval
+        self.scrapeTimeout = scrapeTimeout
+        self.evaluationInterval = evaluationInterval
+        self.externalLabels = externalLabels
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scrapeInterval = "scrape_interval"
+        case scrapeTimeout = "scrape_timeout"
+        case evaluationInterval = "evaluation_interval"
+        case externalLabels = "external_labels"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let defaults = GlobalConfiguration()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scrapeInterval = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeInterval)?.duration
+            ?? defaults.scrapeInterval
+        scrapeTimeout = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeTimeout)?.duration
+            ?? min(defaults.scrapeTimeout, scrapeInterval)
+        evaluationInterval = try container.decodeIfPresent(DurationValue.self, forKey: .evaluationInterval)?.duration
+            ?? defaults.evaluationInterval
+        let labels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
+        externalLabels = Labels(labels)
+
+        var problems: [String] = []
+        if scrapeInterval <= .zero { problems.append("scrape_interval must be greater than 0s") }
+        if evaluationInterval <= .zero { problems.append("evaluation_interval must be greater than 0s") }
+        if scrapeTimeout > scrapeInterval {
+            problems.append(
+                "scrape_timeout (\(scrapeTimeout.prometheusString)) is greater than scrape_interval (\(scrapeInterval.prometheusString))")
+        }
+        for name in labels.keys.sorted() where !MetricNames.isValidLabelName(name) || name.hasPrefix("__") {
+            problems.append("external_labels: \"\(name)\" is not a valid label name")
+        }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import OspreyConfig
+
+@Suite struct ConfigFileTests {
+    @Test func emptyFileGivesTheEmbeddedDefaults() throws {
+        let config = try ConfigFile.parse("", file: "empty.yml")
+        #expect(config == OspreyConfiguration.embeddedDefault)
+        #expect(config.global.scrapeInterval == .seconds(15))
+    }
+
+    @Test func readsEveryGlobalKey() throws {
+        let config = try ConfigFile.parse(
+            """
+            global:
+              scrape_interval: 1m
+              scrape_timeout: 30s
+              evaluation_interval: 1h30m
+              external_labels:
+                region: eu-west
+                replica: a
+            """, file: "osprey.yml")
+        #expect(config.global.scrapeInterval == .seconds(60))
+        #expect(config.global.scrapeTimeout == .seconds(30))
+        #expect(config.global.evaluationInterval == .seconds(5400))
+        #expect(config.global.externalLabels["region"] == "eu-west")
+        #expect(config.global.externalLabels["replica"] == "a")
+    }
+
+    @Test func scrapeTimeoutFollowsAShortInterval() throws {
+        let config = try ConfigFile.parse("global:\n  scrape_interval: 5s\n", file: "osprey.yml")
+        #expect(config.global.scrapeTimeout == .seconds(5))
+    }
+
+    @Test func reportsUnknownKeyBadDurationAndWrongTypeTogetherWithLines() throws {
+        let text = """
+            global:
+              scrape_interval: 15x
+              evaluation_interval: [1m]
+              scrap_timeout: 10s
+            """
+        let errors = try #require(throws: ConfigErrors.self) { try ConfigFile.parse(text, file: "bad.yml") }
+        let byKey = Dictionary(uniqueKeysWithValues: errors.errors.map { ($0.key, $0) })
+        #expect(errors.errors.count == 3)
+        #expect(byKey["global.scrape_interval"]?.line == 2)
+        #expect(byKey["global.scrape_interval"]?.message.contains("bad duration \"15x\"") == true)
+        #expect(byKey["global.evaluation_interval"]?.line == 3)
+        #expect(byKey["global.evaluation_interval"]?.message.contains("found a list") == true)
+        #expect(byKey["global"]?.line == 4)
+        #expect(byKey["global"]?.message == "unknown key \"scrap_timeout\"")
+        #expect(errors.description.contains("bad.yml:4: global: unknown key \"scrap_timeout\""))
+    }
+
+    @Test func unknownTopLevelKeyAndWrongTypeForASection() throws {
+        let errors = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("global: 15s\nscrape_configz: []\n", file: "osprey.yml")
+        }
+        #expect(errors.errors.map(\.description).sorted() == [
+            "osprey.yml:1: global: expected a mapping of keys to values, found \"15s\"",
+            "osprey.yml:2: unknown key \"scrape_configz\"",
+        ])
+    }
+
+    @Test func rejectsInconsistentValues() throws {
+        let errors = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse(
+                "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\n  external_labels:\n    __x: y\n",
+                file: "osprey.yml")
+        }
+        let message = try #require(errors.errors.first).message
+        #expect(message.contains("scrape_timeout (20s) is greater than scrape_interval (10s)"))
+        #expect(message.contains("\"__x\" is not a valid label name"))
+    }
+
+    @Test func yamlSyntaxErrorsAndDuplicateKeysNameTheLine() throws {
+        let syntax = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("global:\n  scrape_interval: 15s\n bad: [\n", file: "osprey.yml")
+        }
+        #expect(syntax.errors.first?.line != nil)
+        #expect(syntax.errors.first?.message.hasPrefix("invalid YAML") == true)
+
+        let duplicate = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("global:\n  scrape_interval: 15s\n  scrape_interval: 30s\n", file: "osprey.yml")
+        }
+        #expect(duplicate.errors.first?.message.contains("scrape_interval") == true)
+    }
+
+    @Test func exampleConfigInTheRepositoryIsValidAndMatchesTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Config/osprey.yml").path
+        let config = try ConfigFile.load(path: path)
+        #expect(config == OspreyConfiguration.embeddedDefault)
+    }
+
+    @Test func missingFileIsAnError() throws {
+        let errors = try #require(throws: ConfigErrors.self) { try ConfigFile.load(path: "/nonexistent/osprey.yml") }
+        #expect(errors.description.hasPrefix("/nonexistent/osprey.yml: cannot read the file"))
+    }
+}
