@@ -1,7 +1,8 @@
 import OspreyModel
+import Yams
 
 /// The whole of `osprey.yml`. Keys and defaults follow Prometheus where Prometheus has the concept.
-public struct OspreyConfiguration: Decodable, Equatable, Sendable {
+public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var global: GlobalConfiguration
 
     /// What `osprey server` runs on when given no config file.
@@ -19,10 +20,16 @@ public struct OspreyConfiguration: Decodable, Equatable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         global = try container.decodeIfPresent(GlobalConfiguration.self, forKey: .global) ?? GlobalConfiguration()
     }
+
+    /// The config in force in YAML, every default spelled out, as Prometheus's
+    /// `/api/v1/status/config` shows it.
+    public var yaml: String {
+        (try? YAMLEncoder().encode(self)) ?? ""
+    }
 }
 
 /// Settings every part falls back to: `global:` in Prometheus's config.
-public struct GlobalConfiguration: Decodable, Equatable, Sendable {
+public struct GlobalConfiguration: Codable, Equatable, Sendable {
     /// How often targets are scraped.
     public var scrapeInterval: Duration
     /// How long a scrape may take before it is abandoned; at most `scrapeInterval`.
@@ -75,5 +82,14 @@ public struct GlobalConfiguration: Decodable, Equatable, Sendable {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
         }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scrapeInterval.prometheusString, forKey: .scrapeInterval)
+        try container.encode(scrapeTimeout.prometheusString, forKey: .scrapeTimeout)
+        try container.encode(evaluationInterval.prometheusString, forKey: .evaluationInterval)
+        let labels = Dictionary(uniqueKeysWithValues: externalLabels.map { ($0.name, $0.value) })
+        try container.encode(labels, forKey: .externalLabels)
     }
 }

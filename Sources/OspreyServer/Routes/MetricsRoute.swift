@@ -1,0 +1,18 @@
+import Hummingbird
+import OspreyFormats
+import OspreyStorage
+
+/// Osprey's own `/metrics`, in Prometheus text format.
+struct MetricsRoute<Context: RequestContext> {
+    let metrics: SelfMetrics
+    let storage: StorageService
+
+    func register(on router: Router<Context>) {
+        router.get("/metrics") { _, _ in
+            if let size = storage.sizeOnDisk() { metrics.setStorageSize(size) }
+            return Response(
+                status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+    }
+}

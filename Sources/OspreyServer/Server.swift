@@ -1,0 +1,74 @@
+import Hummingbird
+import Logging
+import NIOCore
+import OspreyConfig
+import ServiceLifecycle
+
+/// Where a started server listens and keeps its data.
+public struct StartedServer: Sendable {
+    public var address: ListenAddress
+    public var dataPath: String
+}
+
+/// `osprey server`: wires storage, the HTTP API and the config together and runs them until
+/// SIGTERM/SIGINT (or cancellation), then stops each part gracefully, the HTTP server first.
+///
+/// It is itself a `Service`, so an outer service group (a test's) can stop it gracefully too.
+public struct Server: Service {
+    public let options: ServerOptions
+    private let logger: Logger
+    private let onStarted: @Sendable (StartedServer) async -> Void
+
+    /// `onStarted` is called once the port is bound.
+    public init(
+        options: ServerOptions, logger: Logger, onStarted: @escaping @Sendable (StartedServer) async -> Void = { _ in }
+    ) {
+        self.options = options
+        self.logger = logger
+        self.onStarted = onStarted
+    }
+
+    /// Runs until SIGTERM/SIGINT, cancellation or the graceful shutdown of an enclosing group.
+    public func run() async throws {
+        let onStarted = self.onStarted
+        let metrics = SelfMetrics()
+        let config = try ConfigStore(path: options.configPath, metrics: metrics, logger: logger)
+        let readiness = Readiness()
+        let storage = StorageService(path: options.dataPath, readiness: readiness, logger: logger)
+
+        let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        LifecycleRoutes(readiness: readiness, config: config).register(on: router)
+        StatusRoutes(config: config).register(on: router)
+        MetricsRoute(metrics: metrics, storage: storage).register(on: router)
+
+        let dataPath = options.dataPath
+        let http = Application(
+            router: router,
+            configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                await onStarted(StartedServer(address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath))
+            },
+            logger: logger
+        )
+
+        var services: [(String, any Service)] = [("storage", storage), ("http", http)]
+        if options.handlesSignals {
+            services.append(("reload-signal", ReloadSignalService(config: config)))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { name, service in
+                    .init(
+                        service: LoggedService(name: name, inner: service, logger: logger),
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: options.handlesSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

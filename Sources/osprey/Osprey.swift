@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Osprey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "osprey",
+        abstract: "Metrics, logs, traces, alerts, checks and dashboards in one program.",
+        subcommands: [ServerCommand.self, CheckCommand.self, VersionCommand.self]
+    )
+}

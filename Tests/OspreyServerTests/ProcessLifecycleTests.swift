@@ -1,0 +1,97 @@
+import Foundation
+import OspreyStorage
+import Testing
+
+/// The `osprey` binary as users run it: its exit codes, its output, its signals.
+@Suite struct ProcessLifecycleTests {
+    @Test func sigtermStopsEveryServiceAndExitsZero() async throws {
+        let folder = try TemporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try OspreyBinary.path)
+        process.arguments = ["server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data"]
+        let out = Pipe()
+        let err = Pipe()
+        let stdout = OutputCollector()
+        let stderr = OutputCollector()
+        stdout.attach(out)
+        stderr.attach(err)
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        try await poll("the listening line") { stdout.text.contains("\n") }
+        let line = stdout.text
+        #expect(line.hasPrefix("osprey listening on http://127.0.0.1:"))
+        #expect(line.contains("data in \(folder.path)/data"))
+        try await poll("storage to open") { stderr.text.contains("storage open") }
+
+        let signalled = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        try await poll("the process to exit", timeout: .seconds(5)) { !process.isRunning }
+        #expect(ContinuousClock.now - signalled < .seconds(5))
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        for service in ["http", "storage", "reload-signal"] {
+            #expect(stderr.text.contains("msg=\"service stopped\" service=\(service)"), "log: \(stderr.text)")
+        }
+    }
+
+    @Test func checkConfigListsEveryErrorWithItsLine() throws {
+        let folder = try TemporaryFolder()
+        let bad = folder.path + "/bad.yml"
+        try """
+            global:
+              scrape_interval: 1x
+              evaluation_interval: true
+              external_labels: {}
+              colour: blue
+            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try OspreyBinary.run(["check", "config", bad])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.contains { $0.hasPrefix("\(bad):2: global.scrape_interval: bad duration \"1x\"") })
+        #expect(lines.contains { $0.hasPrefix("\(bad):3: global.evaluation_interval: bad duration \"true\"") })
+        #expect(lines.contains("\(bad):5: global: unknown key \"colour\""))
+
+        let good = folder.path + "/good.yml"
+        try "global:\n  scrape_interval: 30s\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try OspreyBinary.run(["check", "config", good])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "\(good): ok\n")
+    }
+
+    @Test func wrongTypeIsReportedByCheckConfig() throws {
+        let folder = try TemporaryFolder()
+        let bad = folder.path + "/types.yml"
+        try "global:\n  external_labels: [a, b]\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let result = try OspreyBinary.run(["check", "config", bad])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(bad):2: global.external_labels: expected a mapping of keys to values, found a list"))
+    }
+
+    @Test func aSecondServerCannotTakeALockedDataFolder() throws {
+        let folder = try TemporaryFolder()
+        let held = try DataDirectory(path: folder.path + "/data")
+        let result = try OspreyBinary.run(["server", "--listen", "127.0.0.1:0", "--data", held.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("data folder \(held.path) is in use by another Osprey process"))
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let result = try OspreyBinary.run(["version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("osprey 0."))
+    }
+
+    private func poll(
+        _ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

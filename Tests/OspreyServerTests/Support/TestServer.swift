@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import OspreyServer
+import ServiceLifecycle
+
+/// A real Osprey server on an ephemeral loopback port with its own temporary data folder, for
+/// integration tests: `try await TestServer.with { server in ... }`.
+struct TestServer: Sendable {
+    let baseURL: String
+    let dataPath: String
+    let configPath: String?
+
+    struct Reply: Sendable {
+        var status: Int
+        var contentType: String?
+        var body: String
+    }
+
+    /// Starts a server, runs `body` against it, then stops it whatever `body` did.
+    static func with<T: Sendable>(
+        config: String? = nil, _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let folder = try TemporaryFolder()
+        var configPath: String?
+        if let config {
+            configPath = folder.path + "/osprey.yml"
+            try config.write(toFile: configPath!, atomically: true, encoding: .utf8)
+        }
+        var logger = Logger(label: "osprey-test")
+        logger.logLevel = .warning
+        let options = ServerOptions(
+            listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder.path + "/data", configPath: configPath,
+            handlesSignals: false)
+        let (started, continuation) = AsyncStream.makeStream(of: StartedServer.self)
+        let server = Server(options: options, logger: logger) { continuation.yield($0) }
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
+        let run = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        defer { run.cancel() }
+        guard let address = await started.first(where: { _ in true })?.address else {
+            try await run.value
+            throw TestFailure("the server stopped before it listened")
+        }
+        let testServer = TestServer(
+            baseURL: "http://127.0.0.1:\(address.port)", dataPath: options.dataPath, configPath: configPath)
+        let result: T
+        do {
+            result = try await body(testServer)
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await run.value
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await run.value
+        return result
+    }
+
+    func get(_ path: String) async throws -> Reply {
+        try await send(path, method: .GET)
+    }
+
+    func post(_ path: String, body: String = "") async throws -> Reply {
+        try await send(path, method: .POST, body: body)
+    }
+
+    func send(_ path: String, method: HTTPMethod, body: String = "") async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Reply(
+            status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
+            body: String(buffer: bytes))
+    }
+
+    /// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
+    func eventually(
+        timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("condition not met within \(timeout)")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A folder under the system's temporary directory, removed when the value goes away.
+final class TemporaryFolder: Sendable {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
