@@ -51,13 +51,16 @@ extension Duration {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
-    /// The shortest Prometheus spelling, e.g. `1h30m` or `0s`.
+    /// Prometheus's spelling, e.g. `1h30m` or `0s`. Years and weeks only when they divide the
+    /// duration exactly, as Prometheus prints `90d` rather than `12w6d`.
     public var prometheusString: String {
         var remaining = milliseconds
         guard remaining != 0 else { return "0s" }
         var text = remaining < 0 ? "-" : ""
         remaining = abs(remaining)
         for unit in Self.units where remaining >= unit.milliseconds {
+            let onlyWhenExact = unit.name == "y" || unit.name == "w"
+            if onlyWhenExact && remaining % unit.milliseconds != 0 { continue }
             text += "\(remaining / unit.milliseconds)\(unit.name)"
             remaining %= unit.milliseconds
         }

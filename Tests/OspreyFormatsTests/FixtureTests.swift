@@ -210,7 +210,9 @@ import Testing
                 "osprey_weird_help_created",
             ])
         let requests = try #require(
-            created.first { $0.labels == series("osprey_requests_created", ["method": "POST", "path": "/api/v1/write"]) })
+            created.first {
+                $0.labels == series("osprey_requests_created", ["method": "POST", "path": "/api/v1/write"])
+            })
         #expect(requests.value == 1.7959207990390325e+09)
         #expect(requests.type == .counter)
         // Counter values, bucket counts and sums are measurements.

@@ -18,7 +18,9 @@ import Testing
             case 0:
                 // Short: the common case.
                 text += digits(Int.random(in: 1...6, using: &generator), &generator)
-                if Bool.random(using: &generator) { text += "." + digits(Int.random(in: 1...6, using: &generator), &generator) }
+                if Bool.random(using: &generator) {
+                    text += "." + digits(Int.random(in: 1...6, using: &generator), &generator)
+                }
             case 1:
                 // 17 to 40 significant digits.
                 let total = Int.random(in: 17...40, using: &generator)
@@ -26,25 +28,28 @@ import Testing
                 let all = String("123456789".randomElement(using: &generator)!) + digits(total - 1, &generator)
                 text += point == 0 ? "0." + all : String(all.prefix(point)) + "." + String(all.dropFirst(point))
             case 2:
-                // Leading zeros after the point, trailing zeros before it.
+                // Many leading zeros after the point, trailing zeros at the end.
                 text += "0." + String(repeating: "0", count: Int.random(in: 0...30, using: &generator))
                     + digits(Int.random(in: 1...20, using: &generator), &generator)
                 text += String(repeating: "0", count: Int.random(in: 0...5, using: &generator))
             default:
-                // Exactly halfway between two adjacent doubles above 2^53 (where they are whole
-                // numbers 2^(k-52) apart), or just above or below it.
+                // Exactly halfway between two adjacent doubles above 2^53 (there they are whole
+                // numbers 2^shift apart), or just below or above it.
                 let shift = UInt64.random(in: 1...10, using: &generator)
                 let mantissa = UInt64.random(in: (1 << 52)..<(1 << 53), using: &generator)
                 let halfway = mantissa << shift + 1 << (shift - 1)
                 switch Int.random(in: 0..<3, using: &generator) {
                 case 0: text += String(halfway)
                 case 1: text += String(halfway - 1) + ".9999999999999999999999"
-                default: text += String(halfway) + "." + String(repeating: "0", count: Int.random(in: 0...20, using: &generator)) + "1"
+                default:
+                    let zeros = String(repeating: "0", count: Int.random(in: 0...20, using: &generator))
+                    text += String(halfway) + "." + zeros + "1"
                 }
+            }
             if Int.random(in: 0..<3, using: &generator) == 0 {
                 let exponent = Int.random(in: -340...320, using: &generator)
-                text += ["e", "E"].randomElement(using: &generator)! + (exponent >= 0 && Bool.random(using: &generator) ? "+" : "")
-                    + String(exponent)
+                let sign = exponent >= 0 && Bool.random(using: &generator) ? "+" : ""
+                text += ["e", "E"].randomElement(using: &generator)! + sign + String(exponent)
             }
             result.append(text)
         }
@@ -96,7 +101,9 @@ import Testing
     /// Go's `strconv.ParseFloat` reports out-of-range values as errors, so Prometheus rejects the
     /// line rather than storing an infinity nobody wrote.
     @Test func overflowIsAnError() {
-        for text in ["1e309", "-1e309", "1.8e308", "1797693134862315800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"] {
+        for text in [
+            "1e309", "-1e309", "1.8e308", "1.7976931348623159e308", "1" + String(repeating: "0", count: 309),
+        ] {
             expectError("v 1\nv \(text)\n", .text, line: 2, "invalid value")
         }
     }
@@ -104,7 +111,10 @@ import Testing
     /// What the writer prints for a value reads back as the same bits.
     @Test func writerSpellingsReadBack() throws {
         var generator = SeededGenerator(seed: 7)
-        var values: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e15, 1e15 - 1, -1e15 + 1]
+        var values: [Double] = [
+            .nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e15, 1e15 - 1,
+            -1e15 + 1,
+        ]
         for _ in 0..<3000 {
             let value = Double(bitPattern: generator.next())
             values.append(value.isNaN ? .nan : value)
@@ -112,7 +122,8 @@ import Testing
         let text = values.map { "v " + ExpositionWriter.formatValue($0) }.joined(separator: "\n")
         let parsed = try samples(text, .text)
         for (value, sample) in zip(values, parsed) {
-            #expect(sample.value.bitPattern == value.bitPattern, "\(value) written as \(ExpositionWriter.formatValue(value))")
+            let written = ExpositionWriter.formatValue(value)
+            #expect(sample.value.bitPattern == value.bitPattern, "\(value) written as \(written)")
         }
         #expect(ExpositionWriter.formatValue(.nan) == "NaN")
         #expect(ExpositionWriter.formatValue(.infinity) == "+Inf")

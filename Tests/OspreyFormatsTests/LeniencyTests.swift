@@ -34,6 +34,11 @@ import Testing
         #expect(try one(#"a{a="1",} 1"#).labels == series("a", ["a": "1"]))
         #expect(try one(#"a{a="1", b="2", } 1"#).labels == series("a", ["a": "1", "b": "2"]))
         #expect(try one("a{} 1").labels == series("a"))
+        // No blank between the closing brace and the value.
+        let tight = try one(#"a{a="1"}7 1000"#)
+        #expect(tight.labels == series("a", ["a": "1"]))
+        #expect(tight.value == 7)
+        #expect(tight.timestamp == 1000)
         #expect(try one(#"a{a=""} 1"#).labels == series("a"))
         // Names with colons and underscores.
         #expect(try one(#"job:rate5m:sum{_x="1"} 1"#).labels == series("job:rate5m:sum", ["_x": "1"]))
@@ -45,16 +50,16 @@ import Testing
             #no blank after the hash
             #
             # HELP
-            # TYPE
+            # TYPE\t
+            #\tHELP b\thelp with a tab
             # HELP a
             # TYPE a gauge
-            #\tHELP b\thelp with a tab
             a 1
             """
         let parsed = try entries(text, .text)
         #expect(parsed.count == 4)
-        guard case .help(metric: "a", text: "") = parsed[0], case .type(metric: "a", .gauge) = parsed[1],
-            case .help(metric: "b", text: "help with a tab") = parsed[2]
+        guard case .help(metric: "b", text: "help with a tab") = parsed[0], case .help(metric: "a", text: "") = parsed[1],
+            case .type(metric: "a", .gauge) = parsed[2]
         else {
             Issue.record("unexpected entries: \(parsed)")
             return
@@ -72,6 +77,24 @@ import Testing
         // OpenMetrics writes seconds.
         let openMetrics = try samples("a 1 -1.5\nb 2 1795920799.039\nc 3 0\n# EOF\n", .openMetrics)
         #expect(openMetrics.map(\.timestamp) == [-1500, 1_795_920_799_039, 0])
+    }
+
+    /// OpenMetrics seconds become whole milliseconds exactly, however large.
+    @Test func openMetricsTimestampPrecision() throws {
+        let cases: [(String, Timestamp)] = [
+            ("9007199254740.991", 9_007_199_254_740_991), ("-9007199254740.991", -9_007_199_254_740_991),
+            ("2251799813685.249", 2_251_799_813_685_249), ("1.001", 1001), ("0.0005", 1), ("-0.0005", -1),
+            ("1.0004999", 1000), ("1.9999", 2000), (".5", 500), ("5.", 5000), ("+2", 2000), ("1e3", 1_000_000),
+            ("1.5E-3", 2), ("9223372036854775.807", .max), ("-9223372036854775.808", .min),
+        ]
+        let text = cases.map { "a 1 \($0.0)\n" }.joined() + "# EOF\n"
+        let parsed = try samples(text, .openMetrics)
+        for ((spelling, expected), sample) in zip(cases, parsed) {
+            #expect(sample.timestamp == expected, "\(spelling)")
+        }
+        for bad in ["9223372036854775.808", "1e300", "Inf", "-", ".", "1.2.3", "0x10"] {
+            expectError("a 1 \(bad)\n# EOF\n", .openMetrics, line: 1, "invalid timestamp")
+        }
     }
 
     @Test func valueSpellings() throws {

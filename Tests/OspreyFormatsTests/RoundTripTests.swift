@@ -9,7 +9,8 @@ import Testing
         do {
             return try ExpositionParser.families(from: written, format: format)
         } catch {
-            let lines = String(decoding: written, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let text = String(decoding: written, as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let line = error.line <= lines.count ? String(lines[error.line - 1]) : "(past the end)"
             Issue.record("\(error) in written line \(line.debugDescription)")
             throw error
@@ -25,9 +26,6 @@ import Testing
         for (original, copy) in zip(families, again) where original != copy {
             Issue.record("family \(original.name) changed:\n\(original)\n\(copy)")
         }
-        // Writing what was read back gives the same bytes.
-        let writer = ExpositionWriter(format: fixture.format)
-        #expect(writer.write(again) == writer.write(families))
     }
 
     @Test(arguments: ExpositionFormat.allCases, [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
@@ -37,9 +35,12 @@ import Testing
         let again = try roundTrip(families, format)
         #expect(again.count == families.count)
         for (original, copy) in zip(families, again) where original != copy {
-            Issue.record("family \(original.name) changed:\n\(original)\n\(copy)")
-            for (a, b) in zip(original.samples, copy.samples) where a != b {
-                Issue.record("sample \(a) became \(b): values \(a.value.bitPattern) \(b.value.bitPattern)")
+            var copyWithoutSamples = copy
+            copyWithoutSamples.samples = original.samples
+            #expect(copyWithoutSamples == original, "metadata of family \(original.name)")
+            #expect(copy.samples.count == original.samples.count, "samples of family \(original.name)")
+            for (sample, sampleCopy) in zip(original.samples, copy.samples) where sample != sampleCopy {
+                Issue.record("\(sample)\nbecame\n\(sampleCopy)")
             }
         }
     }
@@ -119,11 +120,11 @@ struct RandomFamilies {
 
     mutating func value() -> Double {
         switch int(0...9) {
-        case 0:
+        case 0, 9:
             return pick([
                 .nan, .infinity, -.infinity, -0.0, 0, 1, -1, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
                 .leastNormalMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1e15, 1e15 - 1,
-                999_999_999_999_999.9, 9_007_199_254_740_993, 0.1, 1.0 / 3, 1e-7, 123_456.789e10,
+                999_999_999_999_999.9, 9_007_199_254_740_994, 0.1, 1.0 / 3, 1e-7, 123_456.789e10,
             ])
         case 1:
             // Subnormal.
@@ -172,7 +173,8 @@ struct RandomFamilies {
         case (.text, .counter): [family, family + "_total"]
         case (.openMetrics, .counter): [family + "_total", family + "_created"]
         case (_, .histogram):
-            [family + "_bucket", family + "_count", family + "_sum"] + (format == .openMetrics ? [family + "_created"] : [])
+            [family + "_bucket", family + "_count", family + "_sum"]
+                + (format == .openMetrics ? [family + "_created"] : [])
         case (_, .gaugehistogram): [family + "_bucket", family + "_gcount", family + "_gsum"]
         case (_, .summary): [family, family + "_count", family + "_sum"]
         case (_, .info): [family + "_info"]

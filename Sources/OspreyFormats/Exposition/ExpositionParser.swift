@@ -93,7 +93,10 @@ public struct ExpositionParser {
     ) throws(ExpositionError) -> ParsedSample {
         let seriesEnd = try SeriesScanner.scan(
             buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
-        var index = try expectSeparator(buffer, seriesEnd, end, before: "value")
+        // Prometheus's text parsers take `a{x="1"}1`: the brace already ends the series.
+        let valueFollowsBrace = format == .text && buffer[seriesEnd - 1] == UInt8(ascii: "}") && seriesEnd < end
+            && buffer[seriesEnd] != UInt8(ascii: " ") && buffer[seriesEnd] != UInt8(ascii: "\t")
+        var index = valueFollowsBrace ? seriesEnd : try expectSeparator(buffer, seriesEnd, end, before: "value")
         let valueEnd = tokenEnd(buffer, index, end)
         guard let value = FloatText.parseDouble(buffer, index, valueEnd) else {
             throw ExpositionError(line: lineNumber, reason: "invalid value \(quoted(buffer, index..<valueEnd))")
@@ -178,6 +181,7 @@ public struct ExpositionParser {
     private func openMetricsTimestamp(
         _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
     ) throws(ExpositionError) -> Timestamp {
+        if let milliseconds = FloatText.parseSecondsAsMilliseconds(buffer, start, end) { return milliseconds }
         guard let seconds = FloatText.parseDouble(buffer, start, end), seconds.isFinite,
             abs(seconds) < Double(Int64.max) / 1000
         else {
@@ -284,6 +288,10 @@ public struct ExpositionParser {
         let keywordEnd = tokenEnd(buffer, index, end)
         let keyword = SeriesScanner.text(buffer, index..<keywordEnd)
         guard keyword == "HELP" || keyword == "TYPE" || (keyword == "UNIT" && format == .openMetrics) else {
+            return nil
+        }
+        // `# HELP` or `# TYPE` with nothing after it names no metric: Prometheus reads it as a comment.
+        if format == .text, SeriesScanner.skipBlanks(buffer, keywordEnd, end) == end {
             return nil
         }
         index = try expectSeparator(buffer, keywordEnd, end, before: "metric name")

@@ -116,14 +116,66 @@ enum FloatText {
     }
 
     /// Correct rounding for the rare values outside the fast path (19+ significant digits or
-    /// exponents beyond ±22); the syntax was already checked above.
+    /// exponents beyond ±22); the syntax was already checked above. A finite decimal too large
+    /// for a double is nil, not an infinity: Go's `ParseFloat` reports it as out of range, so
+    /// Prometheus rejects such a line rather than store an infinity nobody wrote.
     private static func parseWithLibc(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         let length = end - start
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text in
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text in
             for offset in 0..<length { text[offset] = CChar(bitPattern: buffer[start + offset]) }
             text[length] = 0
             return strtod(text.baseAddress!, nil)
         }
+        return value.isInfinite ? nil : value
+    }
+
+    /// Parses seconds written as `[+-]digits[.digits]` into whole milliseconds, exactly, rounding
+    /// half away from zero. Going through a double instead loses the last millisecond once
+    /// timestamps pass 2^51 ms, so OpenMetrics text Osprey writes would not read back the same.
+    /// Nil for other spellings (exponents, `NaN`, `Inf`) and beyond `Int64`.
+    static func parseSecondsAsMilliseconds(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        var index = start
+        guard index < end else { return nil }
+        let negative = buffer[index] == UInt8(ascii: "-")
+        if negative || buffer[index] == UInt8(ascii: "+") { index += 1 }
+        var seconds: UInt64 = 0
+        var digits = 0
+        while index < end, buffer[index] &- UInt8(ascii: "0") < 10 {
+            let (product, overflow1) = seconds.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = product.addingReportingOverflow(UInt64(buffer[index] &- UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            seconds = sum
+            digits += 1
+            index += 1
+        }
+        var fraction: UInt64 = 0
+        var roundUp = false
+        if index < end, buffer[index] == UInt8(ascii: ".") {
+            index += 1
+            var fractionDigits = 0
+            while index < end, buffer[index] &- UInt8(ascii: "0") < 10 {
+                let digit = UInt64(buffer[index] &- UInt8(ascii: "0"))
+                if fractionDigits < 3 {
+                    fraction = fraction * 10 + digit
+                } else if fractionDigits == 3 {
+                    roundUp = digit >= 5
+                }
+                fractionDigits += 1
+                digits += 1
+                index += 1
+            }
+            for _ in min(fractionDigits, 3)..<3 { fraction *= 10 }
+        }
+        guard index == end, digits > 0 else { return nil }
+        let (milliseconds, overflow1) = seconds.multipliedReportingOverflow(by: 1000)
+        let (sum, overflow2) = milliseconds.addingReportingOverflow(fraction + (roundUp ? 1 : 0))
+        guard !overflow1, !overflow2 else { return nil }
+        if negative {
+            guard sum <= UInt64(Int64.max) + 1 else { return nil }
+            return sum == UInt64(Int64.max) + 1 ? Int64.min : -Int64(sum)
+        }
+        guard sum <= UInt64(Int64.max) else { return nil }
+        return Int64(sum)
     }
 
     /// Parses a decimal integer with optional sign; nil on anything else or on overflow.
