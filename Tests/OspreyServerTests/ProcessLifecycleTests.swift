@@ -43,8 +43,8 @@ import Testing
         try """
             global:
               scrape_interval: 1x
-              evaluation_interval: true
-              external_labels: {}
+              evaluation_interval: 15s
+              external_labels: [eu, west]
               colour: blue
             """.write(toFile: bad, atomically: true, encoding: .utf8)
         let result = try OspreyBinary.run(["check", "config", bad])
@@ -52,7 +52,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines.contains { $0.hasPrefix("\(bad):2: global.scrape_interval: bad duration \"1x\"") })
-        #expect(lines.contains { $0.hasPrefix("\(bad):3: global.evaluation_interval: bad duration \"true\"") })
+        #expect(lines.contains("\(bad):4: global.external_labels: expected a mapping of keys to values, found a list"))
         #expect(lines.contains("\(bad):5: global: unknown key \"colour\""))
 
         let good = folder.path + "/good.yml"
@@ -62,13 +62,18 @@ import Testing
         #expect(ok.stdout == "\(good): ok\n")
     }
 
-    @Test func wrongTypeIsReportedByCheckConfig() throws {
+    @Test func jsonLogsAreOneObjectPerLine() async throws {
         let folder = try TemporaryFolder()
-        let bad = folder.path + "/types.yml"
-        try "global:\n  external_labels: [a, b]\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let result = try OspreyBinary.run(["check", "config", bad])
+        let result = try OspreyBinary.run([
+            "server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data", "--config", folder.path + "/missing.yml",
+            "--log-format", "json",
+        ])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("\(bad):2: global.external_labels: expected a mapping of keys to values, found a list"))
+        let line = try #require(result.stderr.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["level"] == "error")
+        #expect(object["msg"] == "cannot start: bad config")
+        #expect(object["error"]?.contains("missing.yml: cannot read the file") == true)
     }
 
     @Test func aSecondServerCannotTakeALockedDataFolder() throws {
