@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -25,9 +26,14 @@ let package = Package(
             name: "OspreyConfig",
             dependencies: ["OspreyModel", .product(name: "Yams", package: "Yams")]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "OspreyStorage",
-            dependencies: ["OspreyModel", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "OspreyModel", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "OspreyServer",
@@ -52,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "osprey-bench",
             dependencies: [
-                "OspreyFormats", "OspreyModel",
+                "OspreyFormats", "OspreyModel", "OspreyStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +66,10 @@ let package = Package(
             name: "OspreyFormatsTests",
             dependencies: ["OspreyFormats", "OspreyModel"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "OspreyStorageTests",
+            dependencies: ["OspreyStorage", "OspreyModel"]
         ),
         .testTarget(
             name: "OspreyConfigTests",

@@ -4,21 +4,24 @@ import Yams
 /// The whole of `osprey.yml`. Keys and defaults follow Prometheus where Prometheus has the concept.
 public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var global: GlobalConfiguration
+    public var storage: StorageConfiguration
 
     /// What `osprey server` runs on when given no config file.
-    public static let embeddedDefault = OspreyConfiguration(global: GlobalConfiguration())
+    public static let embeddedDefault = OspreyConfiguration()
 
-    public init(global: GlobalConfiguration) {
+    public init(global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration()) {
         self.global = global
+        self.storage = storage
     }
 
     enum CodingKeys: String, CodingKey {
-        case global
+        case global, storage
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         global = try container.decodeIfPresent(GlobalConfiguration.self, forKey: .global) ?? GlobalConfiguration()
+        storage = try container.decodeIfPresent(StorageConfiguration.self, forKey: .storage) ?? StorageConfiguration()
     }
 
     /// The config in force in YAML, every default spelled out, as Prometheus's

@@ -34,7 +34,8 @@ public struct Server: Service {
         let metrics = SelfMetrics()
         let config = try ConfigStore(path: options.configPath, metrics: metrics, logger: logger)
         let readiness = Readiness()
-        let storage = StorageService(path: options.dataPath, readiness: readiness, logger: logger)
+        let storage = StorageService(
+            path: options.dataPath, configuration: config.current.storage, readiness: readiness, logger: logger)
 
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))

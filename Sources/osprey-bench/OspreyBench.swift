@@ -5,6 +5,6 @@ struct OspreyBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "osprey-bench",
         abstract: "Osprey's benchmarks; each subcommand prints the figures its issue is judged on.",
-        subcommands: [ParseBenchmark.self]
+        subcommands: [ParseBenchmark.self, StorageBenchmark.self, DurabilityWriter.self]
     )
 }

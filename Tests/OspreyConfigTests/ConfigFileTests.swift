@@ -28,6 +28,23 @@ import Testing
         #expect(config.global.externalLabels["replica"] == "a")
     }
 
+    @Test func readsStorageKeysAndRefusesABadFsyncPolicy() throws {
+        let config = try ConfigFile.parse(
+            "storage:\n  retention: 30d\n  shard_window: 2h\n  max_series: 5000\n  wal_fsync: always\n", file: "osprey.yml")
+        #expect(config.storage.retention == .seconds(30 * 86_400))
+        #expect(config.storage.shardWindow == .seconds(7200))
+        #expect(config.storage.maxSeries == 5000)
+        #expect(config.storage.walFsync == .always)
+
+        let errors = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("storage:\n  wal_fsync: sometimes\n  max_series: many\n", file: "osprey.yml")
+        }
+        #expect(errors.errors.map(\.description).sorted() == [
+            "osprey.yml:2: storage.wal_fsync: wal_fsync must be \"always\" or \"1s\", not \"sometimes\"",
+            "osprey.yml:3: storage.max_series: expected an integer, found \"many\"",
+        ])
+    }
+
     @Test func scrapeTimeoutFollowsAShortInterval() throws {
         let config = try ConfigFile.parse("global:\n  scrape_interval: 5s\n", file: "osprey.yml")
         #expect(config.global.scrapeTimeout == .seconds(5))

@@ -35,6 +35,14 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return try? decoder.decodeChild(type, node: node, key: key)
     }
 
+    // The protocol's own overloads for standard types would otherwise throw past a bad value.
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(Lenient<String>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(Lenient<Bool>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(Lenient<Int>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try decodeIfPresent(Lenient<Int64>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try decodeIfPresent(Lenient<UInt>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(Lenient<Double>.self, forKey: key)?.value }
+
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
@@ -54,6 +62,14 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         decoder.readKeys.insert(key.stringValue)
         guard let node = mapping[key.stringValue] else { throw decoder.fail("missing required key \(key.stringValue)") }
         return decoder.child(node, key: key)
+    }
+}
+
+/// Routes a standard type through the generic `decodeIfPresent`, which reports and goes on.
+private struct Lenient<Value: Decodable>: Decodable {
+    var value: Value
+    init(from decoder: any Decoder) throws {
+        value = try decoder.singleValueContainer().decode(Value.self)
     }
 }
 

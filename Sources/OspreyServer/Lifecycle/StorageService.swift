@@ -1,34 +1,81 @@
 import Logging
+import OspreyConfig
 import OspreyStorage
 import ServiceLifecycle
 import Synchronization
 
-/// Opens the data folder in the background, marks the server ready once it is open, and releases
-/// it on shutdown. The HTTP server answers `/-/healthy` meanwhile, and `/-/ready` with 503.
+/// Opens the data folder and the metrics storage in the background (a WAL replay may take a
+/// while), marks the server ready once they are open, keeps the WAL synced and old shards
+/// deleted while running, and checkpoints on shutdown so that a restart replays nothing.
 final class StorageService: Service {
     private let path: String
+    private let configuration: StorageConfiguration
     private let readiness: Readiness
     private let logger: Logger
-    private let directory = Mutex<DataDirectory?>(nil)
+    private let state = Mutex<(directory: DataDirectory, storage: MetricsStorage)?>(nil)
 
-    init(path: String, readiness: Readiness, logger: Logger) {
+    init(path: String, configuration: StorageConfiguration, readiness: Readiness, logger: Logger) {
         self.path = path
+        self.configuration = configuration
         self.readiness = readiness
         self.logger = logger
     }
 
+    /// The folder and the storage, once open.
+    var opened: (directory: DataDirectory, storage: MetricsStorage)? { state.withLock { $0 } }
+
     func run() async throws {
-        let opened = try DataDirectory(path: path)
-        directory.withLock { $0 = opened }
+        let directory = try DataDirectory(path: path)
+        let storage = try MetricsStorage(
+            path: directory.path, options: Self.options(configuration), logger: logger)
+        state.withLock { $0 = (directory, storage) }
         readiness.set(true)
-        logger.info("storage open", metadata: ["data": "\(opened.path)"])
-        try? await gracefulShutdown()
+        logger.info("storage open", metadata: ["data": "\(directory.path)"])
+
+        await cancelWhenGracefulShutdown {
+            await self.maintain(storage)
+        }
+
         readiness.set(false)
-        directory.withLock { $0 = nil }
+        do {
+            try storage.close()
+        } catch {
+            logger.error("storage did not close cleanly; the WAL will be replayed", metadata: ["error": "\(error)"])
+        }
+        state.withLock { $0 = nil }
     }
 
-    /// Bytes on disk, once the folder is open.
-    func sizeOnDisk() -> Int64? {
-        directory.withLock { $0?.sizeOnDisk() }
+    /// Once a second: sync the WAL (under `wal_fsync: 1s`) and move full chunks to their shards;
+    /// once a minute: delete shards past retention; when the WAL grows past 256 MiB: checkpoint.
+    private func maintain(_ storage: MetricsStorage) async {
+        var tick = 0
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return
+            }
+            tick += 1
+            do {
+                try storage.syncWAL()
+                try storage.flushPending()
+                if tick % 60 == 0 {
+                    let deleted = storage.enforceRetention()
+                    if deleted > 0 { logger.info("deleted shards past retention", metadata: ["shards": "\(deleted)"]) }
+                }
+                if storage.statistics().walBytes > 256 << 20 {
+                    try storage.checkpoint()
+                }
+            } catch {
+                logger.error("storage maintenance failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    static func options(_ configuration: StorageConfiguration) -> StorageOptions {
+        StorageOptions(
+            shardWindow: configuration.shardWindow, retention: configuration.retention,
+            maxSeries: configuration.maxSeries,
+            walFsync: configuration.walFsync == .always ? .always : .interval(.seconds(1)))
     }
 }

@@ -9,7 +9,9 @@ struct MetricsRoute<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
-            if let size = storage.sizeOnDisk() { metrics.setStorageSize(size) }
+            if let opened = storage.opened {
+                metrics.observe(opened.storage.statistics(), dataBytes: opened.directory.sizeOnDisk())
+            }
             return Response(
                 status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))

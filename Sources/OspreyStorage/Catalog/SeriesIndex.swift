@@ -1,0 +1,75 @@
+import OspreyModel
+
+/// Every series' labels and the postings that find them: label name → value → sorted series ids.
+/// Ids are handed out in increasing order, so appending keeps each postings list sorted.
+struct SeriesIndex {
+    private(set) var labelsByID: [Int64: Labels] = [:]
+    private var idsByLabels: [Labels: Int64] = [:]
+    /// Label name → value → ids, sorted.
+    private var postings: [String: [String: [Int64]]] = [:]
+    private var allIDs: [Int64] = []
+    private(set) var maxID: Int64 = 0
+
+    var count: Int { allIDs.count }
+
+    func id(of labels: Labels) -> Int64? { idsByLabels[labels] }
+
+    func labels(of id: Int64) -> Labels? { labelsByID[id] }
+
+    mutating func insert(_ labels: Labels, id: Int64) {
+        precondition(id > maxID, "series ids must increase")
+        maxID = id
+        labelsByID[id] = labels
+        idsByLabels[labels] = id
+        allIDs.append(id)
+        for label in labels {
+            postings[label.name, default: [:]][label.value, default: []].append(id)
+        }
+    }
+
+    /// Ids of the series every matcher accepts, sorted.
+    func select(_ matchers: [LabelMatcher]) -> [Int64] {
+        var result: [Int64]?
+        // Matchers that refuse the empty value name series that must have the label: their
+        // postings narrow the result. The others remove series whose value they refuse.
+        for matcher in matchers where !matcher.matchesEmpty {
+            let ids = Postings.union(matchingValues(matcher).compactMap { postings[matcher.name]?[$0] })
+            result = result.map { Postings.intersect($0, ids) } ?? ids
+            if result?.isEmpty == true { return [] }
+        }
+        var ids = result ?? allIDs
+        for matcher in matchers where matcher.matchesEmpty {
+            guard let values = postings[matcher.name] else { continue }
+            let refused = values.keys.filter { !matcher.matches($0) }.compactMap { values[$0] }
+            ids = Postings.subtract(ids, Postings.union(refused))
+        }
+        return ids
+    }
+
+    /// The values of the matcher's label that it accepts, using the shape of the regex to avoid
+    /// testing every value where it can.
+    private func matchingValues(_ matcher: LabelMatcher) -> [String] {
+        guard let values = postings[matcher.name] else { return [] }
+        if let literals = matcher.literalAlternatives {
+            return literals.filter { values[$0] != nil }
+        }
+        if let prefix = matcher.literalPrefix {
+            return values.keys.filter { $0.hasPrefix(prefix) }
+        }
+        return values.keys.filter { matcher.matches($0) }
+    }
+
+    func labelNames(of ids: [Int64]?) -> [String] {
+        guard let ids else { return postings.keys.sorted() }
+        var names = Set<String>()
+        for id in ids { labelsByID[id]?.forEach { names.insert($0.name) } }
+        return names.sorted()
+    }
+
+    func labelValues(_ name: String, of ids: [Int64]?) -> [String] {
+        guard let ids else { return (postings[name]?.keys).map { $0.sorted() } ?? [] }
+        var values = Set<String>()
+        for id in ids { if let value = labelsByID[id]?[name] { values.insert(value) } }
+        return values.sorted()
+    }
+}

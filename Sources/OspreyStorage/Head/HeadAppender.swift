@@ -1,0 +1,49 @@
+import OspreyModel
+
+/// Collects a batch for `MetricsStorage`; nothing reaches the WAL or the head before `commit`.
+struct HeadAppender: Appender {
+    let storage: MetricsStorage
+    let oldestAllowed: Timestamp
+    private var entries: [WriteAheadLog.Entry] = []
+    /// Series this appender has checked, so repeated refs skip the lookup.
+    private var known: Set<Int64> = []
+
+    init(storage: MetricsStorage, oldestAllowed: Timestamp) {
+        self.storage = storage
+        self.oldestAllowed = oldestAllowed
+    }
+
+    @discardableResult
+    mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef {
+        try checkRetention(timestamp) { labels }
+        let id = try storage.seriesID(for: labels)
+        known.insert(id)
+        entries.append(WriteAheadLog.Entry(seriesID: id, timestamp: timestamp, value: value))
+        return SeriesRef(id)
+    }
+
+    mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError) {
+        if !known.contains(ref.id) {
+            guard storage.isKnown(ref) else { throw .unknownSeries(ref) }
+            known.insert(ref.id)
+        }
+        try checkRetention(timestamp) { storage.labels(of: ref.id) ?? Labels() }
+        entries.append(WriteAheadLog.Entry(seriesID: ref.id, timestamp: timestamp, value: value))
+    }
+
+    private func checkRetention(_ timestamp: Timestamp, _ labels: () -> Labels) throws(StorageError) {
+        guard timestamp >= oldestAllowed else {
+            storage.countRejectedForRetention(1)
+            throw .outOfRetention(labels: labels(), timestamp: timestamp, oldestAllowed: oldestAllowed)
+        }
+    }
+
+    mutating func commit() throws(StorageError) {
+        defer { entries.removeAll(keepingCapacity: true) }
+        try storage.commit(entries)
+    }
+
+    mutating func rollback() {
+        entries.removeAll()
+    }
+}

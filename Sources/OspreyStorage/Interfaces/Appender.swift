@@ -1,0 +1,30 @@
+import OspreyModel
+
+/// Something that takes samples: the one write interface every ingest path goes through.
+public protocol Appendable: Sendable {
+    func appender() -> any Appender
+}
+
+/// A batch of samples that is stored whole or not at all.
+///
+/// `append` checks each sample at once (a series over the cardinality limit, a timestamp outside
+/// retention) and throws for that sample alone; the rest of the batch stays. `commit` makes the
+/// batch durable before it returns; `rollback` drops it.
+public protocol Appender {
+    /// Adds a sample; returns a reference that makes the next append of the same series cheaper.
+    @discardableResult
+    mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef
+
+    /// Adds a sample to a series already referenced by an earlier append.
+    mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError)
+
+    mutating func commit() throws(StorageError)
+    mutating func rollback()
+}
+
+/// A stored series' identity inside one storage.
+public struct SeriesRef: Hashable, Sendable, Comparable {
+    public let id: Int64
+    public init(_ id: Int64) { self.id = id }
+    public static func < (lhs: SeriesRef, rhs: SeriesRef) -> Bool { lhs.id < rhs.id }
+}

@@ -1,0 +1,310 @@
+import Foundation
+import Logging
+import OspreyModel
+import Synchronization
+
+/// The metrics storage: a write-ahead log, an in-memory head of open chunks, and shard files of
+/// Gorilla-compressed chunks, behind one `Appendable` and one `Queryable`.
+///
+/// Commits are serialised under one lock (WAL append and head update are quick); chunks move to
+/// their shards outside it. Readers take the lock only to find series and copy head chunks.
+public final class MetricsStorage: Appendable, Queryable, Sendable {
+    public let options: StorageOptions
+    let state: Mutex<State>
+    let shards: ShardSet
+    private let catalog: CatalogStore
+    private let flushing = Mutex<Void>(())
+    private let logger: Logger
+
+    struct State {
+        var index = SeriesIndex()
+        var head: [Int64: HeadSeries] = [:]
+        /// Series created but not yet in the catalog on disk.
+        var unpersisted: [Int64: Labels] = [:]
+        var pending: [Int64: [PendingChunk]] = [:]
+        var pendingCount = 0
+        var nextChunkNumber: Int64 = 0
+        var nextSequence: Int64 = 1
+        var wal: WriteAheadLog
+        var counters = Counters()
+        var closed = false
+    }
+
+    /// Totals since start, for `/metrics`.
+    public struct Counters: Sendable, Equatable {
+        public var samplesAppended: Int64 = 0
+        public var samplesReplaced: Int64 = 0
+        public var rejectedSeriesLimit: Int64 = 0
+        public var rejectedOutOfRetention: Int64 = 0
+        public var rejectedInvalid: Int64 = 0
+        public var chunksFlushed: Int64 = 0
+
+        public init() {}
+    }
+
+    /// A snapshot of sizes and counts, for `/metrics`.
+    public struct Statistics: Sendable {
+        public var series: Int
+        public var headSamples: Int
+        public var walBytes: Int64
+        public var shardBytes: [Int64: Int64]
+        public var counters: Counters
+    }
+
+    /// Opens (or creates) the storage in `path`: loads the catalog, finds where each series
+    /// ends, and replays the WAL into the head.
+    public init(path: String, options: StorageOptions = StorageOptions(), logger: Logger = Logger(label: "osprey.storage"))
+        throws(StorageError)
+    {
+        self.options = options
+        self.logger = logger
+        catalog = try CatalogStore(path: path + "/catalog.sqlite")
+        shards = try ShardSet(folder: path + "/shards", window: options.shardWindow)
+        let wal = try WriteAheadLog(folder: path + "/wal")
+        var state = State(wal: wal)
+        for (id, labels) in try catalog.load() {
+            state.index.insert(labels, id: id)
+        }
+        let stored = try shards.newestTimes()
+        state.nextSequence = stored.sequence + 1
+        for (id, newest) in stored.times {
+            state.head[id, default: HeadSeries()].newest = newest
+        }
+        var replayed: [WriteAheadLog.Entry] = []
+        try wal.replay { replayed.append($0) }
+        let shards = self.shards
+        for entry in replayed where state.index.labels(of: entry.seriesID) != nil {
+            Self.apply(entry.seriesID, entry.timestamp, entry.value, to: &state, options: options, shards: shards)
+        }
+        if !replayed.isEmpty {
+            logger.info("replayed the write-ahead log", metadata: ["samples": "\(replayed.count)"])
+        }
+        self.state = Mutex(state)
+    }
+
+    public func appender() -> any Appender {
+        HeadAppender(storage: self, oldestAllowed: Self.now() - options.retention.milliseconds)
+    }
+
+    public func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {
+        StorageQuerier(storage: self, minTime: minTime, maxTime: maxTime)
+    }
+
+    public static func now() -> Timestamp {
+        Timestamp(Date().timeIntervalSince1970 * 1000)
+    }
+
+    // MARK: Writing
+
+    /// Finds or creates the series for `labels`, enforcing the series limit.
+    func seriesID(for labels: Labels) throws(StorageError) -> Int64 {
+        try state.withLock { state throws(StorageError) in
+            guard !state.closed else { throw .closed }
+            if let id = state.index.id(of: labels) { return id }
+            if let problem = Self.problem(with: labels) {
+                state.counters.rejectedInvalid += 1
+                throw .invalidLabels(labels: labels, reason: problem)
+            }
+            guard state.index.count < options.maxSeries else {
+                state.counters.rejectedSeriesLimit += 1
+                throw .seriesLimit(labels: labels, limit: options.maxSeries)
+            }
+            let id = state.index.maxID + 1
+            state.index.insert(labels, id: id)
+            state.unpersisted[id] = labels
+            return id
+        }
+    }
+
+    private static func problem(with labels: Labels) -> String? {
+        guard let name = labels.name, !name.isEmpty else { return "no metric name (__name__)" }
+        if let bad = labels.first(where: { $0.name != Labels.metricName && !MetricNames.isValidLabelName($0.name) }) {
+            return "invalid label name \"\(bad.name)\""
+        }
+        return nil
+    }
+
+    func isKnown(_ ref: SeriesRef) -> Bool {
+        state.withLock { $0.index.labels(of: ref.id) != nil }
+    }
+
+    func countRejectedForRetention(_ count: Int) {
+        state.withLock { $0.counters.rejectedOutOfRetention += Int64(count) }
+    }
+
+    func labels(of id: Int64) -> Labels? {
+        state.withLock { $0.index.labels(of: id) }
+    }
+
+    /// Makes a batch durable (catalog, then WAL), then applies it to the head.
+    func commit(_ entries: [WriteAheadLog.Entry]) throws(StorageError) {
+        guard !entries.isEmpty else { return }
+        let flushNeeded = try state.withLock { state throws(StorageError) -> Bool in
+            guard !state.closed else { throw .closed }
+            if !state.unpersisted.isEmpty {
+                // Every series a batch references is on disk before the batch is: a WAL entry for
+                // a series the catalog never saw could not be replayed.
+                var fresh: [(id: Int64, labels: Labels)] = []
+                for entry in entries {
+                    if let labels = state.unpersisted.removeValue(forKey: entry.seriesID) {
+                        fresh.append((entry.seriesID, labels))
+                    }
+                }
+                do throws(StorageError) {
+                    try catalog.insert(fresh)
+                } catch {
+                    for (id, labels) in fresh { state.unpersisted[id] = labels }
+                    throw error
+                }
+            }
+            try state.wal.append(entries, sync: options.walFsync == .always)
+            for entry in entries {
+                Self.apply(entry.seriesID, entry.timestamp, entry.value, to: &state, options: options, shards: shards)
+            }
+            state.counters.samplesAppended += Int64(entries.count)
+            return state.pendingCount >= 4096
+        }
+        if flushNeeded { try flushPending() }
+    }
+
+    /// Puts one sample into the head: in order onto the open chunk (cut when full or when the
+    /// sample falls into another shard window), otherwise into the out-of-order buffer.
+    private static func apply(
+        _ id: Int64, _ timestamp: Timestamp, _ value: Double, to state: inout State, options: StorageOptions,
+        shards: ShardSet
+    ) {
+        var series = state.head.removeValue(forKey: id) ?? HeadSeries()
+        defer { state.head[id] = series }
+        if timestamp > series.newest {
+            if series.open.count > 0,
+                series.open.count >= options.samplesPerChunk
+                    || shards.windowStart(of: timestamp) != shards.windowStart(of: series.open.minTime)
+            {
+                cut(&series.open, of: id, in: &state)
+            }
+            series.open.append(timestamp: timestamp, value: value)
+            series.newest = timestamp
+            series.newestValue = value
+            return
+        }
+        if timestamp == series.newest, series.newestValue.bitPattern == value.bitPattern {
+            return  // the same sample again, as a retried push sends it
+        }
+        series.outOfOrder.append(Sample(timestamp: timestamp, value: value))
+        if series.outOfOrder.count >= options.samplesPerChunk {
+            cutOutOfOrder(&series.outOfOrder, of: id, in: &state, shards: shards)
+        }
+    }
+
+    private static func cut(_ open: inout XORChunkEncoder, of id: Int64, in state: inout State) {
+        let record = ChunkRecord(
+            seriesID: id, minTime: open.minTime, maxTime: open.maxTime, sequence: 0, encoding: .xor, data: open.bytes)
+        addPending(record, in: &state)
+        open = XORChunkEncoder()
+    }
+
+    /// Sorts the out-of-order samples, keeps the last write per timestamp, and cuts one chunk per
+    /// shard window, each with a new sequence so it wins over what it overlaps.
+    private static func cutOutOfOrder(_ samples: inout [Sample], of id: Int64, in state: inout State, shards: ShardSet) {
+        let before = samples.count
+        let merged = try? SampleMerge.merge([(1, samples)])
+        let sorted = merged ?? samples.sorted { $0.timestamp < $1.timestamp }
+        state.counters.samplesReplaced += Int64(before - sorted.count)
+        samples = []
+        let sequence = state.nextSequence
+        state.nextSequence += 1
+        var start = 0
+        while start < sorted.count {
+            let window = shards.windowStart(of: sorted[start].timestamp)
+            var end = start + 1
+            while end < sorted.count, shards.windowStart(of: sorted[end].timestamp) == window { end += 1 }
+            let part = Array(sorted[start..<end])
+            addPending(
+                ChunkRecord(
+                    seriesID: id, minTime: part[0].timestamp, maxTime: part[part.count - 1].timestamp, sequence: sequence,
+                    encoding: .xor, data: XORChunkEncoder(samples: part).bytes),
+                in: &state)
+            start = end
+        }
+    }
+
+    private static func addPending(_ record: ChunkRecord, in state: inout State) {
+        state.pending[record.seriesID, default: []].append(PendingChunk(number: state.nextChunkNumber, record: record))
+        state.nextChunkNumber += 1
+        state.pendingCount += 1
+    }
+
+    // MARK: Flushing
+
+    /// Writes the chunks cut from the head to their shards; readers keep seeing them in the head
+    /// until they are in a shard.
+    public func flushPending() throws(StorageError) {
+        try flushing.withLock { _ throws(StorageError) in
+            let batch = state.withLock { state in state.pending.values.flatMap { $0 } }
+            guard !batch.isEmpty else { return }
+            try shards.write(batch.map(\.record))
+            let written = Set(batch.map(\.number))
+            state.withLock { state in
+                for id in Set(batch.map(\.record.seriesID)) {
+                    state.pending[id]?.removeAll { written.contains($0.number) }
+                    if state.pending[id]?.isEmpty == true { state.pending[id] = nil }
+                }
+                state.pendingCount -= written.count
+                state.counters.chunksFlushed += Int64(written.count)
+            }
+        }
+    }
+
+    /// Moves everything in the head to the shards and empties the WAL: after this a restart has
+    /// nothing to replay. Run on graceful stop and periodically to bound the WAL.
+    public func checkpoint() throws(StorageError) {
+        let segment = try state.withLock { state throws(StorageError) -> Int in
+            for id in Array(state.head.keys) {
+                var series = state.head[id]!
+                if series.open.count > 0 { Self.cut(&series.open, of: id, in: &state) }
+                if !series.outOfOrder.isEmpty {
+                    Self.cutOutOfOrder(&series.outOfOrder, of: id, in: &state, shards: shards)
+                }
+                state.head[id] = series
+            }
+            return try state.wal.startSegment()
+        }
+        try flushPending()
+        state.withLock { $0.wal.deleteSegments(before: segment) }
+    }
+
+    /// Forces the WAL to disk; with `wal_fsync: 1s` the server calls this every second.
+    public func syncWAL() throws(StorageError) {
+        try state.withLock { state throws(StorageError) in try state.wal.sync() }
+    }
+
+    /// Deletes shards wholly older than retention; returns how many.
+    @discardableResult
+    public func enforceRetention(now: Timestamp = MetricsStorage.now()) -> Int {
+        shards.deleteShards(endingBefore: now - options.retention.milliseconds)
+    }
+
+    /// Recompresses the shards whose window ended before `now` (zlib over merged Gorilla chunks).
+    public func compactColdShards(now: Timestamp = MetricsStorage.now()) throws(StorageError) {
+        try shards.compact(windowsEndingBefore: now)
+    }
+
+    /// Checkpoints and closes; later calls fail with `closed`.
+    public func close() throws(StorageError) {
+        try checkpoint()
+        state.withLock { $0.closed = true }
+        shards.close()
+    }
+
+    public func statistics() -> Statistics {
+        let (series, headSamples, walBytes, counters) = state.withLock { state in
+            (
+                state.index.count,
+                state.head.values.reduce(0) { $0 + $1.open.count + $1.outOfOrder.count },
+                state.wal.bytesOnDisk, state.counters
+            )
+        }
+        return Statistics(
+            series: series, headSamples: headSamples, walBytes: walBytes, shardBytes: shards.sizes(), counters: counters)
+    }
+}

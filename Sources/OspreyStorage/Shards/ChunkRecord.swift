@@ -1,0 +1,31 @@
+import OspreyModel
+
+/// One chunk of one series as a shard stores it.
+struct ChunkRecord: Sendable {
+    enum Encoding: Int, Sendable {
+        /// Gorilla: delta-of-delta timestamps, XOR values.
+        case xor = 1
+        /// Gorilla bytes compressed again with zlib, for cold shards.
+        case xorDeflated = 2
+    }
+
+    var seriesID: Int64
+    var minTime: Timestamp
+    var maxTime: Timestamp
+    /// 0 for in-order data; out-of-order chunks count up from 1, later writes higher, so that the
+    /// newest value wins where chunks overlap.
+    var sequence: Int64
+    var encoding: Encoding
+    var data: [UInt8]
+
+    func samples() throws(StorageError) -> [Sample] {
+        do {
+            switch encoding {
+            case .xor: return try XORChunkDecoder(bytes: data).samples()
+            case .xorDeflated: return try XORChunkDecoder(bytes: ChunkCompression.inflate(data)).samples()
+            }
+        } catch {
+            throw .io("corrupt chunk of series \(seriesID) at \(minTime)...\(maxTime): \(error)")
+        }
+    }
+}

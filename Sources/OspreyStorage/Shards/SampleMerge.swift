@@ -1,0 +1,41 @@
+import OspreyModel
+
+/// Merges samples from overlapping sources into one sorted series, one sample per timestamp,
+/// the source with the highest sequence winning (last write wins).
+enum SampleMerge {
+    static func merge(_ sources: [(sequence: Int64, samples: [Sample])]) throws(StorageError) -> [Sample] {
+        let nonEmpty = sources.filter { !$0.samples.isEmpty }
+        guard nonEmpty.count > 1 else { return nonEmpty.first?.samples ?? [] }
+        // In-order chunks (sequence 0) never overlap each other: sorted by start they concatenate.
+        if nonEmpty.allSatisfy({ $0.sequence == 0 }) {
+            let ordered = nonEmpty.sorted { ($0.samples.first?.timestamp ?? 0) < ($1.samples.first?.timestamp ?? 0) }
+            var result = ordered.flatMap(\.samples)
+            if zip(result, result.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) { return result }
+            result = stableLastWins(ordered.map { (0, $0.samples) })
+            return result
+        }
+        return stableLastWins(nonEmpty.sorted { $0.sequence < $1.sequence })
+    }
+
+    /// Sorts by time; for equal timestamps the last in source order (then position) wins.
+    private static func stableLastWins(_ sources: [(sequence: Int64, samples: [Sample])]) -> [Sample] {
+        var tagged: [(sample: Sample, order: Int)] = []
+        tagged.reserveCapacity(sources.reduce(0) { $0 + $1.samples.count })
+        for source in sources {
+            for sample in source.samples {
+                tagged.append((sample, tagged.count))
+            }
+        }
+        tagged.sort { $0.sample.timestamp != $1.sample.timestamp ? $0.sample.timestamp < $1.sample.timestamp : $0.order < $1.order }
+        var result: [Sample] = []
+        result.reserveCapacity(tagged.count)
+        for entry in tagged {
+            if result.last?.timestamp == entry.sample.timestamp {
+                result[result.count - 1] = entry.sample
+            } else {
+                result.append(entry.sample)
+            }
+        }
+        return result
+    }
+}
