@@ -379,7 +379,7 @@ public struct ExpositionParser {
     /// The text format escapes only `\\` and `\n` in HELP; OpenMetrics adds `\"`.
     private func unescapeHelp(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         guard format == .text else { return SeriesScanner.unescape(buffer, range) }
-        var text = SeriesScanner.text(buffer, range)
+        let text = SeriesScanner.text(buffer, range)
         guard text.contains("\\") else { return text }
         var result = ""
         var iterator = text.unicodeScalars.makeIterator()
@@ -395,8 +395,7 @@ public struct ExpositionParser {
             case nil: result += "\\"
             }
         }
-        text = result
-        return text
+        return result
     }
 
     private func quoted(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
