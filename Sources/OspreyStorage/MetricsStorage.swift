@@ -18,7 +18,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     struct State {
         var index = SeriesIndex()
-        var head: [Int64: HeadSeries] = [:]
+        var head = HeadTable()
         /// Series created but not yet in the catalog on disk.
         var unpersisted: [Int64: Labels] = [:]
         var pending: [Int64: [PendingChunk]] = [:]
@@ -68,14 +68,17 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         let stored = try shards.newestTimes()
         state.nextSequence = stored.sequence + 1
         for (id, newest) in stored.times {
-            state.head[id, default: HeadSeries()].newest = newest
+            state.head[id].newest = newest
         }
         var replayed: [WriteAheadLog.Entry] = []
         try wal.replay { replayed.append($0) }
         let shards = self.shards
+        var head = HeadTable()
+        swap(&head, &state.head)
         for entry in replayed where state.index.labels(of: entry.seriesID) != nil {
-            Self.apply(entry.seriesID, entry.timestamp, entry.value, to: &state, options: options, shards: shards)
+            Self.apply(entry, to: &head[entry.seriesID], in: &state, options: options, shards: shards)
         }
+        swap(&head, &state.head)
         if !replayed.isEmpty {
             logger.info("replayed the write-ahead log", metadata: ["samples": "\(replayed.count)"])
         }
@@ -124,10 +127,6 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         return nil
     }
 
-    func isKnown(_ ref: SeriesRef) -> Bool {
-        state.withLock { $0.index.labels(of: ref.id) != nil }
-    }
-
     func countRejectedForRetention(_ count: Int) {
         state.withLock { $0.counters.rejectedOutOfRetention += Int64(count) }
     }
@@ -157,10 +156,19 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
                     throw error
                 }
             }
-            try state.wal.append(entries, sync: options.walFsync == .always)
-            for entry in entries {
-                Self.apply(entry.seriesID, entry.timestamp, entry.value, to: &state, options: options, shards: shards)
+            let known = state.index.maxID
+            if let unknown = entries.first(where: { $0.seriesID < 1 || $0.seriesID > known }) {
+                throw .unknownSeries(SeriesRef(unknown.seriesID))
             }
+            try state.wal.append(entries, sync: options.walFsync == .always)
+            // The table moves out of the state while samples go in, so that chunks cut on the
+            // way can be queued in the state without touching the table being mutated.
+            var head = HeadTable()
+            swap(&head, &state.head)
+            for entry in entries {
+                Self.apply(entry, to: &head[entry.seriesID], in: &state, options: options, shards: shards)
+            }
+            swap(&head, &state.head)
             state.counters.samplesAppended += Int64(entries.count)
             return state.pendingCount >= 4096
         }
@@ -169,12 +177,12 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     /// Puts one sample into the head: in order onto the open chunk (cut when full or when the
     /// sample falls into another shard window), otherwise into the out-of-order buffer.
+    @inline(__always)
     private static func apply(
-        _ id: Int64, _ timestamp: Timestamp, _ value: Double, to state: inout State, options: StorageOptions,
+        _ entry: WriteAheadLog.Entry, to series: inout HeadSeries, in state: inout State, options: StorageOptions,
         shards: ShardSet
     ) {
-        var series = state.head.removeValue(forKey: id) ?? HeadSeries()
-        defer { state.head[id] = series }
+        let (id, timestamp, value) = (entry.seriesID, entry.timestamp, entry.value)
         if timestamp > series.newest {
             if series.open.count > 0,
                 series.open.count >= options.samplesPerChunk
@@ -187,8 +195,11 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
             series.newestValue = value
             return
         }
-        if timestamp == series.newest, series.newestValue.bitPattern == value.bitPattern {
-            return  // the same sample again, as a retried push sends it
+        if timestamp == series.newest {
+            if series.newestValue?.bitPattern == value.bitPattern {
+                return  // the same sample again, as a retried push sends it
+            }
+            series.newestValue = value  // it replaces the newest: a later resend of it is the one to drop
         }
         series.outOfOrder.append(Sample(timestamp: timestamp, value: value))
         if series.outOfOrder.count >= options.samplesPerChunk {
@@ -259,14 +270,15 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     /// nothing to replay. Run on graceful stop and periodically to bound the WAL.
     public func checkpoint() throws(StorageError) {
         let segment = try state.withLock { state throws(StorageError) -> Int in
-            for id in Array(state.head.keys) {
-                var series = state.head[id]!
-                if series.open.count > 0 { Self.cut(&series.open, of: id, in: &state) }
-                if !series.outOfOrder.isEmpty {
-                    Self.cutOutOfOrder(&series.outOfOrder, of: id, in: &state, shards: shards)
+            var head = HeadTable()
+            swap(&head, &state.head)
+            for id in head.ids {
+                if head[id].open.count > 0 { Self.cut(&head[id].open, of: id, in: &state) }
+                if !head[id].outOfOrder.isEmpty {
+                    Self.cutOutOfOrder(&head[id].outOfOrder, of: id, in: &state, shards: shards)
                 }
-                state.head[id] = series
             }
+            swap(&head, &state.head)
             return try state.wal.startSegment()
         }
         try flushPending()
@@ -294,13 +306,14 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         try checkpoint()
         state.withLock { $0.closed = true }
         shards.close()
+        catalog.close()
     }
 
     public func statistics() -> Statistics {
         let (series, headSamples, walBytes, counters) = state.withLock { state in
             (
                 state.index.count,
-                state.head.values.reduce(0) { $0 + $1.open.count + $1.outOfOrder.count },
+                state.head.sampleCount,
                 state.wal.bytesOnDisk, state.counters
             )
         }

@@ -1,11 +1,16 @@
 import Foundation
 import GRDB
 import OspreyModel
+import Synchronization
 
-/// The series catalog on disk (`catalog.sqlite`): every series id and its labels. The postings
-/// are rebuilt in memory from it at start.
+/// The series catalog on disk (`catalog.sqlite`): every series id and its labels. Label names
+/// and values are stored once each in `symbols` and series refer to them by number, since the
+/// same few strings (`job`, `instance`, host names) recur across thousands of series. The
+/// postings are rebuilt in memory from it at start.
 final class CatalogStore: Sendable {
     private let database: DatabaseQueue
+    /// Every symbol's id, loaded at start and kept current by `insert`.
+    private let symbols = Mutex<[String: Int64]>([:])
 
     init(path: String) throws(StorageError) {
         do {
@@ -15,7 +20,11 @@ final class CatalogStore: Sendable {
             }
             database = try DatabaseQueue(path: path, configuration: configuration)
             try database.write { db in
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL)")
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+                        """)
             }
         } catch {
             throw .io("cannot open the series catalog \(path): \(error)")
@@ -24,31 +33,76 @@ final class CatalogStore: Sendable {
 
     func load() throws(StorageError) -> [(id: Int64, labels: Labels)] {
         let rows: [(Int64, [UInt8])]
+        let table: [Int64: String]
         do {
-            rows = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, labels FROM series ORDER BY id").map { row in
+            (table, rows) = try database.read { db in
+                let table = Dictionary(
+                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, text FROM symbols").map { ($0[0] as Int64, $0[1] as String) })
+                let rows = try Row.fetchAll(db, sql: "SELECT id, labels FROM series ORDER BY id").map { row in
                     (row[0] as Int64, [UInt8](row[1] as Data))
                 }
+                return (table, rows)
             }
         } catch {
             throw .io("cannot read the series catalog: \(error)")
         }
+        symbols.withLock { symbols in
+            for (id, text) in table { symbols[text] = id }
+        }
         var series: [(id: Int64, labels: Labels)] = []
         series.reserveCapacity(rows.count)
         for (id, bytes) in rows {
-            series.append((id, try LabelsCodec.decode(bytes)))
+            var position = 0
+            var pairs: [Label] = []
+            while position < bytes.count {
+                guard let name = Varint.read(bytes, &position), let value = Varint.read(bytes, &position),
+                    let nameText = table[Int64(name)], let valueText = table[Int64(value)]
+                else {
+                    throw .io("corrupt label set of series \(id) in the series catalog")
+                }
+                pairs.append(Label(nameText, valueText))
+            }
+            series.append((id, Labels(pairs)))
         }
         return series
+    }
+
+    func close() {
+        try? database.close()
     }
 
     /// Stores new series in one transaction; durable against a crash of the process once it returns.
     func insert(_ series: [(id: Int64, labels: Labels)]) throws(StorageError) {
         guard !series.isEmpty else { return }
         do {
-            try database.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (id, labels) VALUES (?, ?)")
-                for (id, labels) in series {
-                    try statement.execute(arguments: [id, Data(LabelsCodec.encode(labels))])
+            try symbols.withLock { symbols in
+                var added: [(String, Int64)] = []
+                func symbol(_ text: String) -> Int64 {
+                    if let id = symbols[text] { return id }
+                    let id = Int64(symbols.count + 1)
+                    symbols[text] = id
+                    added.append((text, id))
+                    return id
+                }
+                let encoded = series.map { entry in
+                    var bytes: [UInt8] = []
+                    for label in entry.labels {
+                        Varint.append(UInt64(symbol(label.name)), to: &bytes)
+                        Varint.append(UInt64(symbol(label.value)), to: &bytes)
+                    }
+                    return (entry.id, bytes)
+                }
+                do {
+                    try database.write { db in
+                        let addSymbol = try db.cachedStatement(sql: "INSERT INTO symbols (id, text) VALUES (?, ?)")
+                        for (text, id) in added { try addSymbol.execute(arguments: [id, text]) }
+                        let addSeries = try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (id, labels) VALUES (?, ?)")
+                        for (id, bytes) in encoded { try addSeries.execute(arguments: [id, Data(bytes)]) }
+                    }
+                } catch {
+                    // Nothing was stored: forget the symbols too, so their ids are handed out again.
+                    for (text, _) in added { symbols[text] = nil }
+                    throw error
                 }
             }
         } catch {

@@ -5,8 +5,6 @@ struct HeadAppender: Appender {
     let storage: MetricsStorage
     let oldestAllowed: Timestamp
     private var entries: [WriteAheadLog.Entry] = []
-    /// Series this appender has checked, so repeated refs skip the lookup.
-    private var known: Set<Int64> = []
 
     init(storage: MetricsStorage, oldestAllowed: Timestamp) {
         self.storage = storage
@@ -17,16 +15,12 @@ struct HeadAppender: Appender {
     mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef {
         try checkRetention(timestamp) { labels }
         let id = try storage.seriesID(for: labels)
-        known.insert(id)
         entries.append(WriteAheadLog.Entry(seriesID: id, timestamp: timestamp, value: value))
         return SeriesRef(id)
     }
 
+    /// Refs are checked at commit, where the catalog is at hand anyway, not per sample.
     mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError) {
-        if !known.contains(ref.id) {
-            guard storage.isKnown(ref) else { throw .unknownSeries(ref) }
-            known.insert(ref.id)
-        }
         try checkRetention(timestamp) { storage.labels(of: ref.id) ?? Labels() }
         entries.append(WriteAheadLog.Entry(seriesID: ref.id, timestamp: timestamp, value: value))
     }

@@ -6,8 +6,9 @@ struct HeadSeries {
     var open = XORChunkEncoder()
     /// The newest timestamp of the series anywhere: later samples are in order.
     var newest: Timestamp = .min
-    /// The value at `newest`, to drop an identical resend without touching the chunk.
-    var newestValue: Double = .nan
+    /// The value last written at `newest`, to drop an identical resend without touching the
+    /// chunk; nil when unknown (after a restart), so that no write is taken for a resend.
+    var newestValue: Double?
     var outOfOrder: [Sample] = []
 }
 
@@ -15,4 +16,33 @@ struct HeadSeries {
 struct PendingChunk {
     var number: Int64
     var record: ChunkRecord
+}
+
+/// The head's series by id. Ids are dense from 1, so an array indexed by id finds a series
+/// without hashing on the hot path of every appended sample.
+struct HeadTable {
+    private var series: [HeadSeries] = []
+
+    subscript(id: Int64) -> HeadSeries {
+        get {
+            let index = Int(id) - 1
+            return index >= 0 && index < series.count ? series[index] : HeadSeries()
+        }
+        _modify {
+            let index = Int(id) - 1
+            if index >= series.count {
+                series.append(contentsOf: repeatElement(HeadSeries(), count: index - series.count + 1))
+            }
+            yield &series[index]
+        }
+    }
+
+    /// Ids of series with anything in the head.
+    var ids: [Int64] {
+        series.indices.filter { series[$0].open.count > 0 || !series[$0].outOfOrder.isEmpty }.map { Int64($0 + 1) }
+    }
+
+    var sampleCount: Int {
+        series.reduce(0) { $0 + $1.open.count + $1.outOfOrder.count }
+    }
 }

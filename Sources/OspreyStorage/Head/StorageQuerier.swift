@@ -18,7 +18,7 @@ struct StorageQuerier: Querier {
         let snapshots = storage.state.withLock { state -> [(Int64, HeadSnapshot)] in
             state.index.select(matchers).compactMap { id in
                 guard let labels = state.index.labels(of: id) else { return nil }
-                let head = state.head[id]
+                let head: HeadSeries? = state.head[id]
                 let open = head.flatMap { $0.open.count > 0 && $0.open.maxTime >= minTime && $0.open.minTime <= maxTime ? $0.open.bytes : nil }
                 let pending = (state.pending[id] ?? []).map(\.record).filter { $0.maxTime >= minTime && $0.minTime <= maxTime }
                 let outOfOrder = (head?.outOfOrder ?? []).filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }

@@ -15,7 +15,8 @@ public protocol Appender {
     @discardableResult
     mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef
 
-    /// Adds a sample to a series already referenced by an earlier append.
+    /// Adds a sample to a series already referenced by an earlier append. A reference this
+    /// storage never handed out fails the commit with `unknownSeries`.
     mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError)
 
     mutating func commit() throws(StorageError)

@@ -5,7 +5,11 @@ import OspreyModel
 enum SampleMerge {
     static func merge(_ sources: [(sequence: Int64, samples: [Sample])]) throws(StorageError) -> [Sample] {
         let nonEmpty = sources.filter { !$0.samples.isEmpty }
-        guard nonEmpty.count > 1 else { return nonEmpty.first?.samples ?? [] }
+        guard nonEmpty.count > 1 else {
+            // One source may still be unsorted with repeated timestamps: an out-of-order buffer.
+            guard let only = nonEmpty.first?.samples else { return [] }
+            return zip(only, only.dropFirst()).allSatisfy({ $0.timestamp < $1.timestamp }) ? only : stableLastWins([(0, only)])
+        }
         // In-order chunks (sequence 0) never overlap each other: sorted by start they concatenate.
         if nonEmpty.allSatisfy({ $0.sequence == 0 }) {
             let ordered = nonEmpty.sorted { ($0.samples.first?.timestamp ?? 0) < ($1.samples.first?.timestamp ?? 0) }

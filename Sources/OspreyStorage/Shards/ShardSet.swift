@@ -9,6 +9,8 @@ final class ShardSet: Sendable {
     private let folder: String
     private let window: Int64
     private let pools = Mutex<[Int64: DatabasePool]>([:])
+    /// Held while a shard is opened, so that one file is never opened by two pools at once.
+    private let opening = Mutex<Void>(())
 
     init(folder: String, window: Duration) throws(StorageError) {
         self.folder = folder
@@ -23,7 +25,9 @@ final class ShardSet: Sendable {
     /// Start of the window holding `timestamp`.
     func windowStart(of timestamp: Timestamp) -> Int64 {
         let (quotient, remainder) = timestamp.quotientAndRemainder(dividingBy: window)
-        return (remainder < 0 ? quotient - 1 : quotient) &* window
+        // Near Int64.min (a query from the beginning of time) the start would overflow.
+        let (start, overflow) = (remainder < 0 ? quotient - 1 : quotient).multipliedReportingOverflow(by: window)
+        return overflow ? .min : start
     }
 
     /// Windows with a shard file, oldest first.
@@ -38,6 +42,15 @@ final class ShardSet: Sendable {
 
     private func pool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
         if let open = pools.withLock({ $0[start] }) { return open }
+        // Two pools opening the same file at once collide on its write lock (SQLITE_BUSY while
+        // creating the tables), as a select and the first flush into a new window would.
+        return try opening.withLock { _ throws(StorageError) -> DatabasePool? in
+            if let open = pools.withLock({ $0[start] }) { return open }
+            return try openPool(start, create: create)
+        }
+    }
+
+    private func openPool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
         let path = path(start)
         guard create || FileManager.default.fileExists(atPath: path) else { return nil }
         do {
@@ -53,6 +66,9 @@ final class ShardSet: Sendable {
                             series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL,
                             seq INTEGER NOT NULL, encoding INTEGER NOT NULL, data BLOB NOT NULL);
                         CREATE INDEX IF NOT EXISTS chunks_by_series ON chunks (series_id, min_t);
+                        CREATE TABLE IF NOT EXISTS cold_groups (
+                            first_series INTEGER PRIMARY KEY, last_series INTEGER NOT NULL,
+                            min_t INTEGER NOT NULL, max_t INTEGER NOT NULL, data BLOB NOT NULL);
                         """)
             }
             return pools.withLock { pools in
@@ -100,6 +116,14 @@ final class ShardSet: Sendable {
                 try pool.read { db in
                     let statement = try db.cachedStatement(
                         sql: "SELECT min_t, max_t, seq, encoding, data FROM chunks WHERE series_id = ? AND min_t <= ? AND max_t >= ?")
+                    for (id, samples) in try Self.coldSamples(db, of: seriesIDs) {
+                        let inRange = samples.filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
+                        guard let first = inRange.first, let last = inRange.last else { continue }
+                        result[id, default: []].append(
+                            ChunkRecord(
+                                seriesID: id, minTime: first.timestamp, maxTime: last.timestamp, sequence: 0, encoding: .decimal,
+                                data: [], decoded: inRange))
+                    }
                     for id in seriesIDs {
                         let rows = try Row.fetchCursor(statement, arguments: [id, maxTime, minTime])
                         while let row = try rows.next() {
@@ -126,6 +150,9 @@ final class ShardSet: Sendable {
             guard let pool = try pool(start, create: false) else { continue }
             do {
                 try pool.read { db in
+                    for (id, samples) in try Self.coldSamples(db, of: nil) {
+                        if let last = samples.last { times[id] = max(times[id] ?? .min, last.timestamp) }
+                    }
                     for row in try Row.fetchAll(db, sql: "SELECT series_id, MAX(max_t), MAX(seq) FROM chunks GROUP BY series_id") {
                         let id: Int64 = row[0]
                         let newest: Int64 = row[1]
@@ -156,46 +183,45 @@ final class ShardSet: Sendable {
     }
 
     /// Rewrites the shards whose window ended before `cutoff` ("cold"): each series' chunks merged
-    /// into one, the newest value winning per timestamp, Gorilla-encoded then deflated; then the
-    /// file is vacuumed so the freed pages leave the disk.
+    /// into one, the newest value winning per timestamp, encoded as decimal deltas where the
+    /// values allow (Gorilla otherwise), and packed with neighbouring series into zlib-compressed
+    /// groups; then the file is vacuumed so the freed pages leave the disk.
     func compact(windowsEndingBefore cutoff: Timestamp) throws(StorageError) {
         for start in windows() where start &+ window <= cutoff {
             guard let pool = try pool(start, create: false) else { continue }
             do {
-                let alreadyCompact = try pool.read { db in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks WHERE encoding != ?", arguments: [ChunkRecord.Encoding.xorDeflated.rawValue]) == 0
-                }
-                if alreadyCompact { continue }
+                let loose = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks") ?? 0 }
+                guard loose > 0 else { continue }
                 try pool.write { db in
-                    let ids = try Int64.fetchAll(db, sql: "SELECT DISTINCT series_id FROM chunks ORDER BY series_id")
-                    let select = try db.cachedStatement(
-                        sql: "SELECT min_t, max_t, seq, encoding, data FROM chunks WHERE series_id = ?")
-                    var merged: [ChunkRecord] = []
-                    for id in ids {
-                        var records: [ChunkRecord] = []
-                        for row in try Row.fetchAll(select, arguments: [id]) {
-                            records.append(
-                                ChunkRecord(
-                                    seriesID: id, minTime: row[0], maxTime: row[1], sequence: row[2],
-                                    encoding: ChunkRecord.Encoding(rawValue: row[3]) ?? .xor, data: [UInt8](row[4] as Data)))
-                        }
-                        let samples = try SampleMerge.merge(records.map { ($0.sequence, try $0.samples()) })
-                        guard let first = samples.first, let last = samples.last else { continue }
-                        let encoded = XORChunkEncoder(samples: samples).bytes
-                        merged.append(
-                            ChunkRecord(
-                                seriesID: id, minTime: first.timestamp, maxTime: last.timestamp, sequence: 0,
-                                encoding: .xorDeflated, data: ChunkCompression.deflate(encoded)))
+                    var sources: [Int64: [(sequence: Int64, samples: [Sample])]] = [:]
+                    for (id, samples) in try Self.coldSamples(db, of: nil) {
+                        sources[id, default: []].append((0, samples))
                     }
-                    try db.execute(sql: "DELETE FROM chunks")
+                    for row in try Row.fetchAll(db, sql: "SELECT series_id, min_t, max_t, seq, encoding, data FROM chunks") {
+                        let record = ChunkRecord(
+                            seriesID: row[0], minTime: row[1], maxTime: row[2], sequence: row[3],
+                            encoding: ChunkRecord.Encoding(rawValue: row[4]) ?? .xor, data: [UInt8](row[5] as Data))
+                        sources[record.seriesID, default: []].append((record.sequence, try record.samples()))
+                    }
+                    try db.execute(sql: "DELETE FROM chunks; DELETE FROM cold_groups")
                     let insert = try db.cachedStatement(
-                        sql: "INSERT INTO chunks (series_id, min_t, max_t, seq, encoding, data) VALUES (?, ?, ?, ?, ?, ?)")
-                    for record in merged {
-                        try insert.execute(arguments: [
-                            record.seriesID, record.minTime, record.maxTime, record.sequence, record.encoding.rawValue,
-                            Data(record.data),
-                        ])
+                        sql: "INSERT INTO cold_groups (first_series, last_series, min_t, max_t, data) VALUES (?, ?, ?, ?, ?)")
+                    var group = ColdGroup()
+                    var range = (min: Int64.max, max: Int64.min)
+                    func writeGroup() throws {
+                        guard let first = group.members.first, let last = group.members.last else { return }
+                        try insert.execute(arguments: [first.seriesID, last.seriesID, range.min, range.max, Data(group.deflated())])
+                        group = ColdGroup()
+                        range = (.max, .min)
                     }
+                    for id in sources.keys.sorted() {
+                        let samples = try SampleMerge.merge(sources[id]!)
+                        guard let first = samples.first, let last = samples.last else { continue }
+                        group.append(ColdGroup.Member(seriesID: id, samples: samples))
+                        range = (min(range.min, first.timestamp), max(range.max, last.timestamp))
+                        if group.rawSize >= ColdGroup.targetBytes { try writeGroup() }
+                    }
+                    try writeGroup()
                 }
                 try pool.writeWithoutTransaction { db in
                     try db.execute(sql: "VACUUM")
@@ -205,6 +231,31 @@ final class ShardSet: Sendable {
                 throw .io("cannot compact shard \(path(start)): \(error)")
             }
         }
+    }
+
+    /// Samples of the given series (all when nil) from a shard's cold groups.
+    private static func coldSamples(_ db: Database, of wanted: [Int64]?) throws -> [Int64: [Sample]] {
+        var result: [Int64: [Sample]] = [:]
+        if let wanted {
+            let find = try db.cachedStatement(
+                sql: "SELECT first_series, data FROM cold_groups WHERE first_series <= ? AND last_series >= ? ORDER BY first_series DESC LIMIT 1")
+            var groups: [Int64: (data: [UInt8], ids: Set<Int64>)] = [:]
+            for id in wanted {
+                guard let row = try Row.fetchOne(find, arguments: [id, id]) else { continue }
+                let first: Int64 = row[0]
+                if groups[first] == nil { groups[first] = ([UInt8](row[1] as Data), []) }
+                groups[first]!.ids.insert(id)
+            }
+            for group in groups.values {
+                result.merge(try ColdGroup.samples(in: group.data, of: group.ids)) { $1 }
+            }
+        } else {
+            for row in try Row.fetchAll(db, sql: "SELECT first_series, last_series, data FROM cold_groups") {
+                let ids = Set((row[0] as Int64)...(row[1] as Int64))
+                result.merge(try ColdGroup.samples(in: [UInt8](row[2] as Data), of: ids)) { $1 }
+            }
+        }
+        return result
     }
 
     /// Bytes of each shard's files (database, WAL and shared memory), by window start.
@@ -228,11 +279,14 @@ final class ShardSet: Sendable {
     func close() {
         let open = pools.withLock { pools in
             defer { pools.removeAll() }
-            return Array(pools.values)
+            return pools
         }
-        for pool in open {
+        for (start, pool) in open {
             try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             try? pool.close()
+            // A pool closes its writer before its readers, so no close of it is the last one and
+            // SQLite keeps the -wal and -shm files; one more connection, closed last, removes them.
+            try? DatabaseQueue(path: path(start)).close()
         }
     }
 }
