@@ -46,37 +46,9 @@ struct ParseBenchmark: ParsableCommand {
             print("victoria-metrics or curl not installed: no side-by-side figure (apt-get install victoria-metrics curl)")
             return
         }
-        let peer = try Self.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl)
+        let peer = try Peers.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl).seconds
         print(Self.line("victoria-metrics HTTP import, parse and storage, both cores", samples: samples, seconds: peer))
         print(String(format: "ratio: Osprey's parse is %.1fx VictoriaMetrics' import rate (for scale, not like for like)", peer / scan))
-    }
-
-    /// Times VictoriaMetrics importing the same file over HTTP until it is flushed to disk.
-    static func victoriaMetricsImport(file: String, victoriaMetrics: String, curl: String) throws -> Double {
-        let port = try Peers.freePort()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-vm-\(port)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: victoriaMetrics)
-        process.arguments = [
-            "-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(folder)", "-retentionPeriod=100y",
-            "-loggerLevel=ERROR",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let base = "http://127.0.0.1:\(port)"
-        try Peers.waitUntilAnswering(base + "/health")
-        let start = ContinuousClock.now
-        let imported = try Peers.run(curl, ["-s", "-f", "--data-binary", "@" + file, base + "/api/v1/import/prometheus"])
-        guard imported.status == 0 else { throw BenchError("victoria-metrics refused the import") }
-        try Peers.run(curl, ["-s", "-f", base + "/internal/force_flush"])
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// What an importer does: parse every line, look the raw series up, build labels only when new.

@@ -59,6 +59,60 @@ enum Peers {
     }
 }
 
+extension Peers {
+    /// Times VictoriaMetrics importing a file over HTTP until it is flushed to disk; returns the
+    /// seconds and the bytes of its data folder.
+    static func victoriaMetricsImport(file: String, victoriaMetrics: String, curl: String) throws -> (seconds: Double, bytes: Int64) {
+        let port = try freePort()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-vm-\(port)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: victoriaMetrics)
+        process.arguments = [
+            "-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(folder)", "-retentionPeriod=100y", "-loggerLevel=ERROR",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let base = "http://127.0.0.1:\(port)"
+        try waitUntilAnswering(base + "/health")
+        let start = ContinuousClock.now
+        let imported = try run(curl, ["-s", "-f", "--data-binary", "@" + file, base + "/api/v1/import/prometheus"])
+        guard imported.status == 0 else { throw BenchError("victoria-metrics refused the import") }
+        try run(curl, ["-s", "-f", base + "/internal/force_flush"])
+        let elapsed = ContinuousClock.now - start
+        // Stopped gracefully it writes out and merges what it holds, as Osprey's figure is after close.
+        process.interrupt()
+        process.waitUntilExit()
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, folderSize(folder))
+    }
+
+    /// Times `promtool tsdb create-blocks-from openmetrics`; returns the seconds and the bytes of
+    /// the blocks it wrote.
+    static func promtoolBackfill(openmetrics: String, promtool: String) throws -> (seconds: Double, bytes: Int64) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-promtool-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let start = ContinuousClock.now
+        let result = try run(promtool, ["tsdb", "create-blocks-from", "openmetrics", openmetrics, folder])
+        guard result.status == 0 else { throw BenchError("promtool backfill failed") }
+        let elapsed = ContinuousClock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, folderSize(folder))
+    }
+
+    static func folderSize(_ path: String) -> Int64 {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total: Int64 = 0
+        for case let relative as String in walker {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + relative)
+            if attributes?[.type] as? FileAttributeType == .typeRegular, let size = attributes?[.size] as? NSNumber {
+                total += size.int64Value
+            }
+        }
+        return total
+    }
+}
+
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

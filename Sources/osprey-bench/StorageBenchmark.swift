@@ -24,6 +24,12 @@ struct StorageBenchmark: ParsableCommand {
     @Option(help: "Data folder to use (emptied first); a temporary one by default.")
     var data: String?
 
+    @Option(help: "The same data in OpenMetrics (gen.py --format openmetrics), for Prometheus's promtool backfill.")
+    var openmetrics: String?
+
+    @Flag(help: "Skip the side-by-side runs of VictoriaMetrics and Prometheus.")
+    var noPeers = false
+
     func run() throws {
         guard let input = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
         let folder = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-storage").path
@@ -40,6 +46,7 @@ struct StorageBenchmark: ParsableCommand {
         var appending = Duration.zero
         // The file is read and parsed a block at a time, untimed; only the Appender is timed, so
         // the figure is the storage's and memory holds one block, not the whole file.
+        let wallStart = ContinuousClock.now
         var carry: [UInt8] = []
         var batchRefs: [SeriesRef] = []
         var batchTimes: [Timestamp] = []
@@ -86,6 +93,7 @@ struct StorageBenchmark: ParsableCommand {
             batchValues.removeAll(keepingCapacity: true)
             if chunk.isEmpty { break }
         }
+        let wall = ContinuousClock.now - wallStart
         let began = ContinuousClock.now
         try storage.checkpoint()
         let flushing = ContinuousClock.now - began
@@ -93,11 +101,12 @@ struct StorageBenchmark: ParsableCommand {
         let compacting = ContinuousClock.now - began - flushing
 
         try storage.close()
-        let diskBytes = Self.folderSize(folder)
+        let diskBytes = Peers.folderSize(folder)
         // Selects run on the storage opened again, as after a restart.
         let reopened = try MetricsStorage(path: folder)
         print("file: \(file), \(samples) samples, \(refs.count) series")
         print(String(format: "append through the Appender (commits of %d to WAL and head): %.2f s = %.2f M samples/s", batch, appending.seconds, Double(samples) / appending.seconds / 1e6))
+        print(String(format: "read + parse + append, as an import is: %.2f s = %.2f M samples/s", wall.seconds, Double(samples) / wall.seconds / 1e6))
         print(String(format: "checkpoint to shards: %.2f s; recompression of cold shards: %.2f s", flushing.seconds, compacting.seconds))
         print(String(format: "on disk after close: %d bytes = %.3f bytes/sample (every file of the data folder)", diskBytes, Double(diskBytes) / Double(samples)))
         print("peak RSS: \(Self.peakResidentMegabytes()) MB")
@@ -124,18 +133,25 @@ struct StorageBenchmark: ParsableCommand {
             print(String(format: "%d random range selects (name + instance, 5 min to 1 h): median %.3f ms, p99 %.3f ms, %d samples returned", latencies.count, latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000, returned))
         }
         try reopened.close()
-    }
 
-    static func folderSize(_ path: String) -> Int64 {
-        guard let walker = FileManager.default.enumerator(atPath: path) else { return 0 }
-        var total: Int64 = 0
-        for case let relative as String in walker {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + relative)
-            if attributes?[.type] as? FileAttributeType == .typeRegular, let size = attributes?[.size] as? NSNumber {
-                total += size.int64Value
-            }
+        guard !noPeers else { return }
+        let ospreyBytesPerSample = Double(diskBytes) / Double(samples)
+        // Peers are timed from the file's bytes, so Osprey's rate here includes reading and parsing.
+        let ospreyRate = Double(samples) / wall.seconds
+        if let victoriaMetrics = Peers.installed("victoria-metrics"), let curl = Peers.installed("curl") {
+            let peer = try Peers.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl)
+            print(String(format: "victoria-metrics HTTP import (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk", peer.seconds, Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
+            print(String(format: "ratio Osprey/VictoriaMetrics: %.2fx the ingest rate, %.2fx the bytes/sample", ospreyRate / (Double(samples) / peer.seconds), ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
+        } else {
+            print("victoria-metrics not installed: no side-by-side figure (apt-get install victoria-metrics)")
         }
-        return total
+        if let openmetrics, let promtool = Peers.installed("promtool") {
+            let peer = try Peers.promtoolBackfill(openmetrics: openmetrics, promtool: promtool)
+            print(String(format: "promtool tsdb create-blocks-from openmetrics (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk", peer.seconds, Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
+            print(String(format: "ratio Osprey/Prometheus: %.2fx the ingest rate, %.2fx the bytes/sample", ospreyRate / (Double(samples) / peer.seconds), ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
+        } else if openmetrics == nil {
+            print("no --openmetrics file: no Prometheus figure (gen.py --format openmetrics, apt-get install prometheus)")
+        }
     }
 
     /// VmHWM from /proc: the most resident memory the process has had.
