@@ -29,6 +29,7 @@ import Testing
 
     @Test func ownMetricsAreValidTextFormatAndCountRequests() async throws {
         try await TestServer.with { server in
+            try await server.eventually { try await server.get("/-/ready").status == 200 }
             for _ in 0..<3 { _ = try await server.get("/-/healthy") }
             _ = try await server.get("/no/such/page")
             let reply = try await server.get("/metrics")
@@ -51,6 +52,14 @@ import Testing
             #expect(byName["osprey_build_info"]?.samples.first?.value == 1)
             #expect(byName["osprey_config_last_reload_successful"]?.samples.first?.value == 1)
             #expect(byName["process_start_time_seconds"] != nil)
+            for family in ["osprey_storage_series", "osprey_storage_head_samples", "osprey_storage_wal_bytes"] {
+                #expect(byName[family]?.type == .gauge, "\(family)")
+            }
+            for family in ["osprey_storage_samples_appended_total", "osprey_storage_chunks_flushed_total", "osprey_storage_samples_replaced_total"] {
+                #expect(byName[family]?.type == .counter, "\(family)")
+            }
+            let reasons = Set(byName["osprey_storage_samples_rejected_total"]?.samples.compactMap { $0.labels["reason"] } ?? [])
+            #expect(reasons == ["series_limit", "out_of_retention", "invalid_labels"])
             try await server.eventually {
                 let text = try await server.get("/metrics").body
                 let families = try ExpositionParser.families(from: Array(text.utf8), format: .text)
@@ -62,6 +71,7 @@ import Testing
     @Test(.enabled(if: Promtool.path != nil || ProcessInfo.processInfo.environment["CI"] != nil))
     func promtoolAcceptsOwnMetrics() async throws {
         let text = try await TestServer.with { server in
+            try await server.eventually { try await server.get("/-/ready").status == 200 }
             _ = try await server.get("/-/healthy")
             _ = try await server.get("/api/v1/status/buildinfo")
             return try await server.get("/metrics").body

@@ -45,8 +45,10 @@ final class StorageService: Service {
         state.withLock { $0 = nil }
     }
 
-    /// Once a second: sync the WAL (under `wal_fsync: 1s`) and move full chunks to their shards;
-    /// once a minute: delete shards past retention; when the WAL grows past 256 MiB: checkpoint.
+    /// Once a second: sync the WAL (under `wal_fsync: 1s`) and move full chunks to their shards.
+    /// Every 30 minutes, or sooner when the WAL passes 256 MiB: checkpoint, so that memory, the
+    /// WAL and a restart's replay stay bounded. Every 10 minutes: delete shards past retention and
+    /// recompress shards whose window ended over an hour ago.
     private func maintain(_ storage: MetricsStorage) async {
         var tick = 0
         while !Task.isCancelled {
@@ -59,12 +61,13 @@ final class StorageService: Service {
             do {
                 try storage.syncWAL()
                 try storage.flushPending()
-                if tick % 60 == 0 {
+                if tick % 1800 == 0 || storage.statistics().walBytes > 256 << 20 {
+                    try storage.checkpoint()
+                }
+                if tick % 600 == 0 {
                     let deleted = storage.enforceRetention()
                     if deleted > 0 { logger.info("deleted shards past retention", metadata: ["shards": "\(deleted)"]) }
-                }
-                if storage.statistics().walBytes > 256 << 20 {
-                    try storage.checkpoint()
+                    try storage.compactColdShards(now: MetricsStorage.now() - 3_600_000)
                 }
             } catch {
                 logger.error("storage maintenance failed", metadata: ["error": "\(error)"])

@@ -12,25 +12,36 @@ struct StorageQuerier: Querier {
         var open: [UInt8]?
         var pending: [ChunkRecord]
         var outOfOrder: [Sample]
+        /// The series' newest timestamp then: in-order samples after it were committed later.
+        var newest: Timestamp
     }
 
     func select(_ matchers: [LabelMatcher]) throws(StorageError) -> [StoredSeries] {
-        let snapshots = storage.state.withLock { state -> [(Int64, HeadSnapshot)] in
-            state.index.select(matchers).compactMap { id in
+        // The select shows the storage as of this moment. Shards read afterwards may hold chunks
+        // cut since: in-order ones are cut short at the newest timestamp of the moment, and
+        // out-of-order ones (sequence at or past `nextSequence`) are left out, their samples of
+        // the moment being in the copy of the out-of-order buffer. So no commit is seen in part.
+        let (snapshots, sequenceLimit) = storage.state.withLock { state -> ([(Int64, HeadSnapshot)], Int64) in
+            let snapshots = state.index.select(matchers).compactMap { id -> (Int64, HeadSnapshot)? in
                 guard let labels = state.index.labels(of: id) else { return nil }
                 let head: HeadSeries? = state.head[id]
                 let open = head.flatMap { $0.open.count > 0 && $0.open.maxTime >= minTime && $0.open.minTime <= maxTime ? $0.open.bytes : nil }
                 let pending = (state.pending[id] ?? []).map(\.record).filter { $0.maxTime >= minTime && $0.minTime <= maxTime }
                 let outOfOrder = (head?.outOfOrder ?? []).filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
-                return (id, HeadSnapshot(labels: labels, open: open, pending: pending, outOfOrder: outOfOrder))
+                return (
+                    id,
+                    HeadSnapshot(
+                        labels: labels, open: open, pending: pending, outOfOrder: outOfOrder, newest: head?.newest ?? .min)
+                )
             }
+            return (snapshots, state.nextSequence)
         }
         let stored = try storage.shards.read(snapshots.map(\.0), minTime: minTime, maxTime: maxTime)
         var result: [StoredSeries] = []
         result.reserveCapacity(snapshots.count)
         for (id, head) in snapshots {
             var sources: [(sequence: Int64, samples: [Sample])] = []
-            for record in (stored[id] ?? []) + head.pending {
+            for record in (stored[id] ?? []).filter({ $0.sequence < sequenceLimit }) + head.pending {
                 sources.append((record.sequence, try record.samples()))
             }
             if let open = head.open {
@@ -39,7 +50,8 @@ struct StorageQuerier: Querier {
             if !head.outOfOrder.isEmpty {
                 sources.append((.max, head.outOfOrder))
             }
-            let samples = try SampleMerge.merge(sources).filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
+            let upTo = min(maxTime, head.newest)
+            let samples = try SampleMerge.merge(sources).filter { $0.timestamp >= minTime && $0.timestamp <= upTo }
             if !samples.isEmpty {
                 result.append(StoredSeries(labels: head.labels, samples: samples))
             }
