@@ -121,6 +121,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     private static func problem(with labels: Labels) -> String? {
         guard let name = labels.name, !name.isEmpty else { return "no metric name (__name__)" }
+        guard MetricNames.isValidMetricName(name) else { return "invalid metric name \"\(name)\"" }
         if let bad = labels.first(where: { $0.name != Labels.metricName && !MetricNames.isValidLabelName($0.name) }) {
             return "invalid label name \"\(bad.name)\""
         }
@@ -217,10 +218,9 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     /// Sorts the out-of-order samples, keeps the last write per timestamp, and cuts one chunk per
     /// shard window, each with a new sequence so it wins over what it overlaps.
     private static func cutOutOfOrder(_ samples: inout [Sample], of id: Int64, in state: inout State, shards: ShardSet) {
-        let before = samples.count
-        let merged = try? SampleMerge.merge([(1, samples)])
-        let sorted = merged ?? samples.sorted { $0.timestamp < $1.timestamp }
-        state.counters.samplesReplaced += Int64(before - sorted.count)
+        var replaced = 0
+        let sorted = SampleMerge.merge([(1, samples)], replaced: &replaced)
+        state.counters.samplesReplaced += Int64(replaced)
         samples = []
         let sequence = state.nextSequence
         state.nextSequence += 1
@@ -298,7 +298,8 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     /// Recompresses the shards whose window ended before `now` (zlib over merged Gorilla chunks).
     public func compactColdShards(now: Timestamp = MetricsStorage.now()) throws(StorageError) {
-        try shards.compact(windowsEndingBefore: now)
+        let replaced = try shards.compact(windowsEndingBefore: now)
+        state.withLock { $0.counters.samplesReplaced += Int64(replaced) }
     }
 
     /// Checkpoints and closes; later calls fail with `closed`.

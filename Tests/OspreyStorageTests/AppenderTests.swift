@@ -76,6 +76,8 @@ import Testing
                 labelSet("up", ["1bad": "x"]),
                 labelSet("up", ["bad-name": "x"]),
                 labelSet("up", ["ok": "1", "ünïcode": "x"]),
+                labelSet("1bad_metric"),
+                labelSet("bad-metric", ["job": "x"]),
             ]
             for labels in invalid {
                 do throws(StorageError) {
@@ -91,10 +93,12 @@ import Testing
                 }
             }
             try appender.append(labelSet("up", ["_fine": "x", "a1": "y"]), timestamp: t, value: 1)
+            // Recording rules' names have colons.
+            try appender.append(labelSet("job:up:sum"), timestamp: t, value: 1)
             try appender.commit()
             #expect(storage.statistics().counters.rejectedInvalid == Int64(invalid.count))
-            #expect(storage.statistics().series == 1)
-            #expect(try storage.samples([try LabelMatcher(.regex, "__name__", ".+")]).count == 1)
+            #expect(storage.statistics().series == 2)
+            #expect(try storage.samples([try LabelMatcher(.regex, "__name__", ".+")]).count == 2)
             #expect(try storage.querier(minTime: 0, maxTime: .max).labelNames(matching: []) == ["__name__", "_fine", "a1"])
             try storage.close()
         }

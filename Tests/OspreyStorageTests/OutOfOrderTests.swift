@@ -167,3 +167,24 @@ import Testing
         }
     }
 }
+
+/// `osprey_storage_samples_replaced_total`: a replacement is counted once the two values meet,
+/// in the out-of-order buffer or when compaction merges a shard; an identical resend is none.
+@Suite struct ReplacementCountTests {
+    @Test func replacingAStoredSampleIsCountedOnceMerged() throws {
+        try withDataFolder { path in
+            let storage = try MetricsStorage(path: path)
+            let series = labelSet("replaced_metric")
+            let t = recentTime()
+            try storage.write(series, [Sample(timestamp: t, value: 1), Sample(timestamp: t + 1000, value: 5)])
+            try storage.checkpoint()
+            try storage.write(series, [Sample(timestamp: t, value: 2)])
+            try storage.write(series, [Sample(timestamp: t + 1000, value: 5)])
+            try storage.checkpoint()
+            try storage.compactColdShards(now: .max)
+            #expect(try storage.samples(of: series) == [Sample(timestamp: t, value: 2), Sample(timestamp: t + 1000, value: 5)])
+            #expect(storage.statistics().counters.samplesReplaced == 1)
+            try storage.close()
+        }
+    }
+}

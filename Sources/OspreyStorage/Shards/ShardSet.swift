@@ -186,7 +186,10 @@ final class ShardSet: Sendable {
     /// into one, the newest value winning per timestamp, encoded as decimal deltas where the
     /// values allow (Gorilla otherwise), and packed with neighbouring series into zlib-compressed
     /// groups; then the file is vacuumed so the freed pages leave the disk.
-    func compact(windowsEndingBefore cutoff: Timestamp) throws(StorageError) {
+    /// Returns how many samples lost to a later write of their timestamp the merge found.
+    @discardableResult
+    func compact(windowsEndingBefore cutoff: Timestamp) throws(StorageError) -> Int {
+        var replaced = 0
         for start in windows() where start &+ window <= cutoff {
             guard let pool = try pool(start, create: false) else { continue }
             do {
@@ -215,7 +218,7 @@ final class ShardSet: Sendable {
                         range = (.max, .min)
                     }
                     for id in sources.keys.sorted() {
-                        let samples = try SampleMerge.merge(sources[id]!)
+                        let samples = SampleMerge.merge(sources[id]!, replaced: &replaced)
                         guard let first = samples.first, let last = samples.last else { continue }
                         group.append(ColdGroup.Member(seriesID: id, samples: samples))
                         range = (min(range.min, first.timestamp), max(range.max, last.timestamp))
@@ -231,6 +234,7 @@ final class ShardSet: Sendable {
                 throw .io("cannot compact shard \(path(start)): \(error)")
             }
         }
+        return replaced
     }
 
     /// Samples of the given series (all when nil) from a shard's cold groups.
