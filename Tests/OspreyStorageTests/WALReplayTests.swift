@@ -136,3 +136,23 @@ import Testing
         }
     }
 }
+
+/// A graceful close leaves nothing to replay: everything is in the shards, the log is empty.
+@Suite struct GracefulCloseTests {
+    @Test func closeCheckpointsSoAReopenReplaysNothing() throws {
+        try withDataFolder { path in
+            let storage = try MetricsStorage(path: path)
+            let series = labelSet("closed_metric", ["job": "x"])
+            let t = recentTime()
+            try storage.write(series, (0..<100).map { Sample(timestamp: t + Int64($0) * 1000, value: Double($0)) })
+            #expect(storage.statistics().walBytes > 0)
+            try storage.close()
+
+            let reopened = try MetricsStorage(path: path)
+            #expect(reopened.statistics().walBytes == 0)
+            #expect(reopened.statistics().headSamples == 0)
+            #expect(try reopened.samples(of: series).count == 100)
+            try reopened.close()
+        }
+    }
+}
