@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "OspreyServer",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
-                "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "osprey",
+                "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyModel", "osprey",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

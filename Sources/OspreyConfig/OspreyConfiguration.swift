@@ -5,23 +5,36 @@ import Yams
 public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var global: GlobalConfiguration
     public var storage: StorageConfiguration
+    public var ingest: IngestConfiguration
+    public var query: QueryConfiguration
+    public var auth: AuthConfiguration
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
 
-    public init(global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration()) {
+    public init(
+        global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
+        ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
+        auth: AuthConfiguration = AuthConfiguration()
+    ) {
         self.global = global
         self.storage = storage
+        self.ingest = ingest
+        self.query = query
+        self.auth = auth
     }
 
     enum CodingKeys: String, CodingKey {
-        case global, storage
+        case global, storage, ingest, query, auth
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         global = try container.decodeIfPresent(GlobalConfiguration.self, forKey: .global) ?? GlobalConfiguration()
         storage = try container.decodeIfPresent(StorageConfiguration.self, forKey: .storage) ?? StorageConfiguration()
+        ingest = try container.decodeIfPresent(IngestConfiguration.self, forKey: .ingest) ?? IngestConfiguration()
+        query = try container.decodeIfPresent(QueryConfiguration.self, forKey: .query) ?? QueryConfiguration()
+        auth = try container.decodeIfPresent(AuthConfiguration.self, forKey: .auth) ?? AuthConfiguration()
     }
 
     /// The config in force in YAML, every default spelled out, as Prometheus's

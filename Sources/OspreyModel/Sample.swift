@@ -29,3 +29,12 @@ public enum MetricType: String, Sendable, CaseIterable {
     /// The text format's word for `unknown`.
     public static let untypedName = "untyped"
 }
+
+extension Double {
+    /// Prometheus's staleness marker: a NaN with a payload of its own, written when a series
+    /// ends so that queries stop returning its last value.
+    public static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
+
+    /// Whether this is the staleness marker (and not any other NaN).
+    public var isStaleMarker: Bool { bitPattern == Double.staleMarker.bitPattern }
+}

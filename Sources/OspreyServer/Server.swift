@@ -2,12 +2,15 @@ import Hummingbird
 import Logging
 import NIOCore
 import OspreyConfig
+import OspreyStorage
 import ServiceLifecycle
 
 /// Where a started server listens and keeps its data.
 public struct StartedServer: Sendable {
     public var address: ListenAddress
     public var dataPath: String
+    /// The storage, once open (it opens in the background after the port is bound).
+    public var storage: @Sendable () -> MetricsStorage?
 }
 
 /// `osprey server`: wires storage, the HTTP API and the config together and runs them until
@@ -42,6 +45,9 @@ public struct Server: Service {
         LifecycleRoutes(readiness: readiness, config: config).register(on: router)
         StatusRoutes(config: config).register(on: router)
         MetricsRoute(metrics: metrics, storage: storage).register(on: router)
+        let ingest = IngestGate(config: config, storage: storage)
+        ImportRoutes(ingest: ingest).register(on: router)
+        PushgatewayRoutes(ingest: ingest).register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(
@@ -49,7 +55,10 @@ public struct Server: Service {
             configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                await onStarted(StartedServer(address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath))
+                await onStarted(
+                    StartedServer(
+                        address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath,
+                        storage: { storage.opened?.storage }))
             },
             logger: logger
         )

@@ -16,6 +16,8 @@ public struct ExpositionParser {
     private let bytes: [UInt8]
     private var position = 0
     private var lineNumber = 0
+    /// The 1-based line of the entry `next()` returned last.
+    public var line: Int { lineNumber }
     private var family = Family(name: [], type: .unknown)
     private var reachedEOF = false
     private var spans: [LabelSpan] = []

@@ -3,7 +3,10 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OspreyModel
 import OspreyServer
+import OspreyStorage
+import Testing
 import ServiceLifecycle
 
 /// A real Osprey server on an ephemeral loopback port with its own temporary data folder, for
@@ -12,6 +15,19 @@ struct TestServer: Sendable {
     let baseURL: String
     let dataPath: String
     let configPath: String?
+    let started: StartedServer
+
+    /// The server's storage, waiting for it to open.
+    func storage() async throws -> MetricsStorage {
+        let started = self.started
+        try await eventually { started.storage() != nil }
+        return try #require(started.storage())
+    }
+
+    /// Every series matching `matchers` over all time, through the storage's Querier.
+    func select(_ matchers: [LabelMatcher]) async throws -> [StoredSeries] {
+        try await storage().querier(minTime: .min, maxTime: .max).select(matchers)
+    }
 
     struct Reply: Sendable {
         var status: Int
@@ -42,12 +58,13 @@ struct TestServer: Sendable {
             try await group.run()
         }
         defer { run.cancel() }
-        guard let address = await started.first(where: { _ in true })?.address else {
+        guard let running = await started.first(where: { _ in true }) else {
             try await run.value
             throw TestFailure("the server stopped before it listened")
         }
         let testServer = TestServer(
-            baseURL: "http://127.0.0.1:\(address.port)", dataPath: options.dataPath, configPath: configPath)
+            baseURL: "http://127.0.0.1:\(running.address.port)", dataPath: options.dataPath, configPath: configPath,
+            started: running)
         let result: T
         do {
             result = try await body(testServer)
@@ -69,10 +86,17 @@ struct TestServer: Sendable {
         try await send(path, method: .POST, body: body)
     }
 
-    func send(_ path: String, method: HTTPMethod, body: String = "") async throws -> Reply {
+    func send(
+        _ path: String, method: HTTPMethod, body: String = "", bytes: [UInt8]? = nil, headers: [(String, String)] = []
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        if !body.isEmpty { request.body = .bytes(ByteBuffer(string: body)) }
+        if let bytes {
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+        } else if !body.isEmpty {
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(

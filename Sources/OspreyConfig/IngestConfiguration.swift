@@ -1,0 +1,131 @@
+/// `ingest:`: what one push may carry and how many may run at once.
+public struct IngestConfiguration: Codable, Equatable, Sendable {
+    /// Largest request body, counted after decompression; larger ones get 413.
+    public var maxBodyBytes: Int
+    /// Most samples one request may carry; more gets 413.
+    public var maxSamplesPerRequest: Int
+    public var maxLabelsPerSeries: Int
+    public var maxLabelNameLength: Int
+    public var maxLabelValueLength: Int
+    /// Pushes handled at once; beyond that a push gets 429 with Retry-After.
+    public var maxConcurrent: Int
+
+    public init(
+        maxBodyBytes: Int = 1 << 30, maxSamplesPerRequest: Int = 50_000_000, maxLabelsPerSeries: Int = 64,
+        maxLabelNameLength: Int = 256, maxLabelValueLength: Int = 4096, maxConcurrent: Int = 8
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxSamplesPerRequest = maxSamplesPerRequest
+        self.maxLabelsPerSeries = maxLabelsPerSeries
+        self.maxLabelNameLength = maxLabelNameLength
+        self.maxLabelValueLength = maxLabelValueLength
+        self.maxConcurrent = maxConcurrent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxBodyBytes = "max_body_bytes"
+        case maxSamplesPerRequest = "max_samples_per_request"
+        case maxLabelsPerSeries = "max_labels_per_series"
+        case maxLabelNameLength = "max_label_name_length"
+        case maxLabelValueLength = "max_label_value_length"
+        case maxConcurrent = "max_concurrent"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let defaults = IngestConfiguration()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxBodyBytes = try container.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? defaults.maxBodyBytes
+        maxSamplesPerRequest = try container.decodeIfPresent(Int.self, forKey: .maxSamplesPerRequest) ?? defaults.maxSamplesPerRequest
+        maxLabelsPerSeries = try container.decodeIfPresent(Int.self, forKey: .maxLabelsPerSeries) ?? defaults.maxLabelsPerSeries
+        maxLabelNameLength = try container.decodeIfPresent(Int.self, forKey: .maxLabelNameLength) ?? defaults.maxLabelNameLength
+        maxLabelValueLength = try container.decodeIfPresent(Int.self, forKey: .maxLabelValueLength) ?? defaults.maxLabelValueLength
+        maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? defaults.maxConcurrent
+        let positive: [(String, Int)] = [
+            ("max_body_bytes", maxBodyBytes), ("max_samples_per_request", maxSamplesPerRequest),
+            ("max_labels_per_series", maxLabelsPerSeries), ("max_label_name_length", maxLabelNameLength),
+            ("max_label_value_length", maxLabelValueLength), ("max_concurrent", maxConcurrent),
+        ]
+        let problems = positive.filter { $0.1 < 1 }.map { "\($0.0) must be at least 1" }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+        }
+    }
+}
+
+/// `query:`: how many queries may run at once, apart from ingest so neither starves the other.
+public struct QueryConfiguration: Codable, Equatable, Sendable {
+    public var maxConcurrent: Int
+
+    public init(maxConcurrent: Int = 16) {
+        self.maxConcurrent = maxConcurrent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxConcurrent = "max_concurrent"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? QueryConfiguration().maxConcurrent
+        if maxConcurrent < 1 {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "max_concurrent must be at least 1"))
+        }
+    }
+}
+
+/// `auth:`: bearer tokens and what each may do. With none configured, every endpoint is open.
+public struct AuthConfiguration: Codable, Equatable, Sendable {
+    public enum Role: String, Codable, Sendable, CaseIterable {
+        /// May push samples.
+        case ingest
+        /// May read.
+        case query
+        /// May do everything.
+        case admin
+    }
+
+    public struct Token: Codable, Equatable, Sendable {
+        /// A name for logs and errors; the secret itself is never logged.
+        public var name: String
+        public var token: String
+        public var role: Role
+
+        public init(name: String, token: String, role: Role) {
+            self.name = name
+            self.token = token
+            self.role = role
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, token, role
+        }
+
+        /// Shown as `<secret>`, as Prometheus shows secrets in its config page.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode("<secret>", forKey: .token)
+            try container.encode(role, forKey: .role)
+        }
+    }
+
+    public var tokens: [Token]
+
+    public init(tokens: [Token] = []) {
+        self.tokens = tokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tokens
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tokens = try container.decodeIfPresent([Token].self, forKey: .tokens) ?? []
+        if tokens.contains(where: { $0.token.count < 16 }) {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "tokens must be at least 16 characters long"))
+        }
+    }
+}
