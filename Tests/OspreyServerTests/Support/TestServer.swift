@@ -33,6 +33,7 @@ struct TestServer: Sendable {
         var status: Int
         var contentType: String?
         var body: String
+        var headers: [String: String] = [:]
     }
 
     /// Starts a server, runs `body` against it, then stops it whatever `body` did.
@@ -101,7 +102,8 @@ struct TestServer: Sendable {
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(
             status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
-            body: String(buffer: bytes))
+            body: String(buffer: bytes),
+            headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first })
     }
 
     /// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.

@@ -1,0 +1,71 @@
+import Foundation
+import OspreyModel
+import OspreyStorage
+import Testing
+
+/// The pushgateway URL scheme, driven by the real Python client.
+@Suite struct PushgatewayTests {
+    static var pythonClientAvailable: Bool {
+        (try? Command.run("/usr/bin/env", ["python3", "-c", "import prometheus_client"])) != nil
+    }
+
+    /// Runs Python with prometheus_client against the server; `gateway` is its host:port.
+    private func python(_ script: String, gateway: String) throws {
+        try Command.run("/usr/bin/env", ["python3", "-c", "GATEWAY = '\(gateway)'\n" + script])
+    }
+
+    @Test(.enabled(if: pythonClientAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
+    func pushReplacesPushAddMergesDeleteEnds() async throws {
+        try await TestServer.with { server in
+            let gateway = String(server.baseURL.dropFirst("http://".count))
+            let registry = """
+                from prometheus_client import CollectorRegistry, Gauge, Counter, push_to_gateway, pushadd_to_gateway, delete_from_gateway
+                def registry(*names):
+                    r = CollectorRegistry()
+                    for name in names:
+                        Gauge(name, 'A job result.', registry=r).set(len(name))
+                    return r
+
+                """
+            try python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a', 'job_b'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            let group: [LabelMatcher] = [.equal("job", "nightly"), .equal("path", "/var/x")]
+            let first = try await server.select(group)
+            #expect(Set(first.compactMap(\.labels.name)) == ["job_a", "job_b"])
+            #expect(first.first { $0.labels.name == "job_a" }?.samples.last?.value == 5)
+
+            // PUT again with only job_a: job_b ends with a staleness marker.
+            try python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            let replaced = try await server.select(group)
+            #expect(replaced.first { $0.labels.name == "job_b" }?.samples.last?.value.isStaleMarker == true)
+            #expect(replaced.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
+
+            // POST merges: job_c joins, job_a stays live.
+            try python(registry + "pushadd_to_gateway(GATEWAY, job='nightly', registry=registry('job_c'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            let merged = try await server.select(group)
+            #expect(merged.first { $0.labels.name == "job_c" }?.samples.last?.value == 5)
+            #expect(merged.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
+
+            // DELETE ends every series of the group.
+            try python(registry + "delete_from_gateway(GATEWAY, job='nightly', grouping_key={'path': '/var/x'})", gateway: gateway)
+            let deleted = try await server.select(group)
+            #expect(deleted.count == 3)
+            #expect(deleted.allSatisfy { $0.samples.last?.value.isStaleMarker == true })
+        }
+    }
+
+    @Test func groupingLabelsComeFromThePathIncludingBase64() async throws {
+        try await TestServer.with { server in
+            // "/var/x" in URL-safe base64, as clients send values with a slash.
+            let reply = try await server.send("/metrics/job/backup/path@base64/L3Zhci94/instance/db1", method: .PUT, body: "backup_bytes 123\n")
+            #expect(reply.status == 204, "\(reply.body)")
+            let series = try #require(try await server.select([.equal("__name__", "backup_bytes")]).first)
+            #expect(series.labels == Labels(["__name__": "backup_bytes", "job": "backup", "path": "/var/x", "instance": "db1"]))
+
+            let stamped = try await server.send("/metrics/job/backup", method: .POST, body: "backup_bytes 1 1700000000000\n")
+            #expect(stamped.status == 400)
+            #expect(stamped.body.contains("must not have timestamps"))
+            let badPath = try await server.send("/metrics/instance/x", method: .POST, body: "backup_bytes 1\n")
+            #expect(badPath.status == 400)
+        }
+    }
+}
