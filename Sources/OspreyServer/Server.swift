@@ -52,6 +52,7 @@ public struct Server: Service {
         let dataPath = options.dataPath
         let http = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler()])),
             configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

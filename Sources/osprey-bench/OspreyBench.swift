@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct OspreyBench: ParsableCommand {
+struct OspreyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "osprey-bench",
         abstract: "Osprey's benchmarks; each subcommand prints the figures its issue is judged on.",
-        subcommands: [ParseBenchmark.self, StorageBenchmark.self, DurabilityWriter.self]
+        subcommands: [ParseBenchmark.self, StorageBenchmark.self, ImportBenchmark.self, DurabilityWriter.self]
     )
 }

@@ -84,8 +84,8 @@ import Testing
             let folder = try TemporaryFolder()
             let file = folder.path + "/body.prom"
             try "gzipped_metric{via=\"curl\"} 42 \(Self.recent)\n".write(toFile: file, atomically: true, encoding: .utf8)
-            try Command.run("/usr/bin/env", ["gzip", "-k", file])
-            let status = try Command.run(
+            try await Command.run("/usr/bin/env", ["gzip", "-k", file])
+            let status = try await Command.run(
                 "/usr/bin/env",
                 [
                     "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Encoding: gzip", "--data-binary",
@@ -127,7 +127,12 @@ import Testing
 /// Runs a command line program to completion and returns what it printed.
 enum Command {
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await offCooperativePool { try runBlocking(executable, arguments) }
+    }
+
+    @discardableResult
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

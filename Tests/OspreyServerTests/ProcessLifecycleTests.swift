@@ -37,7 +37,7 @@ import Testing
         }
     }
 
-    @Test func checkConfigListsEveryErrorWithItsLine() throws {
+    @Test func checkConfigListsEveryErrorWithItsLine() async throws {
         let folder = try TemporaryFolder()
         let bad = folder.path + "/bad.yml"
         try """
@@ -47,7 +47,7 @@ import Testing
               external_labels: [eu, west]
               colour: blue
             """.write(toFile: bad, atomically: true, encoding: .utf8)
-        let result = try OspreyBinary.run(["check", "config", bad])
+        let result = try await OspreyBinary.run(["check", "config", bad])
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -57,14 +57,14 @@ import Testing
 
         let good = folder.path + "/good.yml"
         try "global:\n  scrape_interval: 30s\n".write(toFile: good, atomically: true, encoding: .utf8)
-        let ok = try OspreyBinary.run(["check", "config", good])
+        let ok = try await OspreyBinary.run(["check", "config", good])
         #expect(ok.status == 0)
         #expect(ok.stdout == "\(good): ok\n")
     }
 
     @Test func jsonLogsAreOneObjectPerLine() async throws {
         let folder = try TemporaryFolder()
-        let result = try OspreyBinary.run([
+        let result = try await OspreyBinary.run([
             "server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data", "--config", folder.path + "/missing.yml",
             "--log-format", "json",
         ])
@@ -76,16 +76,16 @@ import Testing
         #expect(object["error"]?.contains("missing.yml: cannot read the file") == true)
     }
 
-    @Test func aSecondServerCannotTakeALockedDataFolder() throws {
+    @Test func aSecondServerCannotTakeALockedDataFolder() async throws {
         let folder = try TemporaryFolder()
         let held = try DataDirectory(path: folder.path + "/data")
-        let result = try OspreyBinary.run(["server", "--listen", "127.0.0.1:0", "--data", held.path])
+        let result = try await OspreyBinary.run(["server", "--listen", "127.0.0.1:0", "--data", held.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("data folder \(held.path) is in use by another Osprey process"))
     }
 
-    @Test func versionPrintsTheVersion() throws {
-        let result = try OspreyBinary.run(["version"])
+    @Test func versionPrintsTheVersion() async throws {
+        let result = try await OspreyBinary.run(["version"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("osprey 0."))
     }

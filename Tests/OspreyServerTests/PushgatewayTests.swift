@@ -6,12 +6,12 @@ import Testing
 /// The pushgateway URL scheme, driven by the real Python client.
 @Suite struct PushgatewayTests {
     static var pythonClientAvailable: Bool {
-        (try? Command.run("/usr/bin/env", ["python3", "-c", "import prometheus_client"])) != nil
+        (try? Command.runBlocking("/usr/bin/env", ["python3", "-c", "import prometheus_client"])) != nil
     }
 
     /// Runs Python with prometheus_client against the server; `gateway` is its host:port.
-    private func python(_ script: String, gateway: String) throws {
-        try Command.run("/usr/bin/env", ["python3", "-c", "GATEWAY = '\(gateway)'\n" + script])
+    private func python(_ script: String, gateway: String) async throws {
+        try await Command.run("/usr/bin/env", ["python3", "-c", "GATEWAY = '\(gateway)'\n" + script])
     }
 
     @Test(.enabled(if: pythonClientAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
@@ -27,26 +27,26 @@ import Testing
                     return r
 
                 """
-            try python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a', 'job_b'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a', 'job_b'), grouping_key={'path': '/var/x'})", gateway: gateway)
             let group: [LabelMatcher] = [.equal("job", "nightly"), .equal("path", "/var/x")]
             let first = try await server.select(group)
             #expect(Set(first.compactMap(\.labels.name)) == ["job_a", "job_b"])
             #expect(first.first { $0.labels.name == "job_a" }?.samples.last?.value == 5)
 
             // PUT again with only job_a: job_b ends with a staleness marker.
-            try python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a'), grouping_key={'path': '/var/x'})", gateway: gateway)
             let replaced = try await server.select(group)
             #expect(replaced.first { $0.labels.name == "job_b" }?.samples.last?.value.isStaleMarker == true)
             #expect(replaced.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
 
             // POST merges: job_c joins, job_a stays live.
-            try python(registry + "pushadd_to_gateway(GATEWAY, job='nightly', registry=registry('job_c'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(registry + "pushadd_to_gateway(GATEWAY, job='nightly', registry=registry('job_c'), grouping_key={'path': '/var/x'})", gateway: gateway)
             let merged = try await server.select(group)
             #expect(merged.first { $0.labels.name == "job_c" }?.samples.last?.value == 5)
             #expect(merged.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
 
             // DELETE ends every series of the group.
-            try python(registry + "delete_from_gateway(GATEWAY, job='nightly', grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(registry + "delete_from_gateway(GATEWAY, job='nightly', grouping_key={'path': '/var/x'})", gateway: gateway)
             let deleted = try await server.select(group)
             #expect(deleted.count == 3)
             #expect(deleted.allSatisfy { $0.samples.last?.value.isStaleMarker == true })

@@ -77,7 +77,7 @@ import Testing
             return try await server.get("/metrics").body
         }
         let promtool = try #require(Promtool.path, "promtool is missing: .ci/run installs Debian's prometheus package")
-        let result = try Promtool.checkMetrics(text, promtool: promtool)
+        let result = try await offCooperativePool { try Promtool.checkMetrics(text, promtool: promtool) }
         #expect(result.status == 0, "promtool check metrics said: \(result.output)")
     }
 

@@ -29,6 +29,23 @@ public struct ParsedSample: Sendable {
 
     /// The full label set, `__name__` included. Builds strings: call it once per new series.
     public var labels: Labels {
+        ExpositionParser.labels(ofSeries: series, format: format)
+    }
+
+    /// Whether this is an OpenMetrics-style `_created` sample of a counter, histogram or summary,
+    /// which carries the series' creation time rather than a measurement.
+    public var isCreatedTimestamp: Bool {
+        switch type {
+        case .counter, .histogram, .summary, .gaugehistogram: name.hasSuffix("_created")
+        default: false
+        }
+    }
+}
+
+extension ExpositionParser {
+    /// The labels of a series as a sample line wrote it (`name{labels}`), bytes the parser has
+    /// already accepted, as `ParsedSample.series` holds them.
+    public static func labels(ofSeries series: ArraySlice<UInt8>, format: ExpositionFormat) -> Labels {
         var spans: [LabelSpan] = []
         let pairs = series.withUnsafeBufferPointer { buffer in
             do {
@@ -43,15 +60,6 @@ public struct ParsedSample: Sendable {
             return SeriesScanner.labels(buffer, name: 0..<nameEnd, spans: spans)
         }
         return Labels(pairs)
-    }
-
-    /// Whether this is an OpenMetrics-style `_created` sample of a counter, histogram or summary,
-    /// which carries the series' creation time rather than a measurement.
-    public var isCreatedTimestamp: Bool {
-        switch type {
-        case .counter, .histogram, .summary, .gaugehistogram: name.hasSuffix("_created")
-        default: false
-        }
     }
 }
 

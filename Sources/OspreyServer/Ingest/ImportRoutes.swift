@@ -14,17 +14,9 @@ struct ImportRoutes<Context: RequestContext> {
         router.post("/api/v1/import/prometheus") { request, _ in
             try await ingest.handle(request) { batch, request in
                 let now = MetricsStorage.now()
-                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(request) { block, linesBefore in
-                    var parser = ExpositionParser(bytes: block, format: .text)
-                    do {
-                        while let entry = try parser.next() {
-                            guard case .sample(let sample) = entry else { continue }
-                            try batch.add(sample, defaultTimestamp: now, line: linesBefore + parser.line)
-                        }
-                    } catch let error as ExpositionError {
-                        throw IngestError.badData("line \(linesBefore + error.line): \(error.reason)")
-                    }
-                }
+                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
+                    request, transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now) },
+                    merge: { try batch.merge($0) })
             }
         }
         router.post("/api/v1/import") { request, _ in

@@ -23,17 +23,29 @@ struct IngestBatch {
 
     var sampleCount: Int { values.count }
 
-    /// Stages a parsed sample; `line` names it in errors.
-    mutating func add(_ sample: ParsedSample, defaultTimestamp: Timestamp, line: Int) throws(IngestError) {
-        let index: Int32
-        if let known = seriesByKey[RawSeriesKey(sample.series)] {
-            index = known
-        } else {
-            index = try add(series: sample.labels, line: line)
-            // The key is copied: a slice would keep the whole parsed block alive.
-            seriesByKey[RawSeriesKey(ArraySlice(Array(sample.series)))] = index
+    /// Stages a block parsed on its own: its series are found or added once, its samples
+    /// appended with their series renumbered.
+    mutating func merge(_ block: ParsedBlock) throws(IngestError) {
+        guard values.count + block.values.count <= limits.maxSamplesPerRequest else {
+            throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
-        try stage(index, sample.timestamp ?? defaultTimestamp, sample.value)
+        var renumbered: [Int32] = []
+        renumbered.reserveCapacity(block.keys.count)
+        for (offset, key) in block.keys.enumerated() {
+            let raw = RawSeriesKey(ArraySlice(key))
+            if let known = seriesByKey[raw] {
+                renumbered.append(known)
+            } else {
+                let index = try add(
+                    series: ExpositionParser.labels(ofSeries: ArraySlice(key), format: .text), line: block.firstLines[offset])
+                seriesByKey[raw] = index
+                renumbered.append(index)
+            }
+        }
+        seriesIndex.reserveCapacity(seriesIndex.count + block.seriesIndex.count)
+        for index in block.seriesIndex { seriesIndex.append(renumbered[Int(index)]) }
+        timestamps.append(contentsOf: block.timestamps)
+        values.append(contentsOf: block.values)
     }
 
     /// Stages a sample of a series given by its labels.

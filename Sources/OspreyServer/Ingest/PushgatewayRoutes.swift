@@ -27,21 +27,10 @@ struct PushgatewayRoutes<Context: RequestContext> {
         let group = try Self.groupingLabels(request.uri.path)
         return try await ingest.handle(request, overrides: group) { batch, request in
             let now = MetricsStorage.now()
-            try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(request) { block, linesBefore in
-                var parser = ExpositionParser(bytes: block, format: .text)
-                do {
-                    while let entry = try parser.next() {
-                        guard case .sample(let sample) = entry else { continue }
-                        guard sample.timestamp == nil else {
-                            throw IngestError.badData(
-                                "line \(linesBefore + parser.line): pushed metrics must not have timestamps (the push time is theirs)")
-                        }
-                        try batch.add(sample, defaultTimestamp: now, line: linesBefore + parser.line)
-                    }
-                } catch let error as ExpositionError {
-                    throw IngestError.badData("line \(linesBefore + error.line): \(error.reason)")
-                }
-            }
+            try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
+                request,
+                transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now, timestampsAllowed: false) },
+                merge: { try batch.merge($0) })
             if replace {
                 try endSeries(of: group, except: Set(batch.series), in: &batch)
             }

@@ -18,14 +18,18 @@ enum OspreyBinary {
         }
     }
 
-    struct Output {
+    struct Output: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
     /// Runs to completion and captures both streams.
-    static func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String]) async throws -> Output {
+        try await offCooperativePool { try runBlocking(arguments) }
+    }
+
+    private static func runBlocking(_ arguments: [String]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path)
         process.arguments = arguments
@@ -57,4 +61,14 @@ final class OutputCollector: @unchecked Sendable {
     }
 
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}
+
+/// Runs blocking work (waiting on a child process) on a thread of its own: blocking one of the
+/// few cooperative threads would starve the in-process servers the child may be talking to.
+func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try work() })
+        }
+    }
 }
