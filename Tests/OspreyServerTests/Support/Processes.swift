@@ -25,11 +25,11 @@ enum OspreyBinary {
     }
 
     /// Runs to completion and captures both streams.
-    static func run(_ arguments: [String]) async throws -> Output {
-        try await offCooperativePool { try runBlocking(arguments) }
+    static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
+        try await offCooperativePool { try runBlocking(arguments, input: input) }
     }
 
-    private static func runBlocking(_ arguments: [String]) throws -> Output {
+    private static func runBlocking(_ arguments: [String], input: String?) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path)
         process.arguments = arguments
@@ -37,7 +37,11 @@ enum OspreyBinary {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
+        try stdin.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
