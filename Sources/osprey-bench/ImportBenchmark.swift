@@ -27,6 +27,8 @@ struct ImportBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard let curl = Peers.installed("curl") else { throw BenchError("curl is needed: apt-get install curl") }
+        // As `osprey server` does at start.
+        MemoryTuning.applyForServer()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-import-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -39,6 +39,7 @@ struct ServerCommand: AsyncParsableCommand {
         let format = LogFormat(rawValue: logFormat) ?? .logfmt
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in OspreyLogHandler(label: label, format: format, level: level) }
+        MemoryTuning.applyForServer()
         let logger = Logger(label: "osprey")
 
         let options = ServerOptions(
