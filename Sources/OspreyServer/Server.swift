@@ -44,8 +44,8 @@ public struct Server: Service {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         LifecycleRoutes(readiness: readiness, config: config).register(on: router)
         StatusRoutes(config: config).register(on: router)
-        MetricsRoute(metrics: metrics, storage: storage).register(on: router)
         let ingest = IngestGate(config: config, storage: storage)
+        MetricsRoute(metrics: metrics, storage: storage, ingest: ingest).register(on: router)
         ImportRoutes(ingest: ingest).register(on: router)
         PushgatewayRoutes(ingest: ingest).register(on: router)
 

@@ -94,6 +94,10 @@ import Testing
             slow.body = .stream(chunks, length: .unknown)
             feed.yield(ByteBuffer(string: "slow_metric 1\n"))
             let holder = Task { try await HTTPClient.shared.execute(slow, timeout: .seconds(60)).status.code }
+            // Only once the slow push holds the place does another one meet a full house.
+            try await server.eventually {
+                try await server.get("/metrics").body.contains("osprey_ingest_requests_in_flight 1")
+            }
 
             var turnedAway: TestServer.Reply?
             let deadline = ContinuousClock.now + .seconds(30)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AsyncAlgorithms
+import Foundation
 import Hummingbird
 
 /// A request body read as it streams in, decompressed when it says so, cut into blocks that
@@ -21,7 +22,7 @@ struct BodyBlocks {
     func read(
         _ request: Request, _ handle: (_ block: [UInt8], _ linesBefore: Int) async throws -> Void
     ) async throws {
-        let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: " ")
+        let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces)
         let compressed: Bool
         switch encoding {
         case nil, "", "identity": compressed = false
@@ -135,15 +136,5 @@ struct BodyBlocks {
             }
             return count
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        var slice = Substring(self)
-        while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-        while let last = slice.last, characters.contains(last) { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -11,6 +11,9 @@ final class ConcurrencyLimit: Sendable {
         self.limit = limit
     }
 
+    /// Places held now.
+    var holders: Int { inFlight.load(ordering: .relaxed) }
+
     /// Runs `body` holding a place, or returns nil at once when every place is taken.
     func withPlace<T>(_ body: () async throws -> T) async rethrows -> T? {
         let (_, holders) = inFlight.add(1, ordering: .acquiring)

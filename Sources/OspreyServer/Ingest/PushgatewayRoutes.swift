@@ -80,7 +80,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
     /// Decodes URL-safe base64 with or without padding; `=` alone is the empty string.
     private static func base64URL(_ text: String) -> String? {
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard = standard.trimmingCharacters(in: "=")
+        standard = standard.trimmingCharacters(in: CharacterSet(charactersIn: "="))
         standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
         guard let data = Data(base64Encoded: standard) else { return nil }
         return String(data: data, encoding: .utf8)

@@ -10,6 +10,7 @@ public final class SelfMetrics: Sendable {
     private let reloadSuccessful: Gauge
     private let reloadTimestamp: Gauge
     private let storageBytes: Gauge
+    private let ingestInFlight: Gauge
     private let storageSeries: Gauge
     private let headSamples: Gauge
     private let walBytes: Gauge
@@ -47,6 +48,8 @@ public final class SelfMetrics: Sendable {
                 help: "When the config was last (re)loaded successfully, in seconds since the Unix epoch."))
         storageBytes = registry.makeGauge(
             descriptor: Self.osprey("storage_data", unit: "bytes", help: "Bytes of every file in the data folder."))
+        ingestInFlight = registry.makeGauge(
+            descriptor: Self.osprey("ingest_requests_in_flight", unit: "", help: "Pushes being handled now (at most ingest.max_concurrent)."))
         storageSeries = registry.makeGauge(
             descriptor: Self.osprey("storage_series", unit: "", help: "Series in the storage's catalog."))
         headSamples = registry.makeGauge(
@@ -65,6 +68,10 @@ public final class SelfMetrics: Sendable {
         rejectedSeriesLimit = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "series_limit")])
         rejectedOutOfRetention = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "out_of_retention")])
         rejectedInvalid = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "invalid_labels")])
+    }
+
+    func setIngestInFlight(_ count: Int) {
+        ingestInFlight.set(to: Double(count))
     }
 
     /// Brings the storage metrics up to date; called when `/metrics` is scraped.

@@ -6,9 +6,11 @@ import OspreyStorage
 struct MetricsRoute<Context: RequestContext> {
     let metrics: SelfMetrics
     let storage: StorageService
+    let ingest: IngestGate
 
     func register(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
+            metrics.setIngestInFlight(ingest.limit.holders)
             if let opened = storage.opened {
                 metrics.observe(opened.storage.statistics(), dataBytes: opened.directory.sizeOnDisk())
             }
