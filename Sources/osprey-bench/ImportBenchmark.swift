@@ -25,6 +25,9 @@ struct ImportBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent clients sending the small pushes.")
     var clients = 8
 
+    @Flag(help: "Skip the side-by-side run of VictoriaMetrics.")
+    var noPeers = false
+
     func run() async throws {
         guard let curl = Peers.installed("curl") else { throw BenchError("curl is needed: apt-get install curl") }
         // As `osprey server` does at start.
@@ -58,7 +61,9 @@ struct ImportBenchmark: AsyncParsableCommand {
         print("file: \(file)")
         print(String(format: "Osprey import over HTTP (one curl --data-binary): %.2f s = %.2f M samples/s; queryable afterwards: %d samples in %d series", wall, Double(samples) / wall / 1e6, samples, stored.count))
 
-        if let victoriaMetrics = Peers.installed("victoria-metrics") {
+        if noPeers {
+            print("side-by-side run skipped (--no-peers)")
+        } else if let victoriaMetrics = Peers.installed("victoria-metrics") {
             let peer = try Peers.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl)
             print(String(format: "VictoriaMetrics import of the same file: %.2f s; ratio Osprey/VictoriaMetrics wall time: %.2f", peer.seconds, wall / peer.seconds))
         } else {
