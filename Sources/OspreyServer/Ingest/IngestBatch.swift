@@ -82,6 +82,7 @@ struct IngestBatch {
     func commit(to storage: some Appendable) throws(IngestError) {
         guard !values.isEmpty else { return }
         var appender = storage.appender()
+        appender.reserveCapacity(values.count)
         var refs = [SeriesRef?](repeating: nil, count: series.count)
         do throws(StorageError) {
             for position in values.indices {

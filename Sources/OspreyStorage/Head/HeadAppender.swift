@@ -32,6 +32,10 @@ struct HeadAppender: Appender {
         }
     }
 
+    mutating func reserveCapacity(_ samples: Int) {
+        entries.reserveCapacity(entries.count + samples)
+    }
+
     mutating func commit() throws(StorageError) {
         defer { entries.removeAll(keepingCapacity: true) }
         try storage.commit(entries)

@@ -21,6 +21,13 @@ public protocol Appender {
 
     mutating func commit() throws(StorageError)
     mutating func rollback()
+
+    /// Room for this many more samples, when the caller knows the batch's size.
+    mutating func reserveCapacity(_ samples: Int)
+}
+
+extension Appender {
+    public mutating func reserveCapacity(_ samples: Int) {}
 }
 
 /// A stored series' identity inside one storage.
