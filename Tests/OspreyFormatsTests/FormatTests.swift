@@ -1,4 +1,5 @@
 import OspreyFormats
+import OspreyModel
 import Testing
 
 /// Content negotiation as a scraper and a `/metrics` endpoint see it.
@@ -30,5 +31,21 @@ import Testing
         #expect(ExpositionFormat(accept: "text/plain;version=0.0.4") == .text)
         #expect(ExpositionFormat(accept: nil) == .text)
         #expect(ExpositionFormat(accept: "") == .text)
+    }
+}
+
+@Suite struct SeriesLabelsTests {
+    @Test func labelsOfARawSeries() throws {
+        let labels = try ExpositionParser.labels(ofSeries: ArraySlice(#"http_requests_total{code="200",path="/a\"b"}"#.utf8), format: .text)
+        #expect(labels == Labels(["__name__": "http_requests_total", "code": "200", "path": "/a\"b"]))
+        #expect(try ExpositionParser.labels(ofSeries: ArraySlice("up".utf8), format: .text) == Labels(["__name__": "up"]))
+    }
+
+    @Test func bytesThatAreNoSeriesAreAnError() {
+        for garbage in ["", "{", "up{a=\"1\"", "1up", "up{a=\"1\"} 1", "up{a=1}"] {
+            #expect(throws: ExpositionError.self, "\(garbage)") {
+                try ExpositionParser.labels(ofSeries: ArraySlice(garbage.utf8), format: .text)
+            }
+        }
     }
 }

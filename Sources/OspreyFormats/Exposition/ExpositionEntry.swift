@@ -29,7 +29,11 @@ public struct ParsedSample: Sendable {
 
     /// The full label set, `__name__` included. Builds strings: call it once per new series.
     public var labels: Labels {
-        ExpositionParser.labels(ofSeries: series, format: format)
+        do {
+            return try ExpositionParser.labels(ofSeries: series, format: format)
+        } catch {
+            preconditionFailure("series bytes were validated when the line was parsed: \(error)")
+        }
     }
 
     /// Whether this is an OpenMetrics-style `_created` sample of a counter, histogram or summary,
@@ -43,15 +47,14 @@ public struct ParsedSample: Sendable {
 }
 
 extension ExpositionParser {
-    /// The labels of a series as a sample line wrote it (`name{labels}`), bytes the parser has
-    /// already accepted, as `ParsedSample.series` holds them.
-    public static func labels(ofSeries series: ArraySlice<UInt8>, format: ExpositionFormat) -> Labels {
+    /// The labels of a series written as a sample line writes it (`name{labels}`), such as
+    /// `ParsedSample.series` keeps; other bytes are an error.
+    public static func labels(ofSeries series: ArraySlice<UInt8>, format: ExpositionFormat) throws(ExpositionError) -> Labels {
         var spans: [LabelSpan] = []
-        let pairs = series.withUnsafeBufferPointer { buffer in
-            do {
-                _ = try SeriesScanner.scan(buffer, from: 0, to: buffer.count, format: format, line: 0, into: &spans)
-            } catch {
-                preconditionFailure("series bytes were validated when the line was parsed: \(error)")
+        let pairs = try series.withUnsafeBufferPointer { buffer throws(ExpositionError) in
+            let end = try SeriesScanner.scan(buffer, from: 0, to: buffer.count, format: format, line: 1, into: &spans)
+            guard end == buffer.count else {
+                throw ExpositionError(line: 1, reason: "unexpected text after the series")
             }
             var nameEnd = 0
             while nameEnd < buffer.count, MetricNames.isNameContinuation(buffer[nameEnd], allowColon: true) {

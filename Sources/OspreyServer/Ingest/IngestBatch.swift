@@ -36,8 +36,13 @@ struct IngestBatch {
             if let known = seriesByKey[raw] {
                 renumbered.append(known)
             } else {
-                let index = try add(
-                    series: ExpositionParser.labels(ofSeries: ArraySlice(key), format: .text), line: block.firstLines[offset])
+                let labels: Labels
+                do {
+                    labels = try ExpositionParser.labels(ofSeries: ArraySlice(key), format: .text)
+                } catch {
+                    throw .badData("line \(block.firstLines[offset]): \(error.reason)")
+                }
+                let index = try add(series: labels, line: block.firstLines[offset])
                 seriesByKey[raw] = index
                 renumbered.append(index)
             }
