@@ -310,6 +310,11 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         catalog.close()
     }
 
+    /// Bytes of the WAL on disk, without the shard listing `statistics()` does.
+    public var walBytes: Int64 {
+        state.withLock { $0.wal.bytesOnDisk }
+    }
+
     public func statistics() -> Statistics {
         let (series, headSamples, walBytes, counters) = state.withLock { state in
             (

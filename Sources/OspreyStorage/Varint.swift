@@ -24,3 +24,17 @@ enum Varint {
         return nil
     }
 }
+
+/// Signed integers as unsigned with small magnitudes first (0, -1, 1, -2, …), so that varints of
+/// small negative deltas stay short.
+enum ZigZag {
+    @inline(__always)
+    static func encode(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    @inline(__always)
+    static func decode(_ value: UInt64) -> Int64 {
+        Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
+}

@@ -77,7 +77,7 @@ struct ParseBenchmark: ParsableCommand {
             let start = ContinuousClock.now
             try body()
             let elapsed = ContinuousClock.now - start
-            fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            fastest = min(fastest, elapsed.seconds)
         }
         return fastest
     }

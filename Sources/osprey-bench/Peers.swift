@@ -84,7 +84,7 @@ extension Peers {
         // Stopped gracefully it writes out and merges what it holds, as Osprey's figure is after close.
         process.interrupt()
         process.waitUntilExit()
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, folderSize(folder))
+        return (elapsed.seconds, folderSize(folder))
     }
 
     /// Times `promtool tsdb create-blocks-from openmetrics`; returns the seconds and the bytes of
@@ -97,7 +97,7 @@ extension Peers {
         let result = try run(promtool, ["tsdb", "create-blocks-from", "openmetrics", openmetrics, folder])
         guard result.status == 0 else { throw BenchError("promtool backfill failed") }
         let elapsed = ContinuousClock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, folderSize(folder))
+        return (elapsed.seconds, folderSize(folder))
     }
 
     static func folderSize(_ path: String) -> Int64 {

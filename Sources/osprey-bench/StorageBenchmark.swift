@@ -163,7 +163,3 @@ struct StorageBenchmark: ParsableCommand {
         return kilobytes / 1024
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

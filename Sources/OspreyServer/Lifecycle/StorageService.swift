@@ -61,7 +61,7 @@ final class StorageService: Service {
             do {
                 try storage.syncWAL()
                 try storage.flushPending()
-                if tick % 1800 == 0 || storage.statistics().walBytes > 256 << 20 {
+                if tick % 1800 == 0 || storage.walBytes > 256 << 20 {
                     try storage.checkpoint()
                 }
                 if tick % 600 == 0 {

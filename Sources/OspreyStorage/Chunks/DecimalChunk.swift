@@ -32,7 +32,7 @@ public enum DecimalChunk {
         var previousDelta: Int64 = 0
         for (index, sample) in samples.enumerated() {
             let delta = sample.timestamp &- previousTime
-            appendZigZag(index == 0 ? sample.timestamp : delta &- previousDelta, to: &times)
+            Varint.append(ZigZag.encode(index == 0 ? sample.timestamp : delta &- previousDelta), to: &times)
             if index > 0 { previousDelta = delta }
             previousTime = sample.timestamp
         }
@@ -46,7 +46,7 @@ public enum DecimalChunk {
         for sample in samples {
             let mantissa = Int64((sample.value * powersOfTen[scale]).rounded())
             let delta = mantissa &- previousMantissa
-            let zigzag = UInt64(bitPattern: (delta << 1) ^ (delta >> 63))
+            let zigzag = ZigZag.encode(delta)
             deltas.append(zigzag)
             widest |= zigzag
             previousMantissa = mantissa
@@ -74,7 +74,7 @@ public enum DecimalChunk {
 
         mutating func zigzag() throws(ChunkError) -> Int64 {
             guard let raw = Varint.read(bytes, &position) else { throw .malformedVarint(bitPosition: position * 8) }
-            return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+            return ZigZag.decode(raw)
         }
     }
 
@@ -119,16 +119,11 @@ public enum DecimalChunk {
             for plane in 0..<width {
                 zigzag |= UInt64(bytes[start + 2 + plane * count + index]) << UInt64(plane * 8)
             }
-            mantissa = mantissa &+ (Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+            mantissa = mantissa &+ ZigZag.decode(zigzag)
             samples.append(Sample(timestamp: timestamp, value: Double(mantissa) / divisor))
         }
         cursor.position = start + 2 + width * count
         return samples
-    }
-
-    @inline(__always)
-    private static func appendZigZag(_ value: Int64, to bytes: inout [UInt8]) {
-        Varint.append(UInt64(bitPattern: (value << 1) ^ (value >> 63)), to: &bytes)
     }
 
     /// The smallest k for which every value is exactly mantissa / 10^k with |mantissa| < 2^53.

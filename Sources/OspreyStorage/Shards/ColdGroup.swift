@@ -43,7 +43,7 @@ struct ColdGroup {
         var previous: Int64 = 0
         for member in members {
             let delta = member.seriesID &- previous
-            Varint.append(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), to: &bytes)
+            Varint.append(ZigZag.encode(delta), to: &bytes)
             Varint.append(UInt64(member.encoding.rawValue), to: &bytes)
             Varint.append(UInt64(member.times.count), to: &bytes)
             Varint.append(UInt64(member.values.count), to: &bytes)
@@ -74,7 +74,7 @@ struct ColdGroup {
         var id: Int64 = 0
         for _ in 0..<count {
             guard let zigzag = Varint.read(bytes, &position) else { throw .io("corrupt cold chunk group directory") }
-            id = id &+ (Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+            id = id &+ ZigZag.decode(zigzag)
             directory.append((id, try next(), try next(), try next()))
         }
         var timeOffset = position

@@ -67,7 +67,7 @@ final class WriteAheadLog {
         for entry in entries {
             Varint.append(UInt64(bitPattern: entry.seriesID), to: &buffer)
             let delta = entry.timestamp &- previous
-            Varint.append(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)), to: &buffer)
+            Varint.append(ZigZag.encode(delta), to: &buffer)
             previous = entry.timestamp
             withUnsafeBytes(of: entry.value.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
         }
@@ -139,7 +139,7 @@ final class WriteAheadLog {
             while cursor < end {
                 guard let id = Varint.read(bytes, &cursor), let zigzag = Varint.read(bytes, &cursor), cursor + 8 <= end
                 else { return position }
-                let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+                let delta = ZigZag.decode(zigzag)
                 previous = previous &+ delta
                 var bits: UInt64 = 0
                 for index in 0..<8 { bits |= UInt64(bytes[cursor + index]) << (8 * UInt64(index)) }

@@ -1,0 +1,4 @@
+/// Benchmarks print seconds as decimals.
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
