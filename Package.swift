@@ -37,10 +37,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "OspreyQuery", dependencies: ["OspreyModel", "OspreyStorage"]),
         .target(
             name: "OspreyServer",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "CZlib",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -54,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "osprey",
             dependencies: [
-                "OspreyServer", "OspreyConfig", "OspreyFormats",
+                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "OspreyStorageTests",
             dependencies: ["OspreyStorage", "OspreyModel"]
+        ),
+        .testTarget(
+            name: "OspreyQueryTests",
+            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyModel"]
         ),
         .testTarget(
             name: "OspreyConfigTests",
