@@ -23,7 +23,24 @@ public struct QueryEngine: Sendable {
 
     /// The value of `query` at instant `time` (milliseconds).
     public func instantQuery(_ query: String, at time: Timestamp, from queryable: any Queryable) async throws(QueryError) -> QueryValue {
-        throw .execution("engine not built yet")
+        let expr = try parse(query)
+        return try instantQuery(expr, at: time, from: queryable)
+    }
+
+    public func instantQuery(_ expr: Expr, at time: Timestamp, from queryable: any Queryable) throws(QueryError) -> QueryValue {
+        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: time, queryEnd: time)
+        switch try evaluator.eval(expr, Steps(start: time, end: time, interval: 1)) {
+        case .scalar(let values):
+            return .scalar(Sample(timestamp: time, value: values[0]))
+        case .string(let value):
+            return .string(timestamp: time, value: value)
+        case .vector(let series):
+            return .vector(series.compactMap { item in
+                item.points.first.map { VectorElement(labels: item.labels, timestamp: time, value: $0.value) }
+            })
+        case .matrix(let series):
+            return .matrix(series.sorted { Labels.prometheusOrder($0.labels, $1.labels) })
+        }
     }
 
     /// The value of `query` at every `step` from `start` to `end` (milliseconds, inclusive):
@@ -31,6 +48,37 @@ public struct QueryEngine: Sendable {
     public func rangeQuery(
         _ query: String, start: Timestamp, end: Timestamp, step: Int64, from queryable: any Queryable
     ) async throws(QueryError) -> QueryValue {
-        throw .execution("engine not built yet")
+        let expr = try parse(query)
+        return try rangeQuery(expr, start: start, end: end, step: step, from: queryable)
+    }
+
+    public func rangeQuery(
+        _ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, from queryable: any Queryable
+    ) throws(QueryError) -> QueryValue {
+        guard expr.type == .vector || expr.type == .scalar else {
+            let name = expr.type == .matrix ? "range vector" : expr.type.rawValue
+            throw .invalidQuery("invalid expression type \"\(name)\" for range query, must be Scalar or instant Vector")
+        }
+        guard step > 0 else {
+            throw .invalidQuery("zero or negative query resolution step widths are not accepted. Try a positive integer")
+        }
+        let steps = Steps(start: start, end: end, interval: step)
+        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: start, queryEnd: end)
+        switch try evaluator.eval(expr, steps) {
+        case .scalar(let values):
+            return .matrix([RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })])
+        case .vector(let series):
+            return .matrix(series.map { RangeSeries(labels: $0.labels, samples: $0.points) }.sorted { Labels.prometheusOrder($0.labels, $1.labels) })
+        case .string, .matrix:
+            throw .invalidQuery("invalid expression type for range query, must be Scalar or instant Vector")
+        }
+    }
+
+    private func parse(_ query: String) throws(QueryError) -> Expr {
+        do {
+            return try PromQL.parse(query)
+        } catch {
+            throw .parse(error)
+        }
     }
 }

@@ -4,6 +4,8 @@ import OspreyStorage
 public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The text is not valid PromQL.
     case parse(ParseError)
+    /// The query is valid PromQL but not for this kind of query (a range vector in a range query).
+    case invalidQuery(String)
     /// Evaluation failed on the data (e.g. duplicate series after dropping names).
     case execution(String)
     /// `query.timeout` elapsed.
@@ -17,7 +19,7 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .parse(let error): error.description
-        case .execution(let message): message
+        case .invalidQuery(let message), .execution(let message): message
         case .timeout(let limit):
             "query timed out in expression evaluation (query.timeout is \(limit.milliseconds) ms)"
         case .tooManySamples(let limit):

@@ -1,0 +1,283 @@
+import OspreyModel
+import OspreyStorage
+
+/// Evaluates one query: every node over all steps at once, as Prometheus's range evaluation
+/// does, so a selector reads storage once per query rather than once per step.
+final class Evaluator {
+    let queryable: any Queryable
+    let options: QueryOptions
+    /// The query's own start and end, what `@ start()` and `@ end()` mean at any depth.
+    let queryStart: Timestamp
+    let queryEnd: Timestamp
+    private let deadline: ContinuousClock.Instant
+    private var checks = 0
+
+    init(queryable: any Queryable, options: QueryOptions, queryStart: Timestamp, queryEnd: Timestamp) {
+        self.queryable = queryable
+        self.options = options
+        self.queryStart = queryStart
+        self.queryEnd = queryEnd
+        self.deadline = ContinuousClock.now.advanced(by: options.timeout)
+    }
+
+    /// Stops the query when its time is up or its caller went away.
+    func checkInterrupt() throws(QueryError) {
+        checks &+= 1
+        guard checks & 0xFF == 0 else { return }
+        if Task.isCancelled { throw .canceled }
+        if ContinuousClock.now >= deadline { throw .timeout(limit: options.timeout) }
+    }
+
+    /// Refuses results larger than `query.max_samples`.
+    func account(_ count: Int) throws(QueryError) {
+        if count > options.maxSamples { throw .tooManySamples(limit: options.maxSamples) }
+    }
+
+    func resolve(_ at: AtModifier?) -> Timestamp? {
+        switch at {
+        case nil: nil
+        case .timestamp(let time): time
+        case .start: queryStart
+        case .end: queryEnd
+        }
+    }
+
+    // MARK: Dispatch
+
+    func eval(_ expr: Expr, _ steps: Steps) throws(QueryError) -> EvalValue {
+        try checkInterrupt()
+        switch expr {
+        case .number(let value):
+            return .scalar(Array(repeating: value, count: steps.count))
+        case .string(let value):
+            return .string(value)
+        case .parenthesized(let inner):
+            return try eval(inner, steps)
+        case .negation(let inner):
+            switch try eval(inner, steps) {
+            case .scalar(let values): return .scalar(values.map { -$0 })
+            case .vector(let series):
+                return .vector(series.map { StepSeries(labels: $0.labels.droppingMetricName, points: $0.points.map { Sample(timestamp: $0.timestamp, value: -$0.value) }) })
+            default: throw .execution("unary minus needs a scalar or an instant vector")
+            }
+        case .vectorSelector(let selector):
+            return .vector(try selectVector(selector, steps, valueIsTimestamp: false))
+        case .matrixSelector(let selector):
+            guard steps.start == steps.end else {
+                throw .execution("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
+            }
+            return .matrix(try rangeAt(steps.start, windows: try windows(of: selector, steps)))
+        case .subquery(let subquery):
+            guard steps.start == steps.end else {
+                throw .execution("invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")
+            }
+            return .matrix(try rangeAt(steps.start, windows: try windows(of: subquery, steps)))
+        case .call(let call):
+            return try evalCall(call, steps)
+        case .aggregate(let aggregate):
+            return .vector(try evalAggregate(aggregate, steps))
+        case .binary(let binary):
+            return try evalBinary(binary, steps)
+        }
+    }
+
+    func evalVector(_ expr: Expr, _ steps: Steps) throws(QueryError) -> [StepSeries] {
+        guard case .vector(let series) = try eval(expr, steps) else {
+            throw .execution("expected an instant vector, got \(expr.type.rawValue)")
+        }
+        return series
+    }
+
+    func evalScalar(_ expr: Expr, _ steps: Steps) throws(QueryError) -> [Double] {
+        guard case .scalar(let values) = try eval(expr, steps) else {
+            throw .execution("expected a scalar, got \(expr.type.rawValue)")
+        }
+        return values
+    }
+
+    func evalString(_ expr: Expr) throws(QueryError) -> String {
+        switch expr {
+        case .string(let value): value
+        case .parenthesized(let inner): try evalString(inner)
+        default: throw .execution("expected a string, got \(expr.type.rawValue)")
+        }
+    }
+
+    // MARK: Selectors
+
+    func fetch(_ matchers: [LabelMatcher], from minTime: Timestamp, to maxTime: Timestamp) throws(QueryError) -> [StoredSeries] {
+        var series: [StoredSeries]
+        do {
+            series = try queryable.querier(minTime: minTime, maxTime: maxTime).select(matchers)
+        } catch {
+            throw .storage(error)
+        }
+        try account(series.reduce(0) { $0 + $1.samples.count })
+        // Prometheus iterates series in label order; sums then add in the same order.
+        series.sort { Labels.prometheusOrder($0.labels, $1.labels) }
+        return series
+    }
+
+    /// An instant selector at every step: the newest sample within the lookback window, unless
+    /// that sample is a staleness marker.
+    func selectVector(_ selector: VectorSelector, _ steps: Steps, valueIsTimestamp: Bool) throws(QueryError) -> [StepSeries] {
+        let at = resolve(selector.at)
+        let lookback = options.lookbackDelta
+        let firstReference = (at ?? steps.start) - selector.offset
+        let lastReference = (at ?? steps.end) - selector.offset
+        let stored = try fetch(selector.matchers, from: firstReference - lookback, to: lastReference)
+        var result: [StepSeries] = []
+        result.reserveCapacity(stored.count)
+        var total = 0
+        for series in stored {
+            try checkInterrupt()
+            let samples = series.samples
+            var points: [Sample] = []
+            points.reserveCapacity(Swift.min(steps.count, samples.count))
+            var next = 0
+            for step in 0..<steps.count {
+                let time = steps.time(at: step)
+                let reference = (at ?? time) - selector.offset
+                while next < samples.count, samples[next].timestamp <= reference { next += 1 }
+                guard next > 0 else { continue }
+                let sample = samples[next - 1]
+                guard sample.timestamp >= reference - lookback, !sample.value.isStaleMarker else { continue }
+                points.append(Sample(timestamp: time, value: valueIsTimestamp ? Double(sample.timestamp) / 1000 : sample.value))
+            }
+            total += points.count
+            if !points.isEmpty { result.append(StepSeries(labels: series.labels, points: points)) }
+        }
+        try account(total)
+        return result
+    }
+
+    // MARK: Range vectors
+
+    /// The samples range functions slide their windows over, and where each window ends.
+    struct Windows {
+        var series: [RangeSeries]
+        var range: Int64
+        var offset: Int64
+        var at: Timestamp?
+
+        func end(at time: Timestamp) -> Timestamp { (at ?? time) - offset }
+    }
+
+    func windows(of selector: MatrixSelector, _ steps: Steps) throws(QueryError) -> Windows {
+        let vector = selector.selector
+        let at = resolve(vector.at)
+        let first = (at ?? steps.start) - vector.offset - selector.range
+        let last = (at ?? steps.end) - vector.offset
+        let stored = try fetch(vector.matchers, from: first, to: last)
+        let series = stored.map { RangeSeries(labels: $0.labels, samples: $0.samples.filter { !$0.value.isStaleMarker }) }
+        return Windows(series: series, range: selector.range, offset: vector.offset, at: at)
+    }
+
+    /// A subquery: its expression evaluated at every multiple of its step that any window
+    /// covers.
+    func windows(of subquery: Subquery, _ steps: Steps) throws(QueryError) -> Windows {
+        let at = resolve(subquery.at)
+        let interval = subquery.step ?? options.defaultSubqueryStep
+        let first = (at ?? steps.start) - subquery.offset - subquery.range
+        let last = (at ?? steps.end) - subquery.offset
+        var innerStart = interval * floorDivide(first, interval)
+        if innerStart < first { innerStart += interval }
+        guard innerStart <= last else {
+            return Windows(series: [], range: subquery.range, offset: subquery.offset, at: at)
+        }
+        let inner = Steps(start: innerStart, end: last, interval: interval)
+        let series: [RangeSeries]
+        switch try eval(subquery.expr, inner) {
+        case .vector(let vector):
+            series = vector.map { RangeSeries(labels: $0.labels, samples: $0.points) }
+        case .scalar(let values):
+            series = [RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: inner.time(at: $0.offset), value: $0.element) })]
+        default:
+            throw .execution("subquery is only allowed on instant vector or scalar, got \(subquery.expr.type.rawValue)")
+        }
+        return Windows(series: series, range: subquery.range, offset: subquery.offset, at: at)
+    }
+
+    /// The window of every series at one instant, for results of type matrix.
+    func rangeAt(_ time: Timestamp, windows: Windows) throws(QueryError) -> [RangeSeries] {
+        let end = windows.end(at: time)
+        let start = end - windows.range
+        var total = 0
+        let result = windows.series.compactMap { series -> RangeSeries? in
+            let samples = series.samples.filter { $0.timestamp >= start && $0.timestamp <= end }
+            total += samples.count
+            return samples.isEmpty ? nil : RangeSeries(labels: series.labels, samples: samples)
+        }
+        try account(total)
+        return result
+    }
+
+    /// Applies `body` to the window of every series at every step (windows are closed
+    /// intervals, `[end - range, end]`, as in Prometheus 2). `body` gets the step index too,
+    /// for functions with scalar arguments.
+    func slide(
+        _ windows: Windows, _ steps: Steps, keepName: Bool,
+        _ body: (ArraySlice<Sample>, Int, Timestamp) throws(QueryError) -> Double?
+    ) throws(QueryError) -> [StepSeries] {
+        var result: [StepSeries] = []
+        result.reserveCapacity(windows.series.count)
+        for series in windows.series {
+            try checkInterrupt()
+            let samples = series.samples
+            var points: [Sample] = []
+            var low = 0
+            var high = 0
+            for step in 0..<steps.count {
+                let time = steps.time(at: step)
+                let end = windows.end(at: time)
+                let start = end - windows.range
+                if windows.at != nil { low = 0; high = 0 }
+                while low < samples.count, samples[low].timestamp < start { low += 1 }
+                if high < low { high = low }
+                while high < samples.count, samples[high].timestamp <= end { high += 1 }
+                guard low < high else { continue }
+                if let value = try body(samples[low..<high], step, time) {
+                    points.append(Sample(timestamp: time, value: value))
+                }
+            }
+            if !points.isEmpty {
+                result.append(StepSeries(labels: keepName ? series.labels : series.labels.droppingMetricName, points: points))
+            }
+        }
+        try account(result.reduce(0) { $0 + $1.points.count })
+        return try mergingSameLabels(result)
+    }
+
+    /// Series that became equal (names dropped, labels rewritten) merge into one, unless two of
+    /// them have a value at the same step, which Prometheus refuses.
+    func mergingSameLabels(_ series: [StepSeries]) throws(QueryError) -> [StepSeries] {
+        var positions: [Labels: Int] = [:]
+        positions.reserveCapacity(series.count)
+        var result: [StepSeries] = []
+        result.reserveCapacity(series.count)
+        var merged = false
+        for item in series {
+            if let position = positions[item.labels] {
+                result[position].points.append(contentsOf: item.points)
+                merged = true
+            } else {
+                positions[item.labels] = result.count
+                result.append(item)
+            }
+        }
+        guard merged else { return result }
+        for index in result.indices {
+            result[index].points.sort { $0.timestamp < $1.timestamp }
+            for (a, b) in zip(result[index].points, result[index].points.dropFirst()) where a.timestamp == b.timestamp {
+                throw .execution("vector cannot contain metrics with the same labelset")
+            }
+        }
+        return result
+    }
+}
+
+/// Integer division rounding toward negative infinity.
+func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    let quotient = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+}

@@ -1,0 +1,104 @@
+import OspreyModel
+
+extension Evaluator {
+    /// `label_replace(v, dst, replacement, src, regex)`.
+    func labelReplace(_ series: [StepSeries], _ args: [Expr]) throws(QueryError) -> [StepSeries] {
+        let destination = try evalString(args[1])
+        let replacement = try evalString(args[2])
+        let source = try evalString(args[3])
+        let pattern = try evalString(args[4])
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex("^(?s:\(pattern))$")
+        } catch {
+            throw .execution("invalid regular expression in label_replace(): \(pattern)")
+        }
+        guard MetricNames.isValidLabelName(destination) else {
+            throw .execution("invalid destination label name in label_replace(): \(destination)")
+        }
+        var rewritten: [StepSeries] = []
+        rewritten.reserveCapacity(series.count)
+        for var item in series {
+            let value = item.labels[source] ?? ""
+            if let match = value.wholeMatch(of: regex) {
+                let result = GoTemplate.expand(replacement, match: match)
+                item.labels = item.labels.setting(destination, to: result)
+            }
+            rewritten.append(item)
+        }
+        return try mergingSameLabels(rewritten)
+    }
+
+    /// `label_join(v, dst, separator, src...)`.
+    func labelJoin(_ series: [StepSeries], _ args: [Expr]) throws(QueryError) -> [StepSeries] {
+        let destination = try evalString(args[1])
+        let separator = try evalString(args[2])
+        var sources: [String] = []
+        for arg in args.dropFirst(3) {
+            let name = try evalString(arg)
+            guard MetricNames.isValidLabelName(name) else {
+                throw .execution("invalid source label name in label_join(): \(name)")
+            }
+            sources.append(name)
+        }
+        guard MetricNames.isValidLabelName(destination) else {
+            throw .execution("invalid destination label name in label_join(): \(destination)")
+        }
+        let joined = series.map { item in
+            let value = sources.map { item.labels[$0] ?? "" }.joined(separator: separator)
+            return StepSeries(labels: item.labels.setting(destination, to: value), points: item.points)
+        }
+        return try mergingSameLabels(joined)
+    }
+}
+
+/// Go's `regexp.Expand` templates: `$1`, `${1}`, `$name`, `${name}`, `$$`.
+enum GoTemplate {
+    static func expand(_ template: String, match: Regex<AnyRegexOutput>.Match) -> String {
+        var result = ""
+        var rest = Substring(template)
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            rest = rest[rest.index(after: dollar)...]
+            if rest.first == "$" {
+                result += "$"
+                rest = rest.dropFirst()
+                continue
+            }
+            let name: Substring
+            if rest.first == "{" {
+                guard let close = rest.firstIndex(of: "}") else {
+                    result += "$"
+                    continue
+                }
+                name = rest[rest.index(after: rest.startIndex)..<close]
+                guard !name.isEmpty, name.allSatisfy(isNameCharacter) else {
+                    result += "$"
+                    continue
+                }
+                rest = rest[rest.index(after: close)...]
+            } else {
+                name = rest.prefix(while: isNameCharacter)
+                guard !name.isEmpty else {
+                    result += "$"
+                    continue
+                }
+                rest = rest.dropFirst(name.count)
+            }
+            result += group(String(name), of: match)
+        }
+        return result + rest
+    }
+
+    private static func isNameCharacter(_ character: Character) -> Bool {
+        character == "_" || (character.isASCII && (character.isLetter || character.isNumber))
+    }
+
+    private static func group(_ name: String, of match: Regex<AnyRegexOutput>.Match) -> String {
+        if let index = Int(name) {
+            guard index >= 0, index < match.output.count else { return "" }
+            return match.output[index].substring.map(String.init) ?? ""
+        }
+        return match.output[name]?.substring.map(String.init) ?? ""
+    }
+}
