@@ -81,7 +81,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyQueryTests",
-            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyModel"]
+            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyModel", "OspreyFormats"],
+            resources: [.copy("Conformance")]
         ),
         .testTarget(
             name: "OspreyConfigTests",
