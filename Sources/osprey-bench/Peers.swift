@@ -117,3 +117,51 @@ struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension Peers {
+    /// Starts VictoriaMetrics with `file` imported and flushed; the caller stops the process.
+    static func startVictoriaMetrics(_ victoriaMetrics: String, loading file: String, curl: String) throws -> (Process, String) {
+        let port = try freePort()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-vm-\(port)").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: victoriaMetrics)
+        process.arguments = [
+            "-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(folder)", "-retentionPeriod=100y", "-loggerLevel=ERROR",
+            "-search.latencyOffset=0s",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let base = "http://127.0.0.1:\(port)"
+        try waitUntilAnswering(base + "/health")
+        guard try run(curl, ["-s", "-f", "--data-binary", "@" + file, base + "/api/v1/import/prometheus"]).status == 0 else {
+            throw BenchError("victoria-metrics refused the import")
+        }
+        try run(curl, ["-s", "-f", base + "/internal/force_flush"])
+        return (process, base)
+    }
+
+    /// Backfills `openmetrics` with promtool and starts Prometheus on the blocks.
+    static func startPrometheus(_ prometheus: String, promtool: String, loading openmetrics: String) throws -> (Process, String) {
+        let port = try freePort()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-prometheus-\(port)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard try run(promtool, ["tsdb", "create-blocks-from", "openmetrics", openmetrics, folder + "/data"]).status == 0 else {
+            throw BenchError("promtool backfill failed")
+        }
+        let config = folder + "/prometheus.yml"
+        try "global: {}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: prometheus)
+        process.arguments = [
+            "--config.file=\(config)", "--storage.tsdb.path=\(folder)/data", "--storage.tsdb.retention.time=100y",
+            "--web.listen-address=127.0.0.1:\(port)", "--log.level=error",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let base = "http://127.0.0.1:\(port)"
+        try waitUntilAnswering(base + "/-/ready", timeout: .seconds(300))
+        return (process, base)
+    }
+}
