@@ -214,13 +214,7 @@ struct RecordedCase: Decodable, Sendable {
 
     /// The `errorType` Prometheus's API gives for the same kind of failure.
     static func errorType(of error: QueryError) -> String {
-        switch error {
-        case .parse: "bad_data"
-        case .execution, .tooManySamples: "execution"
-        case .timeout: "timeout"
-        case .canceled: "canceled"
-        case .storage: "internal"
-        }
+        error.errorType
     }
 }
 

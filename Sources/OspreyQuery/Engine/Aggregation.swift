@@ -142,11 +142,15 @@ extension Evaluator {
         }
         var chosen: [[Sample]] = Array(repeating: [], count: input.count)
         var heaps: [SelectionHeap] = []
+        // Prometheus checks k at every step, with or without elements to choose from.
+        for limit in k where !(limit >= -9.223372036854775808e18 && limit < 9.223372036854775808e18) {
+            throw .execution("Scalar value \(limit.goVerbString) overflows int64")
+        }
         for step in 0..<steps.count where !byStep[step].isEmpty {
             try checkInterrupt()
             let limit = k[step]
             guard limit >= 1 else { continue }
-            let count = limit >= Double(Int.max) ? Int.max : Int(limit)
+            let count = Int(limit)
             heaps = Array(repeating: SelectionHeap(top: top), count: groupIndex.count)
             for (series, value) in byStep[step] {
                 heaps[groupOf[series]].offer(series: series, value: value, k: count)

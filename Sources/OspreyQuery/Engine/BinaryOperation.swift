@@ -53,7 +53,7 @@ extension Evaluator {
         _ binary: Binary, _ vector: [StepSeries], _ scalar: [Double], _ steps: Steps, scalarOnLeft: Bool
     ) throws(QueryError) -> [StepSeries] {
         let op = binary.op
-        let dropName = !op.isComparison || binary.returnBool
+        let dropName = op.dropsMetricName || binary.returnBool
         var result: [StepSeries] = []
         result.reserveCapacity(vector.count)
         for item in vector {
@@ -224,7 +224,7 @@ extension Evaluator {
     /// with `group_x` labels copied from the one side.
     private func resultLabels(_ many: Labels, _ one: Labels, _ binary: Binary, _ matching: VectorMatching, _ names: Set<String>) -> Labels {
         var pairs = many.pairs
-        if !binary.op.isComparison || binary.returnBool {
+        if binary.op.dropsMetricName || binary.returnBool {
             pairs.removeAll { $0.name == Labels.metricName }
         }
         if matching.cardinality == .oneToOne {
@@ -235,6 +235,16 @@ extension Evaluator {
             labels = labels.setting(name, to: one[name] ?? "")
         }
         return labels
+    }
+}
+
+extension BinaryOp {
+    /// Arithmetic loses the metric name; comparisons and (in Prometheus 2) `atan2` keep it.
+    var dropsMetricName: Bool {
+        switch self {
+        case .add, .subtract, .multiply, .divide, .power, .modulo: true
+        default: false
+        }
     }
 }
 

@@ -85,3 +85,17 @@ extension Double {
         return text
     }
 }
+
+extension Double {
+    /// Go's `%v` of a float64, as Prometheus's error messages print numbers.
+    var goVerbString: String {
+        if isNaN { return "NaN" }
+        if isInfinite { return self > 0 ? "+Inf" : "-Inf" }
+        let magnitude = Swift.abs(self)
+        if magnitude != 0, magnitude < 1e-4 || magnitude >= 1e21 {
+            // Swift writes "1e-05"; Go writes "1e-05" too, and "1e+21" as Swift does.
+            return "\(self)"
+        }
+        return prometheusString
+    }
+}

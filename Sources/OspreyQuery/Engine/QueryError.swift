@@ -16,6 +16,17 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case canceled
     case storage(StorageError)
 
+    /// The `errorType` Prometheus's API reports for this kind of failure.
+    public var errorType: String {
+        switch self {
+        case .parse, .invalidQuery: "bad_data"
+        case .execution, .tooManySamples: "execution"
+        case .timeout: "timeout"
+        case .canceled: "canceled"
+        case .storage: "internal"
+        }
+    }
+
     public var description: String {
         switch self {
         case .parse(let error): error.description
