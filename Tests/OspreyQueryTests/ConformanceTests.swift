@@ -56,6 +56,22 @@ import Testing
         try await check(cases.filter(\.expectsError))
     }
 
+    /// The harness itself, without the engine: Prometheus's own answers pass, and a small change
+    /// to any of them is caught.
+    @Test func comparisonAcceptsPrometheusAndCatchesChanges() throws {
+        let cases = try ConformanceData.cases("expected_instant.json") + ConformanceData.cases("expected_range.json")
+        for recorded in cases {
+            guard case .success(let value) = recorded.response.expected else { continue }
+            let ordered = recorded.ordered ?? false
+            #expect(difference(expected: value, actual: value, ordered: ordered) == nil, "\(recorded.title)")
+            for changed in value.changes(ordered: ordered) {
+                #expect(
+                    difference(expected: value, actual: changed, ordered: ordered) != nil,
+                    "\(recorded.title): \(changed.summary) passes for \(value.summary)")
+            }
+        }
+    }
+
     private func check(_ cases: [RecordedCase]) async throws {
         #expect(!cases.isEmpty)
         let data = try await ConformanceData.shared()
@@ -397,6 +413,55 @@ extension QueryValue {
         case .string(_, let value): "string \"\(value)\""
         case .vector(let elements): "vector of \(elements.count) series"
         case .matrix(let series): "matrix of \(series.count) series"
+        }
+    }
+}
+
+extension QueryValue {
+    /// Answers that differ from this one in a single detail a comparison must not miss.
+    fileprivate func changes(ordered: Bool) -> [QueryValue] {
+        func nudged(_ value: Double) -> Double {
+            value.isNaN || value.isInfinite ? 0 : value == 0 ? 1 : value * (1 + 1e-7)
+        }
+        switch self {
+        case .scalar(let sample):
+            return [
+                .scalar(Sample(timestamp: sample.timestamp, value: nudged(sample.value))),
+                .scalar(Sample(timestamp: sample.timestamp + 1, value: sample.value)),
+            ]
+        case .string(let timestamp, let value):
+            return [.string(timestamp: timestamp, value: value + "x")]
+        case .vector(var elements):
+            var result: [QueryValue] = [.vector(elements + [VectorElement(labels: Labels(["extra": "1"]), timestamp: 0, value: 0)])]
+            guard !elements.isEmpty else { return result }
+            result.append(.vector(Array(elements.dropLast())))
+            var relabeled = elements
+            relabeled[0].labels = relabeled[0].labels.setting("extra", to: "1")
+            result.append(.vector(relabeled))
+            var retimed = elements
+            retimed[0].timestamp += 1
+            result.append(.vector(retimed))
+            let reversed = Array(elements.reversed())
+            if ordered, zip(elements, reversed).contains(where: { !sameValue($0.value, $1.value) }) {
+                result.append(.vector(reversed))
+            }
+            elements[0].value = nudged(elements[0].value)
+            result.append(.vector(elements))
+            return result
+        case .matrix(var series):
+            let extra = RangeSeries(labels: Labels(["extra": "1"]), samples: [Sample(timestamp: 0, value: 0)])
+            var result: [QueryValue] = [.matrix(series + [extra])]
+            guard !series.isEmpty, !series[0].samples.isEmpty else { return result }
+            result.append(.matrix(Array(series.dropLast())))
+            var shorter = series
+            shorter[0].samples.removeLast()
+            result.append(.matrix(shorter))
+            var retimed = series
+            retimed[0].samples[0].timestamp -= 1
+            result.append(.matrix(retimed))
+            series[0].samples[series[0].samples.count - 1].value = nudged(series[0].samples[series[0].samples.count - 1].value)
+            result.append(.matrix(series))
+            return result
         }
     }
 }
