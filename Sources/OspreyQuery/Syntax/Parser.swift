@@ -8,4 +8,9 @@ public enum PromQL {
     public static func parseSelector(_ text: String) throws(ParseError) -> VectorSelector {
         throw ParseError(line: 1, column: 1, message: "parser not built yet")
     }
+
+    /// The expression laid out as Prometheus's `Expr.Pretty(0)` lays it out, for `/api/v1/format_query`.
+    public static func prettify(_ expr: Expr) -> String {
+        "\(expr)"
+    }
 }
