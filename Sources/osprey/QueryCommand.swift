@@ -64,9 +64,7 @@ struct QueryCommand: AsyncParsableCommand {
         let status: UInt
         let body: ByteBuffer
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
-            status = response.status.code
-            body = try await response.body.collect(upTo: 1 << 30)
+            (status, body) = try await ServerRequest.send(request, timeout: .seconds(300), maxBodyBytes: 1 << 30).pair
         } catch {
             Self.fail("cannot reach \(server): \(error)")
         }

@@ -42,7 +42,9 @@ import Testing
                 server, "/api/v1/query_range?query=1&start=1&end=2", #"invalid parameter \"step\": cannot parse \"\" to a valid duration"#)
             try await expectBadData(
                 server, "/api/v1/query_range?query=1&start=1&end=2&step=x", #"invalid parameter \"step\": cannot parse \"x\" to a valid duration"#)
-            for step in ["0", "-15s", "-1"] {
+            try await expectBadData(
+                server, "/api/v1/query_range?query=1&start=1&end=2&step=-15s", #"invalid parameter \"step\": cannot parse \"-15s\" to a valid duration"#)
+            for step in ["0", "0s", "-1", "0.0001"] {
                 try await expectBadData(
                     server, "/api/v1/query_range?query=1&start=1&end=2&step=\(step)",
                     #"invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer"#)
