@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import OspreyModel
 import OspreyQuery
 import Testing
@@ -168,5 +171,32 @@ import Testing
         #expect(APIError(QueryError.timeout(limit: .seconds(1))).status == .serviceUnavailable)
         #expect(APIError(QueryError.canceled).errorType == "canceled")
         #expect(APIError(QueryError.storage(.io("x"))).status == .internalServerError)
+    }
+}
+
+/// A handler learns when its client goes away, which Hummingbird alone does not tell it.
+@Suite struct ClientDisconnectTests {
+    @Test func aHandlerSeesItsClientLeave() async throws {
+        let (events, record) = AsyncStream.makeStream(of: Bool.self)
+        let router = Router(context: OspreyRequestContext.self)
+        router.get("/wait") { _, context in
+            let signal = await ClientDisconnectHandler.signal(of: context.channel)
+            await signal?.wait()
+            record.yield(signal != nil)
+            return Response(status: .ok)
+        }
+        let app = Application(
+            router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ClientDisconnectHandler()])))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/wait")
+            request.method = .GET
+            // The client gives up and closes the connection while the handler still waits.
+            await #expect(throws: (any Error).self) {
+                _ = try await HTTPClient.shared.execute(request, timeout: .milliseconds(200))
+            }
+            var iterator = events.makeAsyncIterator()
+            #expect(await iterator.next() == true)
+        }
     }
 }
