@@ -92,6 +92,20 @@ import Testing
         #expect(try APITime.duration("15") == 15_000)
         #expect(try APITime.duration("0.5") == 500)
         #expect(try APITime.duration("-1") == -1000)
+        for text in ["Inf", "1e300"] {
+            do {
+                _ = try APITime.duration(text)
+                Issue.record("\(text) read as a duration")
+            } catch {
+                #expect(error.description == "cannot parse \"\(text)\" to a valid duration. It overflows int64")
+            }
+        }
+        do {
+            _ = try APITime.duration("1e400")
+            Issue.record("1e400 read as a duration")
+        } catch {
+            #expect(error.description == "cannot parse \"1e400\" to a valid duration")
+        }
         do {
             _ = try APITime.duration("x")
             Issue.record("x read as a duration")

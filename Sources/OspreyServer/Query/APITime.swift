@@ -39,7 +39,10 @@ enum APITime {
     /// Float seconds (`15`, `0.5`) or a Prometheus duration (`15s`, `1h30m`), in milliseconds,
     /// the resolution of every time in Osprey. Negative floats pass: callers judge the sign.
     static func duration(_ text: String) throws(Unreadable) -> Int64 {
-        if let seconds = Double(text) {
+        // Swift reads an out-of-range number as infinity where Go's ParseFloat fails on it.
+        if let seconds = Double(text), seconds.isFinite || !text.contains(where: \.isNumber) {
+            // Go turns NaN seconds into a zero duration.
+            guard !seconds.isNaN else { return 0 }
             let milliseconds = (seconds * 1000).rounded(.towardZero)
             guard milliseconds.isFinite, milliseconds.magnitude < 9.2e18 else {
                 throw Unreadable(description: "cannot parse \"\(text)\" to a valid duration. It overflows int64")
