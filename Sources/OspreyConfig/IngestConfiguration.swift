@@ -1,3 +1,5 @@
+import OspreyModel
+
 /// `ingest:`: what one push may carry and how many may run at once.
 public struct IngestConfiguration: Codable, Equatable, Sendable {
     /// Largest request body, counted after decompression; larger ones get 413.
@@ -53,24 +55,61 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-/// `query:`: how many queries may run at once, apart from ingest so neither starves the other.
+/// `query:`: how many queries may run at once (apart from ingest, so neither starves the other)
+/// and what one query may cost. Names and defaults follow Prometheus's `--query.*` flags.
 public struct QueryConfiguration: Codable, Equatable, Sendable {
+    /// Queries handled at once; beyond that a query gets 429 with Retry-After.
     public var maxConcurrent: Int
+    /// How long one query may evaluate before it is abandoned with a `timeout` error.
+    public var timeout: Duration
+    /// Most samples one query may hold in memory at once; more fails the query.
+    public var maxSamples: Int
+    /// How far back an instant selector looks for a series' latest sample.
+    public var lookbackDelta: Duration
 
-    public init(maxConcurrent: Int = 16) {
+    public init(
+        maxConcurrent: Int = 16, timeout: Duration = .seconds(120), maxSamples: Int = 50_000_000,
+        lookbackDelta: Duration = .seconds(300)
+    ) {
         self.maxConcurrent = maxConcurrent
+        self.timeout = timeout
+        self.maxSamples = maxSamples
+        self.lookbackDelta = lookbackDelta
     }
 
     enum CodingKeys: String, CodingKey {
         case maxConcurrent = "max_concurrent"
+        case timeout
+        case maxSamples = "max_samples"
+        case lookbackDelta = "lookback_delta"
     }
 
     public init(from decoder: any Decoder) throws {
+        let defaults = QueryConfiguration()
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? QueryConfiguration().maxConcurrent
-        if maxConcurrent < 1 {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "max_concurrent must be at least 1"))
+        maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? defaults.maxConcurrent
+        timeout = try container.decodeIfPresent(DurationValue.self, forKey: .timeout)?.duration ?? defaults.timeout
+        maxSamples = try container.decodeIfPresent(Int.self, forKey: .maxSamples) ?? defaults.maxSamples
+        lookbackDelta = try container.decodeIfPresent(DurationValue.self, forKey: .lookbackDelta)?.duration
+            ?? defaults.lookbackDelta
+        var problems: [String] = []
+        if maxConcurrent < 1 { problems.append("max_concurrent must be at least 1") }
+        if maxSamples < 1 { problems.append("max_samples must be at least 1") }
+        // Prometheus's own floor: evaluation works in milliseconds.
+        if timeout < .milliseconds(1) { problems.append("timeout must be at least 1ms") }
+        if lookbackDelta < .milliseconds(1) { problems.append("lookback_delta must be at least 1ms") }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
         }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(maxConcurrent, forKey: .maxConcurrent)
+        try container.encode(timeout.prometheusString, forKey: .timeout)
+        try container.encode(maxSamples, forKey: .maxSamples)
+        try container.encode(lookbackDelta.prometheusString, forKey: .lookbackDelta)
     }
 }
 

@@ -40,19 +40,21 @@ public struct Server: Service {
         let storage = StorageService(
             path: options.dataPath, configuration: config.current.storage, readiness: readiness, logger: logger)
 
-        let router = Router()
+        let router = Router(context: OspreyRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         LifecycleRoutes(readiness: readiness, config: config).register(on: router)
         StatusRoutes(config: config).register(on: router)
         let ingest = IngestGate(config: config, storage: storage)
-        MetricsRoute(metrics: metrics, storage: storage, ingest: ingest).register(on: router)
+        let query = QueryGate(config: config, storage: storage)
+        MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query).register(on: router)
         ImportRoutes(ingest: ingest).register(on: router)
         PushgatewayRoutes(ingest: ingest).register(on: router)
+        QueryRoutes(gate: query).register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ClientDisconnectHandler()])),
             configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

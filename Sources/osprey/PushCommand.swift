@@ -57,16 +57,14 @@ struct PushCommand: AsyncParsableCommand {
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         request.body = .bytes(ByteBuffer(bytes: text))
-        let response: HTTPClientResponse
-        let body: ByteBuffer
+        let reply: ServerRequest.Reply
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            body = try await response.body.collect(upTo: 1 << 20)
+            reply = try await ServerRequest.send(request, timeout: .seconds(60), maxBodyBytes: 1 << 20)
         } catch {
             Self.fail("cannot reach \(server): \(error)")
         }
-        guard (200..<300).contains(response.status.code) else {
-            Self.fail("\(server) answered \(response.status.code): \(String(buffer: body))")
+        guard (200..<300).contains(reply.status) else {
+            Self.fail("\(server) answered \(reply.status): \(String(buffer: reply.body))")
         }
     }
 
@@ -103,7 +101,7 @@ struct PushCommand: AsyncParsableCommand {
 }
 
 extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+    func trimmingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -45,6 +45,31 @@ import Testing
         ])
     }
 
+    @Test func readsQueryKeysAndRefusesBadLimits() throws {
+        let config = try ConfigFile.parse(
+            "query:\n  max_concurrent: 4\n  timeout: 30s\n  max_samples: 1000\n  lookback_delta: 1m\n", file: "osprey.yml")
+        #expect(config.query == QueryConfiguration(maxConcurrent: 4, timeout: .seconds(30), maxSamples: 1000, lookbackDelta: .seconds(60)))
+        #expect(OspreyConfiguration.embeddedDefault.query.timeout == .seconds(120))
+        #expect(OspreyConfiguration.embeddedDefault.query.lookbackDelta == .seconds(300))
+        #expect(OspreyConfiguration.embeddedDefault.query.maxSamples == 50_000_000)
+        #expect(config.yaml.contains("timeout: 30s"))
+        #expect(config.yaml.contains("lookback_delta: 1m"))
+
+        let errors = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("query:\n  timeout: 0s\n  max_samples: 0\n  lookback_delta: soon\n", file: "osprey.yml")
+        }
+        let messages = errors.errors.map(\.description).joined(separator: "\n")
+        #expect(messages.contains("osprey.yml:4: query.lookback_delta: "), "\(messages)")
+        #expect(messages.contains("bad duration \"soon\""), "\(messages)")
+
+        let limits = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("query:\n  timeout: 0s\n  max_samples: 0\n", file: "osprey.yml")
+        }
+        let limitMessages = limits.errors.map(\.description).joined(separator: "\n")
+        #expect(limitMessages.contains("max_samples must be at least 1"), "\(limitMessages)")
+        #expect(limitMessages.contains("timeout must be at least 1ms"), "\(limitMessages)")
+    }
+
     @Test func scrapeTimeoutFollowsAShortInterval() throws {
         let config = try ConfigFile.parse("global:\n  scrape_interval: 5s\n", file: "osprey.yml")
         #expect(config.global.scrapeTimeout == .seconds(5))

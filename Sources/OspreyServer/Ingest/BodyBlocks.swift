@@ -27,7 +27,7 @@ struct BodyBlocks {
         switch encoding {
         case nil, "", "identity": compressed = false
         case "gzip", "x-gzip", "deflate": compressed = true
-        default: throw IngestError.badData("unsupported Content-Encoding \"\(encoding ?? "")\": use gzip, deflate or none")
+        default: throw APIError.badData("unsupported Content-Encoding \"\(encoding ?? "")\": use gzip, deflate or none")
         }
         let blocks = AsyncThrowingChannel<(block: [UInt8], linesBefore: Int), any Error>()
         let (maxBytes, blockSize) = (self.maxBytes, self.blockSize)
@@ -90,7 +90,7 @@ struct BodyBlocks {
         func take(_ bytes: UnsafeRawBufferPointer) throws {
             total += bytes.count
             guard total <= maxBytes else {
-                throw IngestError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
+                throw APIError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
             }
             pending.append(contentsOf: bytes)
         }
@@ -120,7 +120,7 @@ struct BodyBlocks {
             await flush(final: false)
         }
         if let inflater, !inflater.isComplete, received > 0 {
-            throw IngestError.badData("the body's compressed data ends early")
+            throw APIError.badData("the body's compressed data ends early")
         }
         await flush(final: true)
     }

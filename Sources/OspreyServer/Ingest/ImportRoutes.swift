@@ -71,7 +71,7 @@ struct JSONLine {
         }
     }
 
-    init(_ bytes: ArraySlice<UInt8>, number: Int) throws(IngestError) {
+    init(_ bytes: ArraySlice<UInt8>, number: Int) throws(APIError) {
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))

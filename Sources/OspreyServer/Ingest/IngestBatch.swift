@@ -25,7 +25,7 @@ struct IngestBatch {
 
     /// Stages a block parsed on its own: its series are found or added once, its samples
     /// appended with their series renumbered.
-    mutating func merge(_ block: ParsedBlock) throws(IngestError) {
+    mutating func merge(_ block: ParsedBlock) throws(APIError) {
         guard values.count + block.values.count <= limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
@@ -54,11 +54,11 @@ struct IngestBatch {
     }
 
     /// Stages a sample of a series given by its labels.
-    mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(IngestError) {
+    mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(APIError) {
         try stage(try add(series: labels, line: line), timestamp, value)
     }
 
-    private mutating func stage(_ index: Int32, _ timestamp: Timestamp, _ value: Double) throws(IngestError) {
+    private mutating func stage(_ index: Int32, _ timestamp: Timestamp, _ value: Double) throws(APIError) {
         guard values.count < limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
@@ -67,7 +67,7 @@ struct IngestBatch {
         values.append(value)
     }
 
-    private mutating func add(series labels: Labels, line: Int) throws(IngestError) -> Int32 {
+    private mutating func add(series labels: Labels, line: Int) throws(APIError) -> Int32 {
         var labels = labels
         for label in overrides { labels = labels.setting(label.name, to: label.value) }
         guard labels.count <= limits.maxLabelsPerSeries else {
@@ -84,7 +84,7 @@ struct IngestBatch {
     }
 
     /// Stores everything staged in one commit, or nothing.
-    func commit(to storage: some Appendable) throws(IngestError) {
+    func commit(to storage: some Appendable) throws(APIError) {
         guard !values.isEmpty else { return }
         var appender = storage.appender()
         appender.reserveCapacity(values.count)

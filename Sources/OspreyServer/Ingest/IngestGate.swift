@@ -14,7 +14,7 @@ struct IngestGate: Sendable {
     init(config: ConfigStore, storage: StorageService) {
         self.config = config
         self.storage = storage
-        self.limit = ConcurrencyLimit { config.current.ingest.maxConcurrent }
+        self.limit = ConcurrencyLimit("ingest") { config.current.ingest.maxConcurrent }
         self.authorizer = Authorizer(config: config)
     }
 
@@ -24,28 +24,26 @@ struct IngestGate: Sendable {
         _ parse: (inout IngestBatch, Request) async throws -> Void
     ) async throws -> Response {
         try authorizer.require(.ingest, for: request)
-        guard let target = storage.opened?.storage else { throw IngestError.unavailable("storage is not open yet") }
+        guard let target = storage.opened?.storage else { throw APIError.unavailable("storage is not open yet") }
         let limits = config.current.ingest
         let extra = try Self.extraLabels(request)
-        let response = try await limit.withPlace { () async throws -> Response in
+        return try await limit.withPlace { () async throws -> Response in
             var batch = IngestBatch(limits: limits, overrides: extra + overrides)
             do {
                 try await parse(&batch, request)
-            } catch let error as IngestError {
+            } catch let error as APIError {
                 throw error
             } catch let error as Inflater.InflateError {
-                throw IngestError.badData(error.description)
+                throw APIError.badData(error.description)
             }
             try batch.commit(to: target)
             return Response(status: .noContent)
         }
-        guard let response else { throw IngestError.saturated("ingest") }
-        return response
     }
 
     /// `extra_label=name=value` query parameters, as VictoriaMetrics takes them.
-    private static func extraLabels(_ request: Request) throws(IngestError) -> [Label] {
-        try request.uri.queryParameters.getAll("extra_label").map { parameter throws(IngestError) in
+    private static func extraLabels(_ request: Request) throws(APIError) -> [Label] {
+        try request.uri.queryParameters.getAll("extra_label").map { parameter throws(APIError) in
             let text = String(parameter)
             guard let equals = text.firstIndex(of: "="), MetricNames.isValidLabelName(text[..<equals]) else {
                 throw .badData("extra_label \"\(text)\" is not name=value")

@@ -15,14 +15,14 @@ struct ParsedBlock: Sendable {
     /// Parses `block`, whose first line is line `linesBefore + 1` of the body.
     init(
         _ block: [UInt8], linesBefore: Int, defaultTimestamp: Timestamp, timestampsAllowed: Bool = true
-    ) throws(IngestError) {
+    ) throws(APIError) {
         var parser = ExpositionParser(bytes: block, format: .text)
         var local: [RawSeriesKey: Int32] = [:]
         do {
             while let entry = try parser.next() {
                 guard case .sample(let sample) = entry else { continue }
                 if !timestampsAllowed, sample.timestamp != nil {
-                    throw IngestError.badData(
+                    throw APIError.badData(
                         "line \(linesBefore + parser.line): pushed metrics must not have timestamps (the push time is theirs)")
                 }
                 let key = RawSeriesKey(sample.series)
@@ -41,7 +41,7 @@ struct ParsedBlock: Sendable {
             }
         } catch let error as ExpositionError {
             throw .badData("line \(linesBefore + error.line): \(error.reason)")
-        } catch let error as IngestError {
+        } catch let error as APIError {
             throw error
         } catch {
             throw .badData("\(error)")

@@ -39,7 +39,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
 
     /// Stages a staleness marker for each live series of the group not in `kept`.
     private func endSeries(of group: [Label], except kept: Set<Labels>, in batch: inout IngestBatch) throws {
-        guard let storage = ingest.storage.opened?.storage else { throw IngestError.unavailable("storage is not open yet") }
+        guard let storage = ingest.storage.opened?.storage else { throw APIError.unavailable("storage is not open yet") }
         let now = MetricsStorage.now()
         let matchers = group.map { LabelMatcher.equal($0.name, $0.value) }
         let live = try storage.querier(minTime: now - storage.options.retention.milliseconds, maxTime: now).select(matchers)
@@ -51,7 +51,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
 
     /// The grouping labels of a pushgateway path: name/value pairs after `/metrics/`, the first
     /// being `job`; a name ending in `@base64` has its value in URL-safe base64.
-    static func groupingLabels(_ path: String) throws(IngestError) -> [Label] {
+    static func groupingLabels(_ path: String) throws(APIError) -> [Label] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map {
             String($0).removingPercentEncoding ?? String($0)
         }

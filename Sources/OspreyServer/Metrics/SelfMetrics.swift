@@ -11,6 +11,7 @@ public final class SelfMetrics: Sendable {
     private let reloadTimestamp: Gauge
     private let storageBytes: Gauge
     private let ingestInFlight: Gauge
+    private let queryInFlight: Gauge
     private let storageSeries: Gauge
     private let headSamples: Gauge
     private let walBytes: Gauge
@@ -50,6 +51,8 @@ public final class SelfMetrics: Sendable {
             descriptor: Self.osprey("storage_data", unit: "bytes", help: "Bytes of every file in the data folder."))
         ingestInFlight = registry.makeGauge(
             descriptor: Self.osprey("ingest_requests_in_flight", unit: "", help: "Pushes being handled now (at most ingest.max_concurrent)."))
+        queryInFlight = registry.makeGauge(
+            descriptor: Self.osprey("query_requests_in_flight", unit: "", help: "Query API requests being handled now (at most query.max_concurrent)."))
         storageSeries = registry.makeGauge(
             descriptor: Self.osprey("storage_series", unit: "", help: "Series in the storage's catalog."))
         headSamples = registry.makeGauge(
@@ -70,8 +73,9 @@ public final class SelfMetrics: Sendable {
         rejectedInvalid = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "invalid_labels")])
     }
 
-    func setIngestInFlight(_ count: Int) {
-        ingestInFlight.set(to: Double(count))
+    func setInFlight(ingest: Int, query: Int) {
+        ingestInFlight.set(to: Double(ingest))
+        queryInFlight.set(to: Double(query))
     }
 
     /// Brings the storage metrics up to date; called when `/metrics` is scraped.

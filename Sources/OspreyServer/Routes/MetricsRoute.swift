@@ -7,10 +7,11 @@ struct MetricsRoute<Context: RequestContext> {
     let metrics: SelfMetrics
     let storage: StorageService
     let ingest: IngestGate
+    let query: QueryGate
 
     func register(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
-            metrics.setIngestInFlight(ingest.limit.holders)
+            metrics.setInFlight(ingest: ingest.limit.holders, query: query.limit.holders)
             if let opened = storage.opened {
                 metrics.observe(opened.storage.statistics(), dataBytes: opened.directory.sizeOnDisk())
             }

@@ -7,7 +7,7 @@ struct Authorizer: Sendable {
 
     /// Passes when the request's token has `role` or `admin`; throws 401 without a known token,
     /// 403 with a token of another role. Tokens are compared, never logged.
-    func require(_ role: AuthConfiguration.Role, for request: Request) throws(IngestError) {
+    func require(_ role: AuthConfiguration.Role, for request: Request) throws(APIError) {
         let tokens = config.current.auth.tokens
         guard !tokens.isEmpty else { return }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {

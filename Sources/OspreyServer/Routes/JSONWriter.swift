@@ -1,0 +1,138 @@
+import NIOCore
+import OspreyModel
+
+/// Writes JSON straight into a `ByteBuffer`, byte for byte as Prometheus's API writes it (Go's
+/// `encoding/json` escaping through jsoniter). Query results run to millions of points, so
+/// nothing is built as an intermediate tree and no `Encodable` machinery runs per point.
+///
+/// The writer trusts its caller for structure (commas, brackets); it owns the leaf encodings.
+struct JSONWriter {
+    private(set) var buffer: ByteBuffer
+
+    init(capacity: Int = 1024) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    /// Punctuation and literals known to need no escaping.
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { _ = buffer.writeBytes($0) }
+    }
+
+    mutating func raw(_ byte: UInt8) {
+        buffer.writeInteger(byte)
+    }
+
+    /// A JSON string with Go's escaping: `"` `\` and control characters escaped, `\n` `\r` `\t`
+    /// short, other controls as `\u00XX`, and, as Go escapes HTML by default, `<` `>` `&` and the
+    /// JavaScript line separators U+2028/U+2029 as `\uXXXX`.
+    mutating func string(_ value: some StringProtocol) {
+        raw(UInt8(ascii: "\""))
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { escaped($0) }
+        if done == nil { Array(value.utf8).withUnsafeBufferPointer { escaped($0) } }
+        raw(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        var plainStart = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard Self.needsEscape(byte) else {
+                index += 1
+                continue
+            }
+            // Runs of bytes needing no escape are copied in one write.
+            buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+            switch byte {
+            case 0xE2:
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other characters starting E2 pass.
+                if index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                    raw(bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                    index += 3
+                } else {
+                    raw(byte)
+                    index += 1
+                }
+                plainStart = index
+                continue
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            default:
+                raw("\\u00")
+                raw(Self.hexDigits[Int(byte >> 4)])
+                raw(Self.hexDigits[Int(byte & 0xF)])
+            }
+            index += 1
+            plainStart = index
+        }
+        buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+    }
+
+    /// A millisecond timestamp as Prometheus writes it: seconds, and a fraction only when
+    /// there is one, without trailing zeros (`1700000000`, `1700000000.5`, `-1.25`).
+    mutating func timestamp(_ milliseconds: Timestamp) {
+        let magnitude = milliseconds.magnitude
+        if milliseconds < 0 { raw(UInt8(ascii: "-")) }
+        integer(magnitude / 1000)
+        var fraction = magnitude % 1000
+        guard fraction != 0 else { return }
+        raw(UInt8(ascii: "."))
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let text = String(fraction)
+        for _ in text.count..<digits { raw(UInt8(ascii: "0")) }
+        buffer.writeString(text)
+    }
+
+    /// A sample value as Prometheus writes it: a string holding Go's `FormatFloat(v, 'f', -1, 64)`.
+    mutating func sampleValue(_ value: Double) {
+        raw(UInt8(ascii: "\""))
+        GoFloatFormat.appendFixed(value, to: &buffer)
+        raw(UInt8(ascii: "\""))
+    }
+
+    mutating func integer(_ value: some BinaryInteger) {
+        buffer.writeString(String(value))
+    }
+
+    /// `"key":`
+    mutating func key(_ name: some StringProtocol) {
+        string(name)
+        raw(UInt8(ascii: ":"))
+    }
+
+    /// `{"name":"value",...}`, in the labels' order (sorted by name).
+    mutating func labels(_ labels: Labels) {
+        raw(UInt8(ascii: "{"))
+        for (index, label) in labels.enumerated() {
+            if index > 0 { raw(UInt8(ascii: ",")) }
+            key(label.name)
+            string(label.value)
+        }
+        raw(UInt8(ascii: "}"))
+    }
+
+    /// `["a","b"]`
+    mutating func strings(_ values: some Sequence<String>) {
+        raw(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { raw(UInt8(ascii: ",")) }
+            string(value)
+        }
+        raw(UInt8(ascii: "]"))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
+    }
+}
