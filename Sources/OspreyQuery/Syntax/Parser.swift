@@ -18,11 +18,6 @@ public enum PromQL {
         var parser = Parser(text)
         return try parser.parseSelectorOnly()
     }
-
-    /// The expression laid out as Prometheus's `Expr.Pretty(0)` lays it out, for `/api/v1/format_query`.
-    public static func prettify(_ expr: Expr) -> String {
-        "\(expr)"
-    }
 }
 
 /// A recursive-descent parser for Prometheus's grammar. Binary operators go by precedence
