@@ -80,12 +80,12 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 extension APIError {
     /// A query's failure, typed as Prometheus's `returnAPIError` types the engine's errors.
     init(_ error: QueryError) {
-        switch error {
-        case .parse: self = .badData(error.description)
-        case .execution, .tooManySamples: self = .execution(error.description)
-        case .timeout: self = .timeout(error.description)
-        case .canceled: self = .canceled(error.description)
-        case .storage: self = .internal(error.description)
+        switch error.errorType {
+        case "bad_data": self = .badData(error.description)
+        case "timeout": self = .timeout(error.description)
+        case "canceled": self = .canceled(error.description)
+        case "internal": self = .internal(error.description)
+        default: self = .execution(error.description)
         }
     }
 }
