@@ -59,6 +59,30 @@ import Testing
         }
     }
 
+    /// Enough series that the engine checks its deadline and cancellation many times over.
+    static let manySeries = (0..<3000).map { index in
+        series("m_total", ["i": "\(index)"], (0..<40).map { (Timestamp($0) * 15_000, Double($0)) })
+    }
+
+    @Test func aQueryPastItsTimeoutStopsWithTheLimitNamed() async {
+        var options = QueryOptions()
+        options.timeout = .zero
+        let engine = QueryEngine(options: options)
+        await #expect(throws: QueryError.timeout(limit: .zero)) {
+            try await engine.rangeQuery("sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
+        }
+    }
+
+    @Test func cancellingTheCallerStopsTheEvaluation() async {
+        let engine = self.engine
+        let query = Task {
+            try await engine.rangeQuery("sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
+        }
+        query.cancel()
+        let result = await query.result
+        #expect(throws: QueryError.canceled) { try result.get() }
+    }
+
     @Test func goFloatFormattingNeverUsesExponents() {
         #expect(1e-5.prometheusString == "0.00001")
         #expect(1e21.prometheusString == "1000000000000000000000")

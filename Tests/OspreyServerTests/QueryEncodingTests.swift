@@ -142,14 +142,15 @@ import Testing
         do {
             _ = try await QueryExecution.run(timeout: .milliseconds(50), disconnect: nil) { () async throws(QueryError) -> Int in
                 // An engine checks for cancellation as it goes; a sleep does so too.
-                do { try await Task.sleep(for: .seconds(30)) } catch { throw .canceled }
+                do { try await Task.sleep(for: .seconds(3600)) } catch { throw .canceled }
                 return 1
             }
             Issue.record("no timeout")
         } catch {
             #expect(error == .timeout(limit: .milliseconds(50)))
         }
-        #expect(clock.now - started < .seconds(10))
+        // Far below the hour the evaluation would sleep, however busy the machine.
+        #expect(clock.now - started < .seconds(600))
     }
 
     @Test func aClientLeavingCancelsTheEvaluation() async {
@@ -160,7 +161,7 @@ import Testing
         }
         do {
             _ = try await QueryExecution.run(timeout: .seconds(60), disconnect: signal) { () async throws(QueryError) -> Int in
-                do { try await Task.sleep(for: .seconds(30)) } catch { throw .canceled }
+                do { try await Task.sleep(for: .seconds(3600)) } catch { throw .canceled }
                 return 1
             }
             Issue.record("not cancelled")

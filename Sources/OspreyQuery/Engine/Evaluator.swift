@@ -10,13 +10,15 @@ final class Evaluator {
     let queryStart: Timestamp
     let queryEnd: Timestamp
     private let deadline: ContinuousClock.Instant
+    private let cancellation: QueryCancellation
     private var checks = 0
 
-    init(queryable: any Queryable, options: QueryOptions, queryStart: Timestamp, queryEnd: Timestamp) {
+    init(queryable: any Queryable, options: QueryOptions, queryStart: Timestamp, queryEnd: Timestamp, cancellation: QueryCancellation) {
         self.queryable = queryable
         self.options = options
         self.queryStart = queryStart
         self.queryEnd = queryEnd
+        self.cancellation = cancellation
         self.deadline = ContinuousClock.now.advanced(by: options.timeout)
     }
 
@@ -24,7 +26,7 @@ final class Evaluator {
     func checkInterrupt() throws(QueryError) {
         checks &+= 1
         guard checks & 0xFF == 0 else { return }
-        if Task.isCancelled { throw .canceled }
+        if cancellation.isCancelled || Task.isCancelled { throw .canceled }
         if ContinuousClock.now >= deadline { throw .timeout(limit: options.timeout) }
     }
 

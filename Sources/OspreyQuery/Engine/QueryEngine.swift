@@ -21,14 +21,20 @@ public struct QueryEngine: Sendable {
         self.options = options
     }
 
-    /// The value of `query` at instant `time` (milliseconds).
+    /// The value of `query` at instant `time` (milliseconds), computed on a thread of its own;
+    /// cancelling the calling task stops it.
     public func instantQuery(_ query: String, at time: Timestamp, from queryable: any Queryable) async throws(QueryError) -> QueryValue {
         let expr = try parse(query)
-        return try instantQuery(expr, at: time, from: queryable)
+        return try await onOwnThread { cancellation throws(QueryError) in
+            try instantQuery(expr, at: time, from: queryable, cancellation: cancellation)
+        }
     }
 
-    public func instantQuery(_ expr: Expr, at time: Timestamp, from queryable: any Queryable) throws(QueryError) -> QueryValue {
-        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: time, queryEnd: time)
+    /// Evaluates on the calling thread, for callers that already run off the cooperative pool.
+    public func instantQuery(
+        _ expr: Expr, at time: Timestamp, from queryable: any Queryable, cancellation: QueryCancellation = QueryCancellation()
+    ) throws(QueryError) -> QueryValue {
+        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: time, queryEnd: time, cancellation: cancellation)
         switch try evaluator.eval(expr, Steps(start: time, end: time, interval: 1)) {
         case .scalar(let values):
             return .scalar(Sample(timestamp: time, value: values[0]))
@@ -44,16 +50,21 @@ public struct QueryEngine: Sendable {
     }
 
     /// The value of `query` at every `step` from `start` to `end` (milliseconds, inclusive):
-    /// a matrix, or for a scalar expression a matrix of one series without labels.
+    /// a matrix, or for a scalar expression a matrix of one series without labels. Computed on
+    /// a thread of its own; cancelling the calling task stops it.
     public func rangeQuery(
         _ query: String, start: Timestamp, end: Timestamp, step: Int64, from queryable: any Queryable
     ) async throws(QueryError) -> QueryValue {
         let expr = try parse(query)
-        return try rangeQuery(expr, start: start, end: end, step: step, from: queryable)
+        return try await onOwnThread { cancellation throws(QueryError) in
+            try rangeQuery(expr, start: start, end: end, step: step, from: queryable, cancellation: cancellation)
+        }
     }
 
+    /// Evaluates on the calling thread, for callers that already run off the cooperative pool.
     public func rangeQuery(
-        _ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, from queryable: any Queryable
+        _ expr: Expr, start: Timestamp, end: Timestamp, step: Int64, from queryable: any Queryable,
+        cancellation: QueryCancellation = QueryCancellation()
     ) throws(QueryError) -> QueryValue {
         guard expr.type == .vector || expr.type == .scalar else {
             let name = expr.type == .matrix ? "range vector" : expr.type.rawValue
@@ -63,7 +74,7 @@ public struct QueryEngine: Sendable {
             throw .invalidQuery("zero or negative query resolution step widths are not accepted. Try a positive integer")
         }
         let steps = Steps(start: start, end: end, interval: step)
-        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: start, queryEnd: end)
+        let evaluator = Evaluator(queryable: queryable, options: options, queryStart: start, queryEnd: end, cancellation: cancellation)
         switch try evaluator.eval(expr, steps) {
         case .scalar(let values):
             return .matrix([RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })])
