@@ -261,10 +261,12 @@ struct Parser {
         return try vectorSelector(name: name.text, braced: braced)
     }
 
-    /// The selector after its name and, when `braced`, its opening brace; the name becomes a
-    /// `__name__` matcher after the others, where Prometheus puts it.
+    /// The selector after its name and, when `braced`, its opening brace. Matchers are kept in
+    /// the order the canonical text prints them, so printing and parsing again gives the same
+    /// tree; the name becomes a `__name__` matcher after the others, where Prometheus puts it.
     private mutating func vectorSelector(name: String?, braced: Bool = true) throws(ParseError) -> VectorSelector {
         var matchers = braced ? try labelMatchers() : []
+        matchers.sort { $0.canonicalText.utf8.lexicographicallyPrecedes($1.canonicalText.utf8) }
         if let name {
             matchers.append(.equal(Labels.metricName, name))
         }
@@ -356,7 +358,8 @@ struct Parser {
             if selector.offset != 0 {
                 throw source.error(at: bracket.offset, "no offset modifiers allowed before range")
             }
-            if selector.at != nil {
+            // Only a timestamp counts: Prometheus lets `foo @ start() [5m]` through.
+            if case .timestamp = selector.at {
                 throw source.error(at: bracket.offset, "no @ modifiers allowed before range")
             }
             return SyntaxNode(kind: .matrixSelector(MatrixSelector(selector: selector, range: range)), offset: node.offset)
