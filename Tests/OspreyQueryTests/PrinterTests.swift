@@ -193,6 +193,58 @@ import Testing
               100
             """
         ),
+        (
+            "(stdvar(foo) > 1 > bool 2 > bool 3 or (foo @ 1.001)) * label_replace(a + b * foo offset 373d1h1m1s1ms, \"dst\", \"$1\", \"src\", \"(.*)\") * on (instance, job) group_left (version) topk(5, label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\") * absent(nonexistent))",
+            """
+                (stdvar(foo) > 1 > bool 2 > bool 3 or (foo @ 1.001))
+              *
+                label_replace(a + b * foo offset 373d1h1m1s1ms, "dst", "$1", "src", "(.*)")
+            * on (instance, job) group_left (version)
+              topk(5, label_replace(up, "dst", "$1", "src", "(.*)") * absent(nonexistent))
+            """
+        ),
+        (
+            "((up{by=\"y\",offset=\"z\",on=\"x\"})) + label_replace(a <= bool b, \"dst\", \"$1\", \"src\", \"(.*)\") > clamp(a / on (x) b, 0, 100) + topk(5, clamp(a * on (x) group_left (b) c, 0, 100)) or clamp(clamp(label_join(up, \"dst\", \",\", \"a\", \"b\"), 0, 100), 0, 100)",
+            """
+                ((up{by="y",offset="z",on="x"})) + label_replace(a <= bool b, "dst", "$1", "src", "(.*)")
+              >
+                clamp(a / on (x) b, 0, 100) + topk(5, clamp(a * on (x) group_left (b) c, 0, 100))
+            or
+              clamp(clamp(label_join(up, "dst", ",", "a", "b"), 0, 100), 0, 100)
+            """
+        ),
+        (
+            "(topk(5, foo == 1)) and -((foo)) * on (instance, job) group_left (version) clamp(sum by (job, instance) (label_replace(avg, \"dst\", \"$1\", \"src\", \"(.*)\")), 0, 100)",
+            """
+              (topk(5, foo == 1))
+            and
+                -((foo))
+              * on (instance, job) group_left (version)
+                clamp(sum by (job, instance) (label_replace(avg, "dst", "$1", "src", "(.*)")), 0, 100)
+            """
+        ),
+        (
+            "clamp(sum by (job, instance) ({__name__=\"x\",__name__=\"y\"}), 0, 100) * label_replace(clamp(sum by (SUM, By) (foo), 0, 100), \"dst\", \"$1\", \"src\", \"(.*)\") > topk(5, --foo and bar)",
+            """
+                clamp(sum by (job, instance) ({__name__="x",__name__="y"}), 0, 100)
+              *
+                label_replace(clamp(sum by (SUM, By) (foo), 0, 100), "dst", "$1", "src", "(.*)")
+            >
+              topk(5, --foo and bar)
+            """
+        ),
+        (
+            "(clamp(a + on () b, 0, 100) unless label_replace(avg, \"dst\", \"$1\", \"src\", \"(.*)\") ^ (foo @ -1.000) - label_replace(foo{a=\"b\"} + bar, \"dst\", \"$1\", \"src\", \"(.*)\"))",
+            """
+            (
+                clamp(a + on () b, 0, 100)
+              unless
+                  label_replace(avg, "dst", "$1", "src", "(.*)") ^ (foo @ -1.000)
+                -
+                  label_replace(foo{a="b"} + bar, "dst", "$1", "src", "(.*)")
+            )
+            """
+        ),
     ])
     func longQueriesSplitAsPrometheusSplitsThem(query: String, pretty: String) throws {
         let expr = try PromQL.parse(query)
