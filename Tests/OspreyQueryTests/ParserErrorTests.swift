@@ -127,6 +127,22 @@ import Testing
                 == #"1:15: parse error: unexpected identifier "bar""#)
     }
 
+    @Test func deepNestingIsRefusedNotOverflowed() throws {
+        let limit = Parser.maximumNesting
+        let deepParentheses = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        #expect(Self.error(parsing: deepParentheses)?.message == "expression nested more than \(limit) levels deep")
+        let longChain = Array(repeating: "x", count: 10_000).joined(separator: " + ")
+        #expect(Self.error(parsing: longChain)?.message == "expression nested more than \(limit) levels deep")
+        #expect(Self.error(parsing: String(repeating: "-", count: 10_000) + "x") != nil)
+        #expect(Self.error(parsing: String(repeating: "x[1m:]", count: 1_000)) != nil)
+
+        // Up to the limit everything works, printing and prettifying included.
+        let allowed = String(repeating: "(", count: limit - 2) + "x" + String(repeating: ")", count: limit - 2)
+        let expr = try PromQL.parse(allowed)
+        #expect(expr.description == allowed)
+        #expect(try PromQL.parse(PromQL.prettify(expr)) == expr)
+    }
+
     @Test func errorsCarryLineAndColumn() throws {
         let error = try #require(Self.error(parsing: "sum(\n  rate(x)\n)"))
         #expect(error.line == 2)
