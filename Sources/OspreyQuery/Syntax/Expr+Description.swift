@@ -25,7 +25,7 @@ extension VectorSelector: CustomStringConvertible {
         // The name matcher is implied by the name in front; every other matcher is printed.
         let labels = matchers
             .filter { !($0.name == Labels.metricName && $0.kind == .equal && $0.value == (name ?? "")) }
-            .map { "\($0.name)\($0.kind.rawValue)\(GoQuote.string($0.value))" }
+            .map(\.canonicalText)
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let braces = labels.isEmpty ? "" : "{" + labels.joined(separator: ",") + "}"
         return (name ?? "") + braces + modifierSuffix(at: at, offset: offset)
@@ -95,6 +95,13 @@ extension Binary: CustomStringConvertible {
         case .oneToOne, .manyToMany: break
         }
         return text
+    }
+}
+
+extension LabelMatcher {
+    /// `name="value"` with Go's quoting, as selectors print it (and sort by it).
+    var canonicalText: String {
+        name + kind.rawValue + GoQuote.string(value)
     }
 }
 

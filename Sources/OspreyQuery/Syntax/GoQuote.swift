@@ -5,7 +5,13 @@ enum GoQuote {
     static func string(_ text: String) -> String {
         var quoted = "\""
         for scalar in text.unicodeScalars {
-            appendEscaped(scalar, quote: "\"", to: &quoted)
+            // U+FFFD prints, but Prometheus's lexer rejects it in strings as a bad byte; escaped
+            // (unlike Go's `Quote`) so that printed queries parse again.
+            if scalar == "\u{FFFD}" {
+                quoted += "\\ufffd"
+            } else {
+                appendEscaped(scalar, quote: "\"", to: &quoted)
+            }
         }
         quoted += "\""
         return quoted

@@ -65,9 +65,11 @@ struct Lexer {
             if accept("=") { return token(.binaryOperator(.notEqual)) }
             throw error("unexpected character after '!': \(GoQuote.rune(consumeScalar()))")
         case "<":
-            return token(accept("=") ? .binaryOperator(.lessOrEqual) : .binaryOperator(.less))
+            let op: BinaryOp = accept("=") ? .lessOrEqual : .less
+            return token(.binaryOperator(op))
         case ">":
-            return token(accept("=") ? .binaryOperator(.greaterOrEqual) : .binaryOperator(.greater))
+            let op: BinaryOp = accept("=") ? .greaterOrEqual : .greater
+            return token(.binaryOperator(op))
         case "\"", "'":
             return try quotedString(closedBy: byte)
         case "`":
@@ -142,7 +144,9 @@ struct Lexer {
         case "\"", "'": return try quotedString(closedBy: byte)
         case "`": return try rawString()
         case "=":
-            return token(accept("~") ? .regexMatch : .assign)
+            // Decided before `token` is called: a method call reads `self` before its arguments.
+            let kind: Token.Kind = accept("~") ? .regexMatch : .assign
+            return token(kind)
         case "!":
             if accept("~") { return token(.regexNoMatch) }
             if accept("=") { return token(.binaryOperator(.notEqual)) }

@@ -31,6 +31,13 @@ struct Parser {
     /// Aggregations whose modifiers or arguments are being read. Prometheus's grammar recovers
     /// from errors there with "in aggregation", so an unexpected token says so.
     private var openAggregations = 0
+    /// Expressions being read inside one another.
+    private var nesting = 0
+
+    /// Parsing, checking, lowering and printing all recurse once per level of nesting, so a
+    /// deeper query is refused rather than allowed to overflow the stack. Real queries nest a
+    /// few levels; Prometheus has no such limit.
+    static let maximumNesting = 256
 
     init(_ text: String) {
         source = SourceText(text)
@@ -66,6 +73,9 @@ struct Parser {
 
     /// Binary expressions whose operators bind at least as tightly as `minimumPrecedence`.
     private mutating func expression(minimumPrecedence: Int = 1) throws(ParseError) -> SyntaxNode {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maximumNesting { throw tooDeeplyNested(at: try peek().offset) }
         var lhs = try unary()
         while true {
             let token = try peek()
@@ -77,7 +87,7 @@ struct Parser {
             let rhs = try expression(minimumPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
             let binary = SyntaxNode.BinaryNode(
                 op: op, lhs: lhs, rhs: rhs, returnBool: returnBool, matching: matching, operatorOffset: token.offset)
-            lhs = SyntaxNode(kind: .binary(binary), offset: lhs.offset)
+            lhs = try bounded(SyntaxNode(kind: .binary(binary), offset: lhs.offset), at: token.offset)
         }
     }
 
@@ -93,7 +103,8 @@ struct Parser {
         if case .number(let value) = operand.kind {
             return SyntaxNode(kind: .number(op == .subtract ? -value : value), offset: token.offset)
         }
-        return SyntaxNode(kind: .unary(negated: op == .subtract, operand), offset: token.offset)
+        let node = SyntaxNode(kind: .unary(negated: op == .subtract, operand), offset: token.offset)
+        return try bounded(node, at: token.offset)
     }
 
     /// `bool`, then `on`/`ignoring (…)`, then `group_left`/`group_right [(…)]`, in that order.
@@ -261,10 +272,12 @@ struct Parser {
         return try vectorSelector(name: name.text, braced: braced)
     }
 
-    /// The selector after its name and, when `braced`, its opening brace; the name becomes a
-    /// `__name__` matcher after the others, where Prometheus puts it.
+    /// The selector after its name and, when `braced`, its opening brace. Matchers are kept in
+    /// the order the canonical text prints them, so printing and parsing again gives the same
+    /// tree; the name becomes a `__name__` matcher after the others, where Prometheus puts it.
     private mutating func vectorSelector(name: String?, braced: Bool = true) throws(ParseError) -> VectorSelector {
         var matchers = braced ? try labelMatchers() : []
+        matchers.sort { $0.canonicalText.utf8.lexicographicallyPrecedes($1.canonicalText.utf8) }
         if let name {
             matchers.append(.equal(Labels.metricName, name))
         }
@@ -336,7 +349,7 @@ struct Parser {
                 _ = try take()
                 node = try at(of: node)
             default:
-                return node
+                return try bounded(node, at: token.offset)
             }
         }
     }
@@ -356,7 +369,8 @@ struct Parser {
             if selector.offset != 0 {
                 throw source.error(at: bracket.offset, "no offset modifiers allowed before range")
             }
-            if selector.at != nil {
+            // Only a timestamp counts: Prometheus lets `foo @ start() [5m]` through.
+            if case .timestamp = selector.at {
                 throw source.error(at: bracket.offset, "no @ modifiers allowed before range")
             }
             return SyntaxNode(kind: .matrixSelector(MatrixSelector(selector: selector, range: range)), offset: node.offset)
@@ -396,15 +410,15 @@ struct Parser {
         case .vectorSelector(var selector):
             alreadySet = selector.offset != 0
             selector.offset = offset
-            modified.kind = .vectorSelector(selector)
+            modified = SyntaxNode(kind: .vectorSelector(selector), offset: node.offset)
         case .matrixSelector(var matrix):
             alreadySet = matrix.selector.offset != 0
             matrix.selector.offset = offset
-            modified.kind = .matrixSelector(matrix)
+            modified = SyntaxNode(kind: .matrixSelector(matrix), offset: node.offset)
         case .subquery(var subquery):
             alreadySet = subquery.offset != 0
             subquery.offset = offset
-            modified.kind = .subquery(subquery)
+            modified = SyntaxNode(kind: .subquery(subquery), offset: node.offset)
         default:
             throw source.error(
                 at: node.offset,
@@ -441,15 +455,15 @@ struct Parser {
         case .vectorSelector(var selector):
             alreadySet = selector.at != nil
             selector.at = modifier
-            modified.kind = .vectorSelector(selector)
+            modified = SyntaxNode(kind: .vectorSelector(selector), offset: node.offset)
         case .matrixSelector(var matrix):
             alreadySet = matrix.selector.at != nil
             matrix.selector.at = modifier
-            modified.kind = .matrixSelector(matrix)
+            modified = SyntaxNode(kind: .matrixSelector(matrix), offset: node.offset)
         case .subquery(var subquery):
             alreadySet = subquery.at != nil
             subquery.at = modifier
-            modified.kind = .subquery(subquery)
+            modified = SyntaxNode(kind: .subquery(subquery), offset: node.offset)
         default:
             throw source.error(
                 at: node.offset,
@@ -504,6 +518,15 @@ struct Parser {
         let token = try peek()
         lookahead = nil
         return token
+    }
+
+    private func bounded(_ node: SyntaxNode, at offset: Int) throws(ParseError) -> SyntaxNode {
+        guard node.height <= Self.maximumNesting else { throw tooDeeplyNested(at: offset) }
+        return node
+    }
+
+    private func tooDeeplyNested(at offset: Int) -> ParseError {
+        source.error(at: offset, "expression nested more than \(Self.maximumNesting) levels deep")
     }
 
     /// Prometheus's "unexpected …" message. Without a context of its own, an error inside an

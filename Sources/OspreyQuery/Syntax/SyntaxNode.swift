@@ -42,8 +42,26 @@ struct SyntaxNode: Sendable {
         var operatorOffset: Int
     }
 
-    var kind: Kind
-    var offset: Int
+    let kind: Kind
+    let offset: Int
+    /// Levels of nesting, 1 for a leaf. The parser bounds it, because checking, lowering and
+    /// printing recurse once per level.
+    let height: Int
+
+    init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+        let children: [SyntaxNode] =
+            switch kind {
+            case .number, .string, .vectorSelector, .matrixSelector: []
+            case .subquery(let subquery): [subquery.expr]
+            case .call(_, let arguments): arguments
+            case .aggregate(let aggregate): [aggregate.expr] + (aggregate.param.map { [$0] } ?? [])
+            case .binary(let binary): [binary.lhs, binary.rhs]
+            case .unary(_, let operand), .parenthesized(let operand): [operand]
+            }
+        height = 1 + (children.map(\.height).max() ?? 0)
+    }
 
     /// The value type, as Prometheus's `Type()` gives it.
     var type: ValueType {
