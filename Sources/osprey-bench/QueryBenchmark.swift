@@ -207,7 +207,7 @@ struct QueryBenchmark: AsyncParsableCommand {
         "absent(nonexistent_metric)",
         "timestamp(node_load1)",
         "sum by (instance) (rate(node_scrape_collector_duration_seconds[5m]))",
-        "avg(rate(node_cpu_seconds_total[5m])[1h:5m])",
+        "avg_over_time(rate(node_cpu_seconds_total{mode=\"user\"}[5m])[1h:5m])",
         "clamp_max(rate(node_cpu_seconds_total[5m]), 0.5)",
         "round(rate(http_requests_total[5m]), 0.01)",
     ]
