@@ -1,6 +1,8 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import OspreyServer
 import ServiceLifecycle
 
@@ -23,6 +25,12 @@ struct QueryBenchmark: AsyncParsableCommand {
 
     @Option(help: "Range query step in seconds.")
     var step = 60
+
+    @Flag(help: "Run Osprey alone (for profiling).")
+    var noPeers = false
+
+    @Flag(help: "Print each query's median latency on each system.")
+    var perQuery = false
 
     @Flag(help: "Let VictoriaMetrics answer repeated queries from its cache (off by default: nocache=1).")
     var victoriaMetricsCache = false
@@ -62,14 +70,17 @@ struct QueryBenchmark: AsyncParsableCommand {
                 peer.waitUntilExit()
             }
         }
-        if let victoriaMetrics = Peers.installed("victoria-metrics") {
+        if noPeers {
+            print("side-by-side run skipped (--no-peers)")
+        } else if let victoriaMetrics = Peers.installed("victoria-metrics") {
             let (process, base) = try Peers.startVictoriaMetrics(victoriaMetrics, loading: file, curl: curl)
             peers.append(process)
             targets.append(("VictoriaMetrics", base, victoriaMetricsCache ? "" : "&nocache=1"))
         } else {
             print("victoria-metrics not installed: apt-get install victoria-metrics")
         }
-        if let openmetrics, let prometheus = Peers.installed("prometheus"), let promtool = Peers.installed("promtool") {
+        if noPeers {
+        } else if let openmetrics, let prometheus = Peers.installed("prometheus"), let promtool = Peers.installed("promtool") {
             let (process, base) = try Peers.startPrometheus(prometheus, promtool: promtool, loading: openmetrics)
             peers.append(process)
             targets.append(("Prometheus", base, ""))
@@ -79,23 +90,36 @@ struct QueryBenchmark: AsyncParsableCommand {
 
         var totals = Array(repeating: 0.0, count: targets.count)
         var seriesCounts: [[Int]] = []
-        for query in QueryBenchmark.queries {
+        var skipped: [String] = []
+        queries: for query in QueryBenchmark.queries {
             var counts: [Int] = []
-            for (index, target) in targets.enumerated() {
+            var latencies: [Double] = []
+            for target in targets {
                 let url = target.base + "/api/v1/query_range?start=\(start)&end=\(end)&step=\(step)" + target.extra
-                let (median, series) = try Self.medianLatency(curl: curl, url: url, query: query, runs: runs)
-                totals[index] += median
-                counts.append(series)
+                do {
+                    let (median, series) = try await Self.medianLatency(url: url, query: query, runs: runs)
+                    latencies.append(median)
+                    counts.append(series)
+                } catch {
+                    // A query one system cannot answer counts for none, so the sums stay comparable.
+                    skipped.append("\(query) (\(target.name): \(error))")
+                    continue queries
+                }
             }
+            for index in targets.indices { totals[index] += latencies[index] }
             seriesCounts.append(counts)
+            if perQuery { print(latencies.map { String(format: "%7.1f ms", $0 * 1000) }.joined(separator: " ") + "  " + query) }
         }
+        for query in skipped { print("left out of the sums: \(query)") }
         for (index, target) in targets.enumerated() {
             print(String(format: "%@: sum of median latencies %.3f s", target.name, totals[index]))
         }
         for index in targets.indices.dropFirst() {
             print(String(format: "ratio Osprey/%@: %.2f", targets[index].name, totals[0] / totals[index]))
         }
-        let disagreeing = zip(QueryBenchmark.queries, seriesCounts).filter { Set($0.1).count > 1 }
+        let answered = QueryBenchmark.queries.filter { query in !skipped.contains { $0.hasPrefix(query + " (") } }
+        print("\(answered.count) queries answered by every system")
+        let disagreeing = zip(answered, seriesCounts).filter { Set($0.1).count > 1 }
         print("queries whose series counts differ between systems: \(disagreeing.count)")
         for (query, counts) in disagreeing.prefix(10) { print("  \(query): \(counts)") }
 
@@ -104,15 +128,29 @@ struct QueryBenchmark: AsyncParsableCommand {
     }
 
     /// Median wall time of `runs` identical requests after one warm-up, and the series count.
-    static func medianLatency(curl: String, url: String, query: String, runs: Int) throws -> (Double, Int) {
-        let arguments = ["-s", "-f", "--get", "--data-urlencode", "query=\(query)", url]
-        let warm = try Peers.run(curl, arguments)
-        guard warm.status == 0 else { throw BenchError("\(url) failed on \(query)") }
-        let series = warm.output.components(separatedBy: "\"metric\"").count - 1
+    /// One kept-alive connection, so the figure is the server's and not a client's start-up.
+    static func medianLatency(url: String, query: String, runs: Int) async throws -> (Double, Int) {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "+&=;")
+        guard let escaped = query.addingPercentEncoding(withAllowedCharacters: allowed) else { throw BenchError("cannot escape \(query)") }
+        let request = HTTPClientRequest(url: url + "&query=" + escaped)
+        func fetch() async throws -> String {
+            let response: HTTPClientResponse
+            let body: ByteBuffer
+            do {
+                response = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
+                body = try await response.body.collect(upTo: 1 << 30)
+            } catch {
+                throw BenchError("\(url) failed on \(query): \(error)")
+            }
+            guard response.status == .ok else { throw BenchError("\(url) answered \(response.status) to \(query)") }
+            return String(buffer: body)
+        }
+        let series = try await fetch().components(separatedBy: "\"metric\"").count - 1
         var times: [Double] = []
         for _ in 0..<runs {
             let started = ContinuousClock.now
-            try Peers.run(curl, arguments)
+            _ = try await fetch()
             times.append((ContinuousClock.now - started).seconds)
         }
         times.sort()

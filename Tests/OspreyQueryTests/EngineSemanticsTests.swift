@@ -84,15 +84,15 @@ import Testing
     }
 
     @Test func goFloatFormattingNeverUsesExponents() {
-        #expect(1e-5.prometheusString == "0.00001")
-        #expect(1e21.prometheusString == "1000000000000000000000")
-        #expect(1.5.prometheusString == "1.5")
-        #expect(100.0.prometheusString == "100")
-        #expect((-0.25).prometheusString == "-0.25")
-        #expect(0.1.prometheusString == "0.1")
-        #expect(123456.789.prometheusString == "123456.789")
-        #expect(Double.nan.prometheusString == "NaN")
-        #expect((-Double.infinity).prometheusString == "-Inf")
-        #expect(0.0.prometheusString == "0")
+        #expect(1e-5.goFixedString == "0.00001")
+        #expect(1e21.goFixedString == "1000000000000000000000")
+        #expect(1.5.goFixedString == "1.5")
+        #expect(100.0.goFixedString == "100")
+        #expect((-0.25).goFixedString == "-0.25")
+        #expect(0.1.goFixedString == "0.1")
+        #expect(123456.789.goFixedString == "123456.789")
+        #expect(Double.nan.goFixedString == "NaN")
+        #expect((-Double.infinity).goFixedString == "-Inf")
+        #expect(0.0.goFixedString == "0")
     }
 }

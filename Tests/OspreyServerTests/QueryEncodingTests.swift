@@ -19,15 +19,15 @@ import Testing
         (Double.staleMarker, "NaN"), (123.456, "123.456"), (-42, "-42"), (1e15 + 0.5, "1000000000000000.5"),
     ])
     func valuesPrintAsGoFormatFloatFixedShortest(value: Double, expected: String) {
-        #expect(GoFloatFormat.fixed(value) == expected)
+        #expect(value.goFixedString == expected)
     }
 
     @Test func extremeValuesPrintInFullWithoutExponent() {
-        #expect(GoFloatFormat.fixed(1e300) == "1" + String(repeating: "0", count: 300))
-        #expect(GoFloatFormat.fixed(1e-300) == "0." + String(repeating: "0", count: 299) + "1")
-        #expect(GoFloatFormat.fixed(5e-324) == "0." + String(repeating: "0", count: 323) + "5")
-        #expect(GoFloatFormat.fixed(.greatestFiniteMagnitude).hasPrefix("17976931348623157"))
-        #expect(GoFloatFormat.fixed(.greatestFiniteMagnitude).count == 309)
+        #expect(1e300.goFixedString == "1" + String(repeating: "0", count: 300))
+        #expect(1e-300.goFixedString == "0." + String(repeating: "0", count: 299) + "1")
+        #expect(5e-324.goFixedString == "0." + String(repeating: "0", count: 323) + "5")
+        #expect(Double.greatestFiniteMagnitude.goFixedString.hasPrefix("17976931348623157"))
+        #expect(Double.greatestFiniteMagnitude.goFixedString.count == 309)
     }
 
     @Test(arguments: [

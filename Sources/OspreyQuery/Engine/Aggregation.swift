@@ -25,7 +25,7 @@ extension Evaluator {
                 var byValue: [String: [Sample]] = [:]
                 var order: [String] = []
                 for point in item.points {
-                    let text = point.value.prometheusString
+                    let text = point.value.goFixedString
                     if byValue[text] == nil { order.append(text) }
                     byValue[text, default: []].append(point)
                 }

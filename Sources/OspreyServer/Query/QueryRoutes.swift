@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import OspreyModel
 import OspreyQuery
@@ -74,11 +75,16 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
             do throws(QueryError) {
+                let t0 = ContinuousClock.now
                 let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
                     () async throws(QueryError) in
                     try await engine.rangeQuery(text, start: start, end: end, step: step, from: queryable)
                 }
-                return APIResponse.success(capacity: value.estimatedJSONBytes) { $0.queryData(value) }
+                let t1 = ContinuousClock.now
+                let r = APIResponse.success(capacity: value.estimatedJSONBytes) { $0.queryData(value) }
+                let t2 = ContinuousClock.now
+                FileHandle.standardError.write("TIMING eval=\(t1 - t0) json=\(t2 - t1) \(text)\n".data(using: .utf8)!)
+                return r
             } catch {
                 // Unlike an instant query's, Prometheus does not name the parameter here.
                 throw APIError(error)

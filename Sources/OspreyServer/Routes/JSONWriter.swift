@@ -93,7 +93,7 @@ struct JSONWriter {
     /// A sample value as Prometheus writes it: a string holding Go's `FormatFloat(v, 'f', -1, 64)`.
     mutating func sampleValue(_ value: Double) {
         raw(UInt8(ascii: "\""))
-        GoFloatFormat.appendFixed(value, to: &buffer)
+        value.withGoFixedBytes { _ = buffer.writeBytes($0) }
         raw(UInt8(ascii: "\""))
     }
 
