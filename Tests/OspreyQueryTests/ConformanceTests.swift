@@ -6,16 +6,17 @@ import OspreyStorage
 import Testing
 
 /// Osprey's engine against answers recorded from Prometheus 2.42 (`Conformance/`, see its
-/// README.md): the same data, the same queries, the same results.
+/// README.md): the same data, the same queries, the same results, for each data set.
 ///
 /// Each test walks all its cases and records one issue per case that differs, so one run shows
 /// every gap rather than the first.
 @Suite struct ConformanceTests {
     /// The loader and storage alone: if this fails, the query tests' failures say nothing about
     /// the engine.
-    @Test func storageHoldsWhatPrometheusHolds() async throws {
-        let data = try await ConformanceData.shared()
-        let expected = try ConformanceData.dataset()
+    @Test(arguments: ConformanceDataset.allCases)
+    func storageHoldsWhatPrometheusHolds(_ dataset: ConformanceDataset) async throws {
+        let data = try await ConformanceData.shared(dataset)
+        let expected = try ConformanceData.dataset(dataset)
         #expect(data.parsedSeries == expected.series, "series in data.om")
         #expect(data.parsedSamples == expected.samples, "samples in data.om")
 
@@ -23,10 +24,10 @@ import Testing
             .select([try LabelMatcher(.regex, Labels.metricName, ".+")])
         #expect(stored.count == expected.series, "series in storage")
         #expect(stored.reduce(0) { $0 + $1.samples.count } == expected.samples, "samples in storage")
-        let byLabels = Dictionary(stored.map { ($0.labels, $0.samples) }, uniquingKeysWith: { first, _ in first })
+        let byLabels = Dictionary(stored.map { (ExactLabels($0.labels), $0.samples) }, uniquingKeysWith: { first, _ in first })
         for series in expected.perSeries {
             let labels = Labels(series.labels)
-            guard let samples = byLabels[labels] else {
+            guard let samples = byLabels[ExactLabels(labels)] else {
                 Issue.record("\(labels) is not in storage")
                 continue
             }
@@ -42,24 +43,30 @@ import Testing
         }
     }
 
-    @Test func instantQueries() async throws {
-        try await check(try ConformanceData.cases("expected_instant.json").filter { !$0.expectsError })
+    @Test(arguments: ConformanceDataset.allCases)
+    func instantQueries(_ dataset: ConformanceDataset) async throws {
+        try await check(try ConformanceData.cases(dataset, "expected_instant.json").filter { !$0.expectsError }, dataset)
     }
 
-    @Test func rangeQueries() async throws {
-        try await check(try ConformanceData.cases("expected_range.json").filter { !$0.expectsError })
+    @Test(arguments: ConformanceDataset.allCases)
+    func rangeQueries(_ dataset: ConformanceDataset) async throws {
+        try await check(try ConformanceData.cases(dataset, "expected_range.json").filter { !$0.expectsError }, dataset)
     }
 
     /// Queries Prometheus refuses: Osprey must refuse them too, with an error of the same class.
-    @Test func failingQueries() async throws {
-        let cases = try ConformanceData.cases("expected_instant.json") + ConformanceData.cases("expected_range.json")
-        try await check(cases.filter(\.expectsError))
+    @Test(arguments: ConformanceDataset.allCases)
+    func failingQueries(_ dataset: ConformanceDataset) async throws {
+        let cases = try ConformanceData.cases(dataset, "expected_instant.json")
+            + ConformanceData.cases(dataset, "expected_range.json")
+        try await check(cases.filter(\.expectsError), dataset)
     }
 
     /// The harness itself, without the engine: Prometheus's own answers pass, and a small change
     /// to any of them is caught.
-    @Test func comparisonAcceptsPrometheusAndCatchesChanges() throws {
-        let cases = try ConformanceData.cases("expected_instant.json") + ConformanceData.cases("expected_range.json")
+    @Test(arguments: ConformanceDataset.allCases)
+    func comparisonAcceptsPrometheusAndCatchesChanges(_ dataset: ConformanceDataset) throws {
+        let cases = try ConformanceData.cases(dataset, "expected_instant.json")
+            + ConformanceData.cases(dataset, "expected_range.json")
         for recorded in cases {
             guard case .success(let value) = recorded.response.expected else { continue }
             let ordered = recorded.ordered ?? false
@@ -72,9 +79,9 @@ import Testing
         }
     }
 
-    private func check(_ cases: [RecordedCase]) async throws {
+    private func check(_ cases: [RecordedCase], _ dataset: ConformanceDataset) async throws {
         #expect(!cases.isEmpty)
-        let data = try await ConformanceData.shared()
+        let data = try await ConformanceData.shared(dataset)
         let engine = QueryEngine()
         var failed = 0
         for recorded in cases {
@@ -84,53 +91,83 @@ import Testing
             }
         }
         if failed > 0 {
-            Issue.record("\(failed) of \(cases.count) cases differ from Prometheus")
+            Issue.record("\(dataset): \(failed) of \(cases.count) cases differ from Prometheus")
         }
     }
 }
 
 // MARK: Data
 
-/// data.om in a fresh storage, loaded once for all tests of the suite.
+/// A data set with its queries and Prometheus's answers: a folder of `Conformance/` (the
+/// README says what each holds; record.py says when each is asked).
+enum ConformanceDataset: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// Hand-placed edge cases over two hours (`Conformance/` itself).
+    case classic
+    /// A small production-like scrape over 90 minutes (`Conformance/yardstick/`).
+    case yardstick
+
+    var description: String { rawValue }
+
+    /// The folder inside `Conformance/`, nil for `Conformance/` itself.
+    var subfolder: String? { self == .classic ? nil : rawValue }
+
+    /// The "now" of the compaction after loading: past the first day's shard, inside the data.
+    var compactionTime: Timestamp {
+        switch self {
+        case .classic: 1_700_006_400_000
+        case .yardstick: 1_701_390_000_000
+        }
+    }
+}
+
+/// A data set's data.om in a fresh storage, loaded once (when first asked for) for all tests
+/// of the suite.
 struct ConformanceData: Sendable {
     let storage: MetricsStorage
     let parsedSeries: Int
     let parsedSamples: Int
 
-    private static let folder = FileManager.default.temporaryDirectory
+    private static let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("osprey-conformance-\(UUID().uuidString)")
-    private static let loading = Task { try load() }
+    // Static lets start lazily: a data set is loaded only by the tests that ask for it.
+    private static let classic = Task { try load(.classic) }
+    private static let yardstick = Task { try load(.yardstick) }
 
-    static func shared() async throws -> ConformanceData {
-        try await loading.value
+    static func shared(_ dataset: ConformanceDataset) async throws -> ConformanceData {
+        switch dataset {
+        case .classic: try await classic.value
+        case .yardstick: try await yardstick.value
+        }
     }
 
-    static func file(_ name: String) throws -> URL {
-        // `.copy("Conformance")` keeps the folder as one resource.
+    static func file(_ dataset: ConformanceDataset, _ name: String) throws -> URL {
+        // `.copy("Conformance")` keeps the folder, subfolders included, as one resource.
         guard let folder = Bundle.module.url(forResource: "Conformance", withExtension: nil) else {
             throw SetupError(description: "the Conformance resource folder is missing from the test bundle")
         }
-        return folder.appendingPathComponent(name)
+        let datasetFolder = dataset.subfolder.map { folder.appendingPathComponent($0) } ?? folder
+        return datasetFolder.appendingPathComponent(name)
     }
 
-    static func cases(_ name: String) throws -> [RecordedCase] {
-        try JSONDecoder().decode([RecordedCase].self, from: Data(contentsOf: file(name)))
+    static func cases(_ dataset: ConformanceDataset, _ name: String) throws -> [RecordedCase] {
+        try JSONDecoder().decode([RecordedCase].self, from: Data(contentsOf: file(dataset, name)))
     }
 
-    static func dataset() throws -> RecordedDataset {
-        try JSONDecoder().decode(RecordedDataset.self, from: Data(contentsOf: file("dataset.json")))
+    static func dataset(_ dataset: ConformanceDataset) throws -> RecordedDataset {
+        try JSONDecoder().decode(RecordedDataset.self, from: Data(contentsOf: file(dataset, "dataset.json")))
     }
 
-    private static func load() throws -> ConformanceData {
+    private static func load(_ dataset: ConformanceDataset) throws -> ConformanceData {
+        let folder = root.appendingPathComponent(dataset.rawValue)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // The storage stays open until the test process ends; the folder goes with it.
-        atexit { try? FileManager.default.removeItem(at: ConformanceData.folder) }
+        // The storages stay open until the test process ends; the folder goes with them.
+        atexit { try? FileManager.default.removeItem(at: ConformanceData.root) }
         // The data is from 2023: retention must reach back that far. Prometheus's chunk size
         // makes most series span several chunks, so reads cross chunk and shard boundaries.
         let storage = try MetricsStorage(
             path: folder.path,
             options: StorageOptions(retention: .seconds(100 * 365 * 86_400), samplesPerChunk: 120))
-        var parser = ExpositionParser(bytes: [UInt8](try Data(contentsOf: file("data.om"))), format: .openMetrics)
+        var parser = ExpositionParser(bytes: [UInt8](try Data(contentsOf: file(dataset, "data.om"))), format: .openMetrics)
         var refs: [RawSeriesKey: SeriesRef] = [:]
         var appender = storage.appender()
         var samples = 0
@@ -153,7 +190,7 @@ struct ConformanceData: Sendable {
         // Old data as it would be after a while: the first day's shard compacted, the second's
         // chunks partly written out and partly in the head.
         try storage.flushPending()
-        try storage.compactColdShards(now: 1_700_006_400_000)
+        try storage.compactColdShards(now: dataset.compactionTime)
         return ConformanceData(storage: storage, parsedSeries: refs.count, parsedSamples: samples)
     }
 }
@@ -339,9 +376,9 @@ func difference(expected: QueryValue, actual: QueryValue, ordered: Bool) -> Stri
         return ev == av ? nil : "string: \"\(ev)\" expected, got \"\(av)\""
     case (.vector(let e), .vector(let a)):
         if let problem = seriesSetDifference(e.map(\.labels), a.map(\.labels)) { return problem }
-        let actualByLabels = Dictionary(a.map { ($0.labels, $0) }, uniquingKeysWith: { first, _ in first })
+        let actualByLabels = Dictionary(a.map { (ExactLabels($0.labels), $0) }, uniquingKeysWith: { first, _ in first })
         for element in e {
-            let other = actualByLabels[element.labels]!
+            let other = actualByLabels[ExactLabels(element.labels)]!
             if let problem = sampleDifference(
                 Sample(timestamp: element.timestamp, value: element.value),
                 Sample(timestamp: other.timestamp, value: other.value))
@@ -359,9 +396,9 @@ func difference(expected: QueryValue, actual: QueryValue, ordered: Bool) -> Stri
         return nil
     case (.matrix(let e), .matrix(let a)):
         if let problem = seriesSetDifference(e.map(\.labels), a.map(\.labels)) { return problem }
-        let actualByLabels = Dictionary(a.map { ($0.labels, $0.samples) }, uniquingKeysWith: { first, _ in first })
+        let actualByLabels = Dictionary(a.map { (ExactLabels($0.labels), $0.samples) }, uniquingKeysWith: { first, _ in first })
         for series in e {
-            let samples = actualByLabels[series.labels]!
+            let samples = actualByLabels[ExactLabels(series.labels)]!
             for (x, y) in zip(series.samples, samples) {
                 if let problem = sampleDifference(x, y) { return "\(series.labels): \(problem)" }
             }
@@ -390,16 +427,33 @@ private func sampleDifference(_ expected: Sample, _ actual: Sample) -> String? {
     return nil
 }
 
+/// A label set compared byte for byte, as Prometheus compares labels: Swift's `String`
+/// equality (and so `Labels`') holds canonically equivalent texts equal, "é" and "e\u{301}".
+struct ExactLabels: Hashable {
+    let bytes: [UInt8]
+
+    init(_ labels: Labels) {
+        var bytes: [UInt8] = []
+        for label in labels.pairs {
+            bytes += label.name.utf8
+            bytes.append(0xFF)  // never in UTF-8
+            bytes += label.value.utf8
+            bytes.append(0xFF)
+        }
+        self.bytes = bytes
+    }
+}
+
 private func seriesSetDifference(_ expected: [Labels], _ actual: [Labels]) -> String? {
-    var seen = Set<Labels>()
-    if let duplicate = actual.first(where: { !seen.insert($0).inserted }) {
+    var seen = Set<ExactLabels>()
+    if let duplicate = actual.first(where: { !seen.insert(ExactLabels($0)).inserted }) {
         return "Osprey returns \(duplicate) twice"
     }
-    let expectedSet = Set(expected)
-    if let missing = expected.first(where: { !seen.contains($0) }) {
+    let expectedSet = Set(expected.map(ExactLabels.init))
+    if let missing = expected.first(where: { !seen.contains(ExactLabels($0)) }) {
         return "\(expected.count) series expected, got \(actual.count); missing \(missing)"
     }
-    if let extra = actual.first(where: { !expectedSet.contains($0) }) {
+    if let extra = actual.first(where: { !expectedSet.contains(ExactLabels($0)) }) {
         return "\(expected.count) series expected, got \(actual.count); unexpected \(extra)"
     }
     return nil
