@@ -47,8 +47,8 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     /// Whether a label value (empty when the label is missing) satisfies the matcher.
     public func matches(_ labelValue: String) -> Bool {
         switch kind {
-        case .equal: labelValue == value
-        case .notEqual: labelValue != value
+        case .equal: labelValue.utf8.elementsEqual(value.utf8)
+        case .notEqual: !labelValue.utf8.elementsEqual(value.utf8)
         case .regex: pattern?.matches(labelValue) ?? false
         case .notRegex: !(pattern?.matches(labelValue) ?? false)
         }
@@ -103,10 +103,9 @@ private struct AnchoredPattern: @unchecked Sendable {
 
     init(_ source: String) throws(LabelMatcher.InvalidRegex) {
         do {
-            // Prometheus anchors label regexes and lets `.` match newlines too.
-            regex = try Regex("(?s:" + source + ")")
+            regex = try GoRegex.anchored(source)
         } catch {
-            throw LabelMatcher.InvalidRegex(pattern: source, reason: "\(error)")
+            throw LabelMatcher.InvalidRegex(pattern: source, reason: error.description)
         }
         let isLiteral = { (text: Substring) in !text.contains { Self.metacharacters.contains($0) } }
         let branches = source.split(separator: "|", omittingEmptySubsequences: false)

@@ -8,8 +8,32 @@ public struct Label: Hashable, Sendable, Comparable {
         self.value = value
     }
 
+    /// Byte order, as Prometheus sorts labels (Swift's `<` on strings would order by Unicode
+    /// canonical equivalence instead).
     public static func < (lhs: Label, rhs: Label) -> Bool {
-        lhs.name == rhs.name ? lhs.value < rhs.value : lhs.name < rhs.name
+        lhs.name.utf8.elementsEqual(rhs.name.utf8)
+            ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+            : lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
+    }
+
+    /// Byte equality, as in Prometheus: `é` and `e` with a combining accent are different
+    /// values, though Swift's `==` on strings calls them equal.
+    public static func == (lhs: Label, rhs: Label) -> Bool {
+        lhs.name.utf8.elementsEqual(rhs.name.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        Self.hashBytes(of: name, into: &hasher)
+        // 0xFF never occurs in UTF-8, so name and value cannot trade bytes.
+        hasher.combine(0xFF as UInt8)
+        Self.hashBytes(of: value, into: &hasher)
+    }
+
+    private static func hashBytes(of text: String, into hasher: inout Hasher) {
+        // `withUTF8` gives contiguous bytes for every string, small or bridged, so equal bytes
+        // always hash alike.
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -25,11 +49,11 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection {
     /// Builds a label set from pairs in any order. A repeated name keeps its last value.
     public init(_ pairs: some Sequence<Label>) {
         var sorted = pairs.filter { !$0.value.isEmpty }
-        sorted.sort { $0.name < $1.name }
+        sorted.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         var unique: [Label] = []
         unique.reserveCapacity(sorted.count)
         for label in sorted {
-            if unique.last?.name == label.name {
+            if let last = unique.last, last.name.utf8.elementsEqual(label.name.utf8) {
                 unique[unique.count - 1] = label
             } else {
                 unique.append(label)

@@ -161,8 +161,15 @@ final class Evaluator {
         var range: Int64
         var offset: Int64
         var at: Timestamp?
+        /// Set for the functions Prometheus 2 does not treat as step-invariant under `@`
+        /// (`predict_linear`): their window then moves on from the `@` time by the time since
+        /// the first step, over only the samples read around the `@` time, as 2.42 computes it.
+        var driftFrom: Timestamp? = nil
 
-        func end(at time: Timestamp) -> Timestamp { (at ?? time) - offset }
+        func end(at time: Timestamp) -> Timestamp {
+            if let at, let driftFrom { return at + (time - driftFrom) - offset }
+            return (at ?? time) - offset
+        }
     }
 
     func windows(of selector: MatrixSelector, _ steps: Steps) throws(QueryError) -> Windows {
@@ -172,20 +179,21 @@ final class Evaluator {
         let last = (at ?? steps.end) - vector.offset
         let stored = try fetch(vector.matchers, from: first, to: last)
         let series = stored.map { RangeSeries(labels: $0.labels, samples: $0.samples.filter { !$0.value.isStaleMarker }) }
-        return Windows(series: series, range: selector.range, offset: vector.offset, at: at)
+        return Windows(series: series, range: selector.range, offset: vector.offset, at: at, driftFrom: nil)
     }
 
     /// A subquery: its expression evaluated at every multiple of its step that any window
     /// covers.
-    func windows(of subquery: Subquery, _ steps: Steps) throws(QueryError) -> Windows {
+    func windows(of subquery: Subquery, _ steps: Steps, drifting: Bool = false) throws(QueryError) -> Windows {
         let at = resolve(subquery.at)
         let interval = subquery.step ?? options.defaultSubqueryStep
         let first = (at ?? steps.start) - subquery.offset - subquery.range
-        let last = (at ?? steps.end) - subquery.offset
+        // A drifting window (see `Windows.driftFrom`) reads a subquery on past the `@` time.
+        let last = (at.map { drifting ? $0 + (steps.end - steps.start) : $0 } ?? steps.end) - subquery.offset
         var innerStart = interval * floorDivide(first, interval)
         if innerStart < first { innerStart += interval }
         guard innerStart <= last else {
-            return Windows(series: [], range: subquery.range, offset: subquery.offset, at: at)
+            return Windows(series: [], range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
         }
         let inner = Steps(start: innerStart, end: last, interval: interval)
         let series: [RangeSeries]
@@ -197,7 +205,7 @@ final class Evaluator {
         default:
             throw .execution("subquery is only allowed on instant vector or scalar, got \(subquery.expr.type.rawValue)")
         }
-        return Windows(series: series, range: subquery.range, offset: subquery.offset, at: at)
+        return Windows(series: series, range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
     }
 
     /// The window of every series at one instant, for results of type matrix.

@@ -91,7 +91,7 @@ extension Evaluator {
     private func evalRangeFunction(_ call: Call, _ steps: Steps) throws(QueryError) -> [StepSeries] {
         let name = call.function.name
         let matrixIndex = name == "quantile_over_time" ? 1 : 0
-        let windows = try rangeArgument(call.args[matrixIndex], steps)
+        let windows = try rangeArgument(call.args[matrixIndex], steps, drifting: name == "predict_linear")
         let scalars = try call.args.enumerated().filter { $0.offset != matrixIndex }.map { (item) throws(QueryError) in try evalScalar(item.element, steps) }
         switch name {
         case "rate", "increase", "delta":
@@ -127,10 +127,11 @@ extension Evaluator {
         case "holt_winters":
             return try slide(windows, steps, keepName: false) { (window, step, _) throws(QueryError) -> Double? in
                 let smoothing = scalars[0][step], trend = scalars[1][step]
-                guard smoothing > 0, smoothing < 1 else {
+                // Written as Prometheus tests them, so NaN passes and yields NaN.
+                if smoothing <= 0 || smoothing >= 1 {
                     throw .execution("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", smoothing))")
                 }
-                guard trend > 0, trend < 1 else {
+                if trend <= 0 || trend >= 1 {
                     throw .execution("invalid trend factor. Expected: 0 < tf < 1, got: \(String(format: "%f", trend))")
                 }
                 return RangeFunctions.holtWinters(window, smoothing: smoothing, trend: trend)
@@ -140,10 +141,13 @@ extension Evaluator {
         }
     }
 
-    func rangeArgument(_ expr: Expr, _ steps: Steps) throws(QueryError) -> Windows {
+    func rangeArgument(_ expr: Expr, _ steps: Steps, drifting: Bool = false) throws(QueryError) -> Windows {
         switch unwrapParentheses(expr) {
-        case .matrixSelector(let selector): try windows(of: selector, steps)
-        case .subquery(let subquery): try windows(of: subquery, steps)
+        case .matrixSelector(let selector):
+            var windows = try windows(of: selector, steps)
+            if drifting { windows.driftFrom = steps.start }
+            return windows
+        case .subquery(let subquery): return try windows(of: subquery, steps, drifting: drifting)
         default: throw .execution("expected a range vector, got \(expr.type.rawValue)")
         }
     }
@@ -192,7 +196,7 @@ extension Evaluator {
     /// The labels `absent` gives its answer: those the selector pins with `=`, once each.
     private func absentLabels(_ expr: Expr) -> Labels {
         let matchers: [LabelMatcher]
-        switch expr {
+        switch unwrapParentheses(expr) {
         case .vectorSelector(let selector): matchers = selector.matchers
         case .matrixSelector(let selector): matchers = selector.selector.matchers
         default: return Labels()

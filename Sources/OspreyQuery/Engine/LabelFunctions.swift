@@ -9,7 +9,7 @@ extension Evaluator {
         let pattern = try evalString(args[4])
         let regex: Regex<AnyRegexOutput>
         do {
-            regex = try Regex("^(?s:\(pattern))$")
+            regex = try GoRegex.anchored(pattern)
         } catch {
             throw .execution("invalid regular expression in label_replace(): \(pattern)")
         }
@@ -95,7 +95,8 @@ enum GoTemplate {
     }
 
     private static func group(_ name: String, of match: Regex<AnyRegexOutput>.Match) -> String {
-        if let index = Int(name) {
+        // Go reads a name of digits as a group number, unless it has a leading zero (`$01`).
+        if name.allSatisfy(\.isNumber), name == "0" || !name.hasPrefix("0"), let index = Int(name) {
             guard index >= 0, index < match.output.count else { return "" }
             return match.output[index].substring.map(String.init) ?? ""
         }

@@ -29,49 +29,83 @@ enum MathFunctions {
     ]
 }
 
-/// The calendar functions, in UTC as Prometheus computes them.
+/// The calendar functions, computed as Prometheus computes them: Go's `int64(v)` (which on
+/// amd64 turns NaN, ±Inf and out-of-range values into the smallest int64) and `time.Unix(…).UTC()`
+/// with Go's own calendar arithmetic, wrap-arounds included, so even odd inputs agree.
 enum DateParts {
+    private static let secondsPerDay: UInt64 = 86_400
+    private static let daysPer400Years: UInt64 = 365 * 400 + 97
+    private static let daysPer100Years: UInt64 = 365 * 100 + 24
+    private static let daysPer4Years: UInt64 = 365 * 4 + 1
+    private static let absoluteZeroYear: Int64 = -292_277_022_399
+    /// Go's `unixToInternal + internalToAbsolute`.
+    private static let unixToAbsolute: Int64 = 9_223_372_028_715_321_600
+    private static let daysBefore: [Int] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
+
     static func value(_ part: String, ofUnixSeconds seconds: Double) -> Double? {
-        guard seconds.isFinite, Swift.abs(seconds) < 1e15 else { return nil }
-        let whole = Int64(seconds.rounded(.towardZero))
-        let days = floorDivide(whole, 86_400)
-        let secondOfDay = whole - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let whole = seconds >= -9.223372036854775808e18 && seconds < 9.223372036854775808e18 ? Int64(seconds) : .min
+        let absolute = UInt64(bitPattern: whole &+ unixToAbsolute)
+        switch part {
+        case "hour": return Double(absolute % secondsPerDay / 3600)
+        case "minute": return Double(absolute % 3600 / 60)
+        case "day_of_week":
+            // The absolute epoch's January 1 was a Monday.
+            return Double((absolute &+ secondsPerDay) % (7 * secondsPerDay) / secondsPerDay)
+        default: break
+        }
+        let (year, dayOfYear) = yearAndDay(absolute)
+        let (month, day) = monthAndDay(dayOfYear, leap: isLeap(year))
         switch part {
         case "year": return Double(year)
         case "month": return Double(month)
         case "day_of_month": return Double(day)
-        case "day_of_week": return Double(((days % 7) + 11) % 7)
-        case "day_of_year":
-            return Double(days - daysFromCivil(year: year, month: 1, day: 1) + 1)
+        case "day_of_year": return Double(dayOfYear + 1)
         case "days_in_month":
-            let next = month == 12 ? daysFromCivil(year: year + 1, month: 1, day: 1) : daysFromCivil(year: year, month: month + 1, day: 1)
-            return Double(next - daysFromCivil(year: year, month: month, day: 1))
-        case "hour": return Double(secondOfDay / 3600)
-        case "minute": return Double(secondOfDay % 3600 / 60)
+            return Double(month == 2 ? (isLeap(year) ? 29 : 28) : daysBefore[month] - daysBefore[month - 1])
         default: return nil
         }
     }
 
-    /// Howard Hinnant's days-to-civil conversion, exact over the proleptic Gregorian calendar.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    private static func isLeap(_ year: Int64) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+    /// Go's `absDate`: the year and the zero-based day within it.
+    private static func yearAndDay(_ absolute: UInt64) -> (Int64, Int) {
+        var days = absolute / secondsPerDay
+        var n = days / daysPer400Years
+        var year = 400 * n
+        days -= daysPer400Years * n
+        n = days / daysPer100Years
+        n -= n >> 2
+        year += 100 * n
+        days -= daysPer100Years * n
+        n = days / daysPer4Years
+        year += 4 * n
+        days -= daysPer4Years * n
+        n = days / 365
+        n -= n >> 2
+        year += n
+        days -= 365 * n
+        return (Int64(bitPattern: year) &+ absoluteZeroYear, Int(days))
+    }
+
+    /// The month (1-12) and day of month of a zero-based day of the year.
+    private static func monthAndDay(_ dayOfYear: Int, leap: Bool) -> (Int, Int) {
+        var day = dayOfYear
+        if leap {
+            if day == 31 + 29 - 1 { return (2, 29) }
+            if day > 31 + 29 - 1 { day -= 1 }
+        }
+        var month = day / 31
+        let end = daysBefore[month + 1]
+        let begin: Int
+        if day >= end {
+            month += 1
+            begin = end
+        } else {
+            begin = daysBefore[month]
+        }
+        return (month + 1, day - begin + 1)
     }
 }

@@ -272,12 +272,11 @@ struct Parser {
         return try vectorSelector(name: name.text, braced: braced)
     }
 
-    /// The selector after its name and, when `braced`, its opening brace. Matchers are kept in
-    /// the order the canonical text prints them, so printing and parsing again gives the same
-    /// tree; the name becomes a `__name__` matcher after the others, where Prometheus puts it.
+    /// The selector after its name and, when `braced`, its opening brace. Matchers stay in the
+    /// order written, which `absent` depends on; the name becomes a `__name__` matcher after the
+    /// others, where Prometheus puts it.
     private mutating func vectorSelector(name: String?, braced: Bool = true) throws(ParseError) -> VectorSelector {
         var matchers = braced ? try labelMatchers() : []
-        matchers.sort { $0.canonicalText.utf8.lexicographicallyPrecedes($1.canonicalText.utf8) }
         if let name {
             matchers.append(.equal(Labels.metricName, name))
         }

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import OspreyModel
 import OspreyQuery
@@ -75,16 +74,11 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
             do throws(QueryError) {
-                let t0 = ContinuousClock.now
                 let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
                     () async throws(QueryError) in
                     try await engine.rangeQuery(text, start: start, end: end, step: step, from: queryable)
                 }
-                let t1 = ContinuousClock.now
-                let r = APIResponse.success(capacity: value.estimatedJSONBytes) { $0.queryData(value) }
-                let t2 = ContinuousClock.now
-                FileHandle.standardError.write("TIMING eval=\(t1 - t0) json=\(t2 - t1) \(text)\n".data(using: .utf8)!)
-                return r
+                return APIResponse.success(capacity: value.estimatedJSONBytes) { $0.queryData(value) }
             } catch {
                 // Unlike an instant query's, Prometheus does not name the parameter here.
                 throw APIError(error)

@@ -5,8 +5,9 @@ import OspreyModel
 struct SeriesIndex {
     private(set) var labelsByID: [Int64: Labels] = [:]
     private var idsByLabels: [Labels: Int64] = [:]
-    /// Label name → value → ids, sorted.
-    private var postings: [String: [String: [Int64]]] = [:]
+    /// Label name → value → ids, sorted. Values are keyed by their bytes: Prometheus tells `é`
+    /// from `e` with a combining accent, which Swift's string equality would merge.
+    private var postings: [String: [ExactValue: [Int64]]] = [:]
     private var allIDs: [Int64] = []
     private(set) var maxID: Int64 = 0
 
@@ -23,7 +24,7 @@ struct SeriesIndex {
         idsByLabels[labels] = id
         allIDs.append(id)
         for label in labels {
-            postings[label.name, default: [:]][label.value, default: []].append(id)
+            postings[label.name, default: [:]][ExactValue(label.value), default: []].append(id)
         }
     }
 
@@ -40,7 +41,7 @@ struct SeriesIndex {
         var ids = result ?? allIDs
         for matcher in matchers where matcher.matchesEmpty {
             guard let values = postings[matcher.name] else { continue }
-            let refused = values.keys.filter { !matcher.matches($0) }.compactMap { values[$0] }
+            let refused = values.keys.filter { !matcher.matches($0.text) }.compactMap { values[$0] }
             ids = Postings.subtract(ids, Postings.union(refused))
         }
         return ids
@@ -48,15 +49,17 @@ struct SeriesIndex {
 
     /// The values of the matcher's label that it accepts, using the shape of the regex to avoid
     /// testing every value where it can.
-    private func matchingValues(_ matcher: LabelMatcher) -> [String] {
+    private func matchingValues(_ matcher: LabelMatcher) -> [ExactValue] {
         guard let values = postings[matcher.name] else { return [] }
         if let literals = matcher.literalAlternatives {
-            return literals.filter { values[$0] != nil }
+            return literals.map(ExactValue.init).filter { values[$0] != nil }
         }
         if let prefix = matcher.literalPrefix {
-            return values.keys.filter { $0.hasPrefix(prefix) }
+            // The prefix narrows the values to test; `.*` still must match the rest (it stops at
+            // a newline).
+            return values.keys.filter { $0.text.utf8.starts(with: prefix.utf8) && matcher.matches($0.text) }
         }
-        return values.keys.filter { matcher.matches($0) }
+        return values.keys.filter { matcher.matches($0.text) }
     }
 
     func labelNames(of ids: [Int64]?) -> [String] {
@@ -67,9 +70,23 @@ struct SeriesIndex {
     }
 
     func labelValues(_ name: String, of ids: [Int64]?) -> [String] {
-        guard let ids else { return (postings[name]?.keys).map { $0.sorted() } ?? [] }
+        guard let ids else { return (postings[name]?.keys).map { $0.map(\.text).sorted() } ?? [] }
         var values = Set<String>()
         for id in ids { if let value = labelsByID[id]?[name] { values.insert(value) } }
         return values.sorted()
+    }
+}
+
+/// A label value compared and hashed by its UTF-8 bytes.
+struct ExactValue: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactValue, rhs: ExactValue) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
