@@ -12,6 +12,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     public let options: StorageOptions
     let state: Mutex<State>
     let shards: ShardSet
+    let decodedChunks: DecodedChunkCache
     private let catalog: CatalogStore
     private let flushing = Mutex<Void>(())
     private let logger: Logger
@@ -58,6 +59,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     {
         self.options = options
         self.logger = logger
+        decodedChunks = DecodedChunkCache(capacity: options.decodedChunkCacheSamples)
         catalog = try CatalogStore(path: path + "/catalog.sqlite")
         shards = try ShardSet(folder: path + "/shards", window: options.shardWindow)
         let wal = try WriteAheadLog(folder: path + "/wal")

@@ -17,11 +17,16 @@ public struct StorageOptions: Sendable, Equatable {
     public var walFsync: WALFsync
     /// A head chunk is written to its shard once it holds this many samples.
     public var samplesPerChunk: Int
+    /// Decoded samples kept for repeated reads of the same chunks (16 bytes each; 0 turns the
+    /// cache off). The default, 2 M, holds about 32 MB.
+    public var decodedChunkCacheSamples: Int
 
     public init(
         shardWindow: Duration = .seconds(86_400), retention: Duration = .seconds(15 * 86_400),
-        maxSeries: Int = 1_000_000, walFsync: WALFsync = .interval(.seconds(1)), samplesPerChunk: Int = 1024
+        maxSeries: Int = 1_000_000, walFsync: WALFsync = .interval(.seconds(1)), samplesPerChunk: Int = 1024,
+        decodedChunkCacheSamples: Int = 2_000_000
     ) {
+        self.decodedChunkCacheSamples = decodedChunkCacheSamples
         self.shardWindow = shardWindow
         self.retention = retention
         self.maxSeries = maxSeries

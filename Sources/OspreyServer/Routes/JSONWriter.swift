@@ -80,17 +80,19 @@ struct JSONWriter {
         var fraction = magnitude % 1000
         guard fraction != 0 else { return }
         raw(UInt8(ascii: "."))
+        // Three digits with the trailing zeros dropped: .5, .05, .005.
         var digits = 3
         while fraction % 10 == 0 {
             fraction /= 10
             digits -= 1
         }
-        let text = String(fraction)
-        for _ in text.count..<digits { raw(UInt8(ascii: "0")) }
-        buffer.writeString(text)
+        var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
+        while divisor > 0 {
+            raw(UInt8(ascii: "0") &+ UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
     }
 
-    /// A sample value as Prometheus writes it: a string holding Go's `FormatFloat(v, 'f', -1, 64)`.
     mutating func sampleValue(_ value: Double) {
         raw(UInt8(ascii: "\""))
         value.withGoFixedBytes { _ = buffer.writeBytes($0) }
@@ -98,7 +100,21 @@ struct JSONWriter {
     }
 
     mutating func integer(_ value: some BinaryInteger) {
-        buffer.writeString(String(value))
+        guard value >= 0, let unsigned = UInt64(exactly: value) else {
+            buffer.writeString(String(value))
+            return
+        }
+        // Digits into a small stack buffer: timestamps run to millions per answer.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = unsigned
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(digits)[start...]))
+        }
     }
 
     /// `"key":`

@@ -42,7 +42,7 @@ struct StorageQuerier: Querier {
         for (id, head) in snapshots {
             var sources: [(sequence: Int64, samples: [Sample])] = []
             for record in (stored[id] ?? []).filter({ $0.sequence < sequenceLimit }) + head.pending {
-                sources.append((record.sequence, try record.samples()))
+                sources.append((record.sequence, try storage.decodedChunks.samples(of: record)))
             }
             if let open = head.open {
                 sources.append((0, try ChunkRecord(seriesID: id, minTime: 0, maxTime: 0, sequence: 0, encoding: .xor, data: open).samples()))

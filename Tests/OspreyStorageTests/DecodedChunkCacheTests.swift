@@ -1,0 +1,30 @@
+import OspreyModel
+import Testing
+@testable import OspreyStorage
+
+@Suite struct DecodedChunkCacheTests {
+    func record(_ samples: [Sample]) -> ChunkRecord {
+        var encoder = XORChunkEncoder()
+        encoder.append(contentsOf: samples)
+        return ChunkRecord(seriesID: 7, minTime: samples.first!.timestamp, maxTime: samples.last!.timestamp, sequence: 0, encoding: .xor, data: encoder.bytes)
+    }
+
+    @Test func aRewrittenChunkIsNeverServedFromTheCache() throws {
+        let cache = DecodedChunkCache(capacity: 1000)
+        let before = [Sample(timestamp: 0, value: 1), Sample(timestamp: 1000, value: 2)]
+        // Same series and time span, other values: what compaction or a replacement writes.
+        let after = [Sample(timestamp: 0, value: 1), Sample(timestamp: 1000, value: 3)]
+        #expect(try cache.samples(of: record(before)) == before)
+        #expect(try cache.samples(of: record(before)) == before)
+        #expect(try cache.samples(of: record(after)) == after)
+    }
+
+    @Test func theCacheStaysWithinItsCapacity() throws {
+        let cache = DecodedChunkCache(capacity: 100)
+        for start in 0..<50 {
+            let samples = (0..<20).map { Sample(timestamp: Timestamp(start * 100 + $0), value: Double($0)) }
+            #expect(try cache.samples(of: record(samples)) == samples)
+        }
+        #expect(cache.heldSamples <= 100)
+    }
+}
