@@ -45,7 +45,9 @@ struct StorageQuerier: Querier {
                 sources.append((record.sequence, try storage.decodedChunks.samples(of: record)))
             }
             if let open = head.open {
-                sources.append((0, try ChunkRecord(seriesID: id, minTime: 0, maxTime: 0, sequence: 0, encoding: .xor, data: open).samples()))
+                // The open chunk grows, but the cache keys by content: a grown chunk is a new entry.
+                let record = ChunkRecord(seriesID: id, minTime: 0, maxTime: 0, sequence: 0, encoding: .xor, data: open)
+                sources.append((0, try storage.decodedChunks.samples(of: record)))
             }
             if !head.outOfOrder.isEmpty {
                 sources.append((.max, head.outOfOrder))
