@@ -47,8 +47,8 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     /// Whether a label value (empty when the label is missing) satisfies the matcher.
     public func matches(_ labelValue: String) -> Bool {
         switch kind {
-        case .equal: labelValue.utf8.elementsEqual(value.utf8)
-        case .notEqual: !labelValue.utf8.elementsEqual(value.utf8)
+        case .equal: sameBytes(labelValue, value)
+        case .notEqual: !sameBytes(labelValue, value)
         case .regex: pattern?.matches(labelValue) ?? false
         case .notRegex: !(pattern?.matches(labelValue) ?? false)
         }

@@ -19,7 +19,7 @@ public struct Label: Hashable, Sendable, Comparable {
     /// Byte equality, as in Prometheus: `é` and `e` with a combining accent are different
     /// values, though Swift's `==` on strings calls them equal.
     public static func == (lhs: Label, rhs: Label) -> Bool {
-        lhs.name.utf8.elementsEqual(rhs.name.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+        sameBytes(lhs.name, rhs.name) && sameBytes(lhs.value, rhs.value)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -116,4 +116,12 @@ public func escapingLabelValue(_ value: String) -> String {
         }
     }
     return result
+}
+
+/// Whether two strings hold the same UTF-8 bytes (Swift's `==` compares canonical equivalence).
+public func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a
+    var b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }

@@ -83,7 +83,7 @@ struct ExactValue: Hashable {
 
     init(_ text: String) { self.text = text }
 
-    static func == (lhs: ExactValue, rhs: ExactValue) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+    static func == (lhs: ExactValue, rhs: ExactValue) -> Bool { sameBytes(lhs.text, rhs.text) }
 
     func hash(into hasher: inout Hasher) {
         var text = text
