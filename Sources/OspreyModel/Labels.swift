@@ -83,6 +83,15 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection {
         return Labels(copy)
     }
 
+    /// Prometheus's `labels.Compare`, the order of API answers: label by label, name then
+    /// value, bytewise; a prefix first.
+    public static func prometheusOrder(_ lhs: Labels, _ rhs: Labels) -> Bool {
+        for (left, right) in zip(lhs.pairs, rhs.pairs) where left != right {
+            return left < right
+        }
+        return lhs.count < rhs.count
+    }
+
     public func removing(_ name: String) -> Labels {
         var copy = self
         copy.pairs.removeAll { $0.name == name }

@@ -1,6 +1,15 @@
 /// Milliseconds since the Unix epoch, Prometheus's unit of time for samples.
 public typealias Timestamp = Int64
 
+extension Int64 {
+    /// Division rounding toward negative infinity, as aligning times before 1970 needs (Swift's
+    /// `/` rounds toward zero).
+    public func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
 /// One value of a series at one instant.
 public struct Sample: Hashable, Sendable {
     public var timestamp: Timestamp

@@ -1,12 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import Logging
 import NIOCore
 import OspreyModel
 import OspreyServer
 import OspreyStorage
-import ServiceLifecycle
 
 /// Imports a file over HTTP into a real Osprey server with one curl call, checks every sample
 /// is queryable, does the same with VictoriaMetrics, then measures many small concurrent pushes.
@@ -30,32 +28,15 @@ struct ImportBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard let curl = Peers.installed("curl") else { throw BenchError("curl is needed: apt-get install curl") }
-        // As `osprey server` does at start.
-        MemoryTuning.applyForServer()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-import-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: folder)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var logger = Logger(label: "osprey-bench")
-        logger.logLevel = .warning
-
-        let (started, continuation) = AsyncStream.makeStream(of: StartedServer.self)
-        let server = Server(
-            options: ServerOptions(
-                listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder, handlesSignals: false),
-            logger: logger
-        ) { continuation.yield($0) }
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        guard let osprey = await started.first(where: { _ in true }) else { throw BenchError("Osprey did not start") }
-        let base = "http://127.0.0.1:\(osprey.address.port)"
-        try Peers.waitUntilAnswering(base + "/-/ready")
+        let osprey = try await LocalOsprey.start("import")
+        let base = osprey.base
 
         let start = ContinuousClock.now
         let pushed = try Peers.run(
             curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, base + "/api/v1/import/prometheus"])
         let wall = (ContinuousClock.now - start).seconds
         guard pushed.output == "204" else { throw BenchError("Osprey answered \(pushed.output) to the import") }
-        guard let storage = osprey.storage() else { throw BenchError("storage is not open") }
+        guard let storage = osprey.started.storage() else { throw BenchError("storage is not open") }
         let stored = try storage.querier(minTime: .min, maxTime: .max).select([try LabelMatcher(.regex, "__name__", ".+")])
         let samples = stored.reduce(0) { $0 + $1.samples.count }
         print("file: \(file)")
@@ -71,8 +52,7 @@ struct ImportBenchmark: AsyncParsableCommand {
         }
 
         try await smallPushes(base: base)
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await osprey.stop()
     }
 
     /// `clients` tasks each sending pushes of 100 samples, one after another; prints requests/s

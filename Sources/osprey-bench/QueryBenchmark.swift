@@ -1,10 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import Logging
 import NIOCore
-import OspreyServer
-import ServiceLifecycle
 
 /// Loads the yardstick into Osprey, Prometheus and VictoriaMetrics side by side, runs the same
 /// range queries against each one's HTTP API and prints the sum of per-query median latencies.
@@ -37,28 +34,14 @@ struct QueryBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard let curl = Peers.installed("curl") else { throw BenchError("curl is needed: apt-get install curl") }
-        MemoryTuning.applyForServer()
         let (first, last) = try Self.timeRange(of: file)
         // Whole minutes inside the data, as a dashboard asks.
         let start = (first / 60_000 + 1) * 60
         let end = last / 60_000 * 60
         print("file: \(file); range \(start) ... \(end) (\((end - start) / 60) minutes), step \(step) s, \(QueryBenchmark.queries.count) queries, median of \(runs) runs each")
 
-        var logger = Logger(label: "osprey-bench")
-        logger.logLevel = .warning
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-query-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: folder)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (started, continuation) = AsyncStream.makeStream(of: StartedServer.self)
-        let server = Server(
-            options: ServerOptions(listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder, handlesSignals: false),
-            logger: logger
-        ) { continuation.yield($0) }
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        guard let osprey = await started.first(where: { _ in true }) else { throw BenchError("Osprey did not start") }
-        let ospreyBase = "http://127.0.0.1:\(osprey.address.port)"
-        try Peers.waitUntilAnswering(ospreyBase + "/-/ready")
+        let osprey = try await LocalOsprey.start("query")
+        let ospreyBase = osprey.base
         let imported = try Peers.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, ospreyBase + "/api/v1/import/prometheus"])
         guard imported.output == "204" else { throw BenchError("Osprey answered \(imported.output) to the import") }
 
@@ -123,8 +106,7 @@ struct QueryBenchmark: AsyncParsableCommand {
         print("queries whose series counts differ between systems: \(disagreeing.count)")
         for (query, counts) in disagreeing.prefix(10) { print("  \(query): \(counts)") }
 
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await osprey.stop()
     }
 
     /// Median wall time of `runs` identical requests after one warm-up, and the series count.

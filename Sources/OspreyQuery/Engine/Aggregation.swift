@@ -42,26 +42,29 @@ extension Evaluator {
         }
     }
 
+    /// The groups of an aggregation in order of first appearance, and each input series' group.
+    private static func groups(of input: [StepSeries], by groupLabels: (Labels) -> Labels) -> (labels: [Labels], groupOf: [Int]) {
+        var index: [Labels: Int] = [:]
+        var labels: [Labels] = []
+        let groupOf = input.map { item in
+            let key = groupLabels(item.labels)
+            if let group = index[key] { return group }
+            index[key] = labels.count
+            labels.append(key)
+            return labels.count - 1
+        }
+        return (labels, groupOf)
+    }
+
     /// The aggregations that fold values one at a time, computed series by series into dense
     /// per-step accumulators.
     private func accumulate(
         _ input: [StepSeries], op: AggregateOp, steps: Steps, groupLabels: (Labels) -> Labels
     ) throws(QueryError) -> [StepSeries] {
-        var groupIndex: [Labels: Int] = [:]
-        var labels: [Labels] = []
-        var accumulators: [Accumulator] = []
-        for item in input {
+        let (labels, groupOf) = Self.groups(of: input, by: groupLabels)
+        var accumulators = Array(repeating: Accumulator(steps: steps.count), count: labels.count)
+        for (item, group) in zip(input, groupOf) {
             try checkInterrupt()
-            let key = groupLabels(item.labels)
-            let group: Int
-            if let existing = groupIndex[key] {
-                group = existing
-            } else {
-                group = accumulators.count
-                groupIndex[key] = group
-                labels.append(key)
-                accumulators.append(Accumulator(steps: steps.count))
-            }
             accumulators[group].fold(item.points, op: op, steps: steps)
         }
         var result: [StepSeries] = []
@@ -90,19 +93,9 @@ extension Evaluator {
         _ input: [StepSeries], steps: Steps, groupLabels: (Labels) -> Labels,
         _ reduce: ([Double], Int) -> Double
     ) throws(QueryError) -> [StepSeries] {
-        var groupIndex: [Labels: Int] = [:]
-        var labels: [Labels] = []
-        var members: [[Int]] = []
-        for (index, item) in input.enumerated() {
-            let key = groupLabels(item.labels)
-            if let group = groupIndex[key] {
-                members[group].append(index)
-            } else {
-                groupIndex[key] = labels.count
-                labels.append(key)
-                members.append([index])
-            }
-        }
+        let (labels, groupOf) = Self.groups(of: input, by: groupLabels)
+        var members: [[Int]] = Array(repeating: [], count: labels.count)
+        for (index, group) in groupOf.enumerated() { members[group].append(index) }
         var result: [StepSeries] = []
         var values: [[Double]] = Array(repeating: [], count: steps.count)
         for (key, group) in zip(labels, members) {
@@ -125,21 +118,8 @@ extension Evaluator {
     private func selectK(
         _ input: [StepSeries], k: [Double], top: Bool, steps: Steps, groupLabels: (Labels) -> Labels
     ) throws(QueryError) -> [StepSeries] {
-        var groupOf: [Int] = []
-        var groupIndex: [Labels: Int] = [:]
-        for item in input {
-            let key = groupLabels(item.labels)
-            if let group = groupIndex[key] {
-                groupOf.append(group)
-            } else {
-                groupIndex[key] = groupIndex.count
-                groupOf.append(groupIndex.count - 1)
-            }
-        }
-        var byStep: [[(series: Int, value: Double)]] = Array(repeating: [], count: steps.count)
-        for (index, item) in input.enumerated() {
-            for point in item.points { byStep[steps.index(of: point.timestamp)].append((index, point.value)) }
-        }
+        let (groupLabelSets, groupOf) = Self.groups(of: input, by: groupLabels)
+        let byStep = elementsByStep(input, steps)
         var chosen: [[Sample]] = Array(repeating: [], count: input.count)
         var heaps: [SelectionHeap] = []
         // Prometheus checks k at every step, with or without elements to choose from.
@@ -151,7 +131,7 @@ extension Evaluator {
             let limit = k[step]
             guard limit >= 1 else { continue }
             let count = Int(limit)
-            heaps = Array(repeating: SelectionHeap(top: top), count: groupIndex.count)
+            heaps = Array(repeating: SelectionHeap(top: top), count: groupLabelSets.count)
             for (series, value) in byStep[step] {
                 heaps[groupOf[series]].offer(series: series, value: value, k: count)
             }
@@ -167,11 +147,7 @@ extension Evaluator {
         }
         if steps.count == 1 {
             // An instant result lists each group's selection from the best down.
-            result.sort { a, b in
-                let x = a.points[0].value, y = b.points[0].value
-                if x.isNaN != y.isNaN { return y.isNaN }
-                return top ? x > y : x < y
-            }
+            result.sortByValue(descending: top)
         }
         return result
     }

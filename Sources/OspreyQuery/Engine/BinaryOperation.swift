@@ -85,15 +85,6 @@ extension Evaluator {
         matching.on ? labels.keeping(names) : labels.dropping(names)
     }
 
-    /// Per step, each side's elements as (series index, value).
-    private func elementsByStep(_ series: [StepSeries], _ steps: Steps) -> [[(Int, Double)]] {
-        var byStep: [[(Int, Double)]] = Array(repeating: [], count: steps.count)
-        for (index, item) in series.enumerated() {
-            for point in item.points { byStep[steps.index(of: point.timestamp)].append((index, point.value)) }
-        }
-        return byStep
-    }
-
     private func setOperation(
         _ op: BinaryOp, _ lhs: [StepSeries], _ rhs: [StepSeries], _ matching: VectorMatching, _ steps: Steps
     ) throws(QueryError) -> [StepSeries] {

@@ -178,7 +178,12 @@ final class Evaluator {
         let first = (at ?? steps.start) - vector.offset - selector.range
         let last = (at ?? steps.end) - vector.offset
         let stored = try fetch(vector.matchers, from: first, to: last)
-        let series = stored.map { RangeSeries(labels: $0.labels, samples: $0.samples.filter { !$0.value.isStaleMarker }) }
+        // Range vectors leave staleness markers out; most series have none, so keep their array.
+        let series = stored.map { item in
+            RangeSeries(
+                labels: item.labels,
+                samples: item.samples.contains { $0.value.isStaleMarker } ? item.samples.filter { !$0.value.isStaleMarker } : item.samples)
+        }
         return Windows(series: series, range: selector.range, offset: vector.offset, at: at, driftFrom: nil)
     }
 
@@ -190,7 +195,7 @@ final class Evaluator {
         let first = (at ?? steps.start) - subquery.offset - subquery.range
         // A drifting window (see `Windows.driftFrom`) reads a subquery on past the `@` time.
         let last = (at.map { drifting ? $0 + (steps.end - steps.start) : $0 } ?? steps.end) - subquery.offset
-        var innerStart = interval * floorDivide(first, interval)
+        var innerStart = interval * first.floorDivided(by: interval)
         if innerStart < first { innerStart += interval }
         guard innerStart <= last else {
             return Windows(series: [], range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
@@ -284,10 +289,4 @@ final class Evaluator {
         }
         return result
     }
-}
-
-/// Integer division rounding toward negative infinity.
-func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
-    let quotient = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
 }

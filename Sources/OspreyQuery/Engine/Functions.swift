@@ -30,14 +30,7 @@ extension Evaluator {
         case "sort", "sort_desc":
             var series = try evalVector(args[0], steps)
             if steps.count == 1 {
-                let descending = call.function.name == "sort_desc"
-                // NaN goes last either way, as Prometheus's comparators put it.
-                series.sort { a, b in
-                    let x = a.points[0].value, y = b.points[0].value
-                    if x.isNaN { return false }
-                    if y.isNaN { return true }
-                    return descending ? x > y : x < y
-                }
+                series.sortByValue(descending: call.function.name == "sort_desc")
             }
             return .vector(series)
         case "label_replace":

@@ -7,6 +7,18 @@ struct StepSeries {
     var points: [Sample]
 }
 
+extension [StepSeries] {
+    /// An instant vector (one point per series) ordered by value, NaN last either way, as
+    /// Prometheus's comparators for `sort`, `sort_desc`, `topk` and `bottomk` leave it.
+    mutating func sortByValue(descending: Bool) {
+        sort { a, b in
+            let x = a.points[0].value, y = b.points[0].value
+            if x.isNaN || y.isNaN { return !x.isNaN }
+            return descending ? x > y : x < y
+        }
+    }
+}
+
 /// The evaluation instants: `start`, `start + interval`, ... up to `end`.
 struct Steps: Equatable {
     let start: Timestamp
@@ -24,6 +36,16 @@ struct Steps: Equatable {
     func index(of time: Timestamp) -> Int { Int((time - start) / interval) }
 }
 
+/// A vector's elements step by step, as (series index, value): for the operations that look at
+/// one instant at a time (vector matching, `topk`).
+func elementsByStep(_ series: [StepSeries], _ steps: Steps) -> [[(series: Int, value: Double)]] {
+    var byStep: [[(series: Int, value: Double)]] = Array(repeating: [], count: steps.count)
+    for (index, item) in series.enumerated() {
+        for point in item.points { byStep[steps.index(of: point.timestamp)].append((index, point.value)) }
+    }
+    return byStep
+}
+
 /// An intermediate result over all steps.
 enum EvalValue {
     case vector([StepSeries])
@@ -35,15 +57,6 @@ enum EvalValue {
 }
 
 extension Labels {
-    /// Prometheus's `labels.Compare`: pairwise by name then value, bytewise, then by length.
-    static func prometheusOrder(_ a: Labels, _ b: Labels) -> Bool {
-        for (x, y) in zip(a.pairs, b.pairs) {
-            if x.name != y.name { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
-            if x.value != y.value { return x.value.utf8.lexicographicallyPrecedes(y.value.utf8) }
-        }
-        return a.count < b.count
-    }
-
     var droppingMetricName: Labels { removing(Labels.metricName) }
 
     /// Only the labels named in `names` (`by`, `on`).

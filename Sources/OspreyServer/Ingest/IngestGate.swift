@@ -7,15 +7,11 @@ import OspreyStorage
 /// answers (204, or a 4xx/5xx error envelope).
 struct IngestGate: Sendable {
     let config: ConfigStore
-    let storage: StorageService
-    let limit: ConcurrencyLimit
-    let authorizer: Authorizer
+    let access: AccessGate
 
     init(config: ConfigStore, storage: StorageService) {
         self.config = config
-        self.storage = storage
-        self.limit = ConcurrencyLimit("ingest") { config.current.ingest.maxConcurrent }
-        self.authorizer = Authorizer(config: config)
+        self.access = AccessGate(.ingest, config: config, storage: storage) { config.current.ingest.maxConcurrent }
     }
 
     /// Stages what `parse` reads from the request with the given label overrides and commits it.
@@ -23,11 +19,11 @@ struct IngestGate: Sendable {
         _ request: Request, overrides: [Label] = [],
         _ parse: (inout IngestBatch, Request) async throws -> Void
     ) async throws -> Response {
-        try authorizer.require(.ingest, for: request)
-        guard let target = storage.opened?.storage else { throw APIError.unavailable("storage is not open yet") }
+        try access.authorize(request)
+        let target = try access.openStorage()
         let limits = config.current.ingest
         let extra = try Self.extraLabels(request)
-        return try await limit.withPlace { () async throws -> Response in
+        return try await access.limit.withPlace { () async throws -> Response in
             var batch = IngestBatch(limits: limits, overrides: extra + overrides)
             do {
                 try await parse(&batch, request)

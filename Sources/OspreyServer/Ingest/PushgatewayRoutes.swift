@@ -39,7 +39,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
 
     /// Stages a staleness marker for each live series of the group not in `kept`.
     private func endSeries(of group: [Label], except kept: Set<Labels>, in batch: inout IngestBatch) throws {
-        guard let storage = ingest.storage.opened?.storage else { throw APIError.unavailable("storage is not open yet") }
+        let storage = try ingest.access.openStorage()
         let now = MetricsStorage.now()
         let matchers = group.map { LabelMatcher.equal($0.name, $0.value) }
         let live = try storage.querier(minTime: now - storage.options.retention.milliseconds, maxTime: now).select(matchers)

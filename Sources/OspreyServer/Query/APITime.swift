@@ -28,7 +28,7 @@ enum APITime {
             let fraction = ((seconds - whole) * 1000).rounded() / 1000
             // As Go's time.Unix(s, ns) then timestamp.FromTime: nanoseconds truncated, then floored to ms.
             let nanoseconds = Int64(fraction * 1e9)
-            return Int64(whole) * 1000 + floorDivide(nanoseconds, 1_000_000)
+            return Int64(whole) * 1000 + nanoseconds.floorDivided(by: 1_000_000)
         }
         if let time = RFC3339.milliseconds(text) { return time }
         if text == minTimeText { return minTime }
@@ -57,10 +57,6 @@ enum APITime {
         Unreadable(description: "cannot parse \"\(text)\" to a valid \(kind)")
     }
 
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let quotient = value / divisor
-        return value % divisor < 0 ? quotient - 1 : quotient
-    }
 }
 
 /// `2006-01-02T15:04:05.999999999Z07:00`, Go's `time.RFC3339Nano` as `time.Parse` reads it:

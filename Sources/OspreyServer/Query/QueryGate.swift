@@ -6,15 +6,11 @@ import OspreyStorage
 /// bulkhead (`query.max_concurrent`, apart from ingest's), the request's form, the open storage.
 struct QueryGate: Sendable {
     let config: ConfigStore
-    let storage: StorageService
-    let limit: ConcurrencyLimit
-    let authorizer: Authorizer
+    let access: AccessGate
 
     init(config: ConfigStore, storage: StorageService) {
         self.config = config
-        self.storage = storage
-        self.limit = ConcurrencyLimit("query") { config.current.query.maxConcurrent }
-        self.authorizer = Authorizer(config: config)
+        self.access = AccessGate(.query, config: config, storage: storage) { config.current.query.maxConcurrent }
     }
 
     /// What a handler gets once admitted.
@@ -25,11 +21,11 @@ struct QueryGate: Sendable {
     }
 
     func handle(_ request: Request, _ body: (Admitted) async throws -> Response) async throws -> Response {
-        try authorizer.require(.query, for: request)
-        return try await limit.withPlace {
+        try access.authorize(request)
+        return try await access.limit.withPlace {
             // The form is read holding a place: a body of many match[] is memory too.
             let form = try await FormValues.read(request)
-            guard let queryable = storage.opened?.storage else { throw APIError.unavailable("storage is not open yet") }
+            let queryable = try access.openStorage()
             return try await body(Admitted(form: form, queryable: queryable, configuration: config.current.query))
         }
     }

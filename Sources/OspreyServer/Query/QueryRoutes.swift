@@ -222,14 +222,3 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
         }
     }
 }
-
-extension Labels {
-    /// Prometheus's `labels.Compare`: label by label, name then value, bytewise; a prefix first.
-    static func prometheusOrder(_ lhs: Labels, _ rhs: Labels) -> Bool {
-        for (left, right) in zip(lhs, rhs) {
-            if left.name != right.name { return left.name.utf8.lexicographicallyPrecedes(right.name.utf8) }
-            if left.value != right.value { return left.value.utf8.lexicographicallyPrecedes(right.value.utf8) }
-        }
-        return lhs.count < rhs.count
-    }
-}

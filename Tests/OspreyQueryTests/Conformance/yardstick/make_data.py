@@ -24,6 +24,10 @@ Deterministic: a fixed seed and a fixed start.
 import math
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from openmetrics_writer import write_openmetrics  # noqa: E402
 
 T0 = 1_701_385_200  # 2023-11-30 23:00:00 UTC
 SPAN = 5400  # 90 minutes
@@ -234,53 +238,4 @@ for i, value in enumerate(("line1\nline2", "tab\there", "non\u00a0breaking", "ca
     odd.append((dict(job="labels", v=value, i=f"{i:02d}"), constant(grid(120), float(i))))
 
 # ---------------------------------------------------------------- writing
-
-
-def fmt_value(v):
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    if v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    return repr(v)
-
-
-def fmt_time(ms):
-    text = f"{ms // 1000}" if ms % 1000 == 0 else f"{ms // 1000}.{ms % 1000:03d}"
-    assert int(float(text) * 1000) == ms, text
-    return text
-
-
-def escape(value):
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def series_text(name, typ, labels):
-    labels = dict(labels)
-    name += labels.pop("__suffix__", "_total" if typ == "counter" else "")
-    if not labels:
-        return name
-    return name + "{" + ",".join(f'{k}="{escape(v)}"' for k, v in sorted(labels.items())) + "}"
-
-
-lines = []
-series_count = sample_count = 0
-for name, typ, help_text, series in families:
-    if help_text:
-        lines.append(f"# HELP {name} {help_text}")
-    lines.append(f"# TYPE {name} {typ}")
-    for labels, samples in series:
-        text = series_text(name, typ, labels)
-        series_count += 1
-        sample_count += len(samples)
-        times = [ms for ms, _ in samples]
-        assert times == sorted(set(times)), text
-        for ms, value in samples:
-            lines.append(f"{text} {fmt_value(value)} {fmt_time(ms)}")
-lines.append("# EOF")
-
-with open(os.path.join(HERE, "data.om"), "w") as f:
-    f.write("\n".join(lines) + "\n")
-print(f"series={series_count} samples={sample_count} bytes={os.path.getsize(os.path.join(HERE, 'data.om'))}")
+write_openmetrics(os.path.join(HERE, "data.om"), families)
