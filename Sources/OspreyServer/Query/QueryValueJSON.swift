@@ -46,15 +46,6 @@ extension JSONWriter {
         }
         raw("}")
     }
-
-    /// `[1700000000.5,"42"]`
-    mutating func point(_ time: Timestamp, _ value: Double) {
-        raw("[")
-        timestamp(time)
-        raw(",")
-        sampleValue(value)
-        raw("]")
-    }
 }
 
 extension QueryValue {

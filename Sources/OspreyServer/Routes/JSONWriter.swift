@@ -74,23 +74,62 @@ struct JSONWriter {
     /// A millisecond timestamp as Prometheus writes it: seconds, and a fraction only when
     /// there is one, without trailing zeros (`1700000000`, `1700000000.5`, `-1.25`).
     mutating func timestamp(_ milliseconds: Timestamp) {
-        let magnitude = milliseconds.magnitude
-        if milliseconds < 0 { raw(UInt8(ascii: "-")) }
-        integer(magnitude / 1000)
-        var fraction = magnitude % 1000
-        guard fraction != 0 else { return }
-        raw(UInt8(ascii: "."))
-        // Three digits with the trailing zeros dropped: .5, .05, .005.
-        var digits = 3
-        while fraction % 10 == 0 {
-            fraction /= 10
-            digits -= 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { bytes in
+            let count = Self.writeTimestamp(milliseconds, into: bytes, at: 0)
+            _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(bytes)[..<count]))
         }
-        var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
-        while divisor > 0 {
-            raw(UInt8(ascii: "0") &+ UInt8(fraction / divisor % 10))
+    }
+
+    /// `[1700000000.5,"42"]`, composed on the stack and written at once: answers hold millions.
+    mutating func point(_ time: Timestamp, _ value: Double) {
+        value.withGoFixedBytes { valueBytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 + valueBytes.count) { bytes in
+                bytes[0] = UInt8(ascii: "[")
+                var count = Self.writeTimestamp(time, into: bytes, at: 1)
+                bytes[count] = UInt8(ascii: ",")
+                bytes[count + 1] = UInt8(ascii: "\"")
+                count += 2
+                for byte in valueBytes {
+                    bytes[count] = byte
+                    count += 1
+                }
+                bytes[count] = UInt8(ascii: "\"")
+                bytes[count + 1] = UInt8(ascii: "]")
+                _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(bytes)[..<(count + 2)]))
+            }
+        }
+    }
+
+    /// Writes `milliseconds` as seconds with at most three decimals and no trailing zeros
+    /// (`1700000000`, `.5`, `.05`, `-1.25`) from `start`; returns where it ended.
+    private static func writeTimestamp(_ milliseconds: Timestamp, into bytes: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var count = start
+        if milliseconds < 0 {
+            bytes[count] = UInt8(ascii: "-")
+            count += 1
+        }
+        let magnitude = milliseconds.magnitude
+        var seconds = magnitude / 1000
+        let digitsStart = count
+        repeat {
+            bytes[count] = UInt8(ascii: "0") &+ UInt8(seconds % 10)
+            count += 1
+            seconds /= 10
+        } while seconds > 0
+        var digits = UnsafeMutableBufferPointer(rebasing: bytes[digitsStart..<count])
+        digits.reverse()
+        var fraction = magnitude % 1000
+        guard fraction != 0 else { return count }
+        bytes[count] = UInt8(ascii: ".")
+        count += 1
+        var divisor: UInt64 = 100
+        while fraction != 0 {
+            bytes[count] = UInt8(ascii: "0") &+ UInt8(fraction / divisor)
+            count += 1
+            fraction %= divisor
             divisor /= 10
         }
+        return count
     }
 
     mutating func sampleValue(_ value: Double) {
