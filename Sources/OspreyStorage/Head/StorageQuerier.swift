@@ -53,7 +53,7 @@ struct StorageQuerier: Querier {
                 sources.append((.max, head.outOfOrder))
             }
             let upTo = min(maxTime, head.newest)
-            let samples = try SampleMerge.merge(sources).filter { $0.timestamp >= minTime && $0.timestamp <= upTo }
+            let samples = Self.within(try SampleMerge.merge(sources), from: minTime, to: upTo)
             if !samples.isEmpty {
                 result.append(StoredSeries(labels: head.labels, samples: samples))
             }
@@ -71,5 +71,24 @@ struct StorageQuerier: Querier {
         storage.state.withLock { state in
             state.index.labelValues(name, of: matchers.isEmpty ? nil : state.index.select(matchers))
         }
+    }
+
+    /// The samples of a time-sorted array inside `from ... to`, found by binary search; the array
+    /// itself (no copy) when all of it is inside, as it mostly is.
+    static func within(_ samples: [Sample], from minTime: Timestamp, to maxTime: Timestamp) -> [Sample] {
+        func firstIndex(after limit: Timestamp, inclusive: Bool) -> Int {
+            var low = 0
+            var high = samples.count
+            while low < high {
+                let middle = (low + high) / 2
+                let time = samples[middle].timestamp
+                if inclusive ? time < limit : time <= limit { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let start = firstIndex(after: minTime, inclusive: true)
+        let end = firstIndex(after: maxTime, inclusive: false)
+        if start == 0, end == samples.count { return samples }
+        return start < end ? Array(samples[start..<end]) : []
     }
 }
