@@ -234,9 +234,18 @@ final class Evaluator {
         _ windows: Windows, _ steps: Steps, keepName: Bool,
         _ body: (ArraySlice<Sample>, Int, Timestamp) throws(QueryError) -> Double?
     ) throws(QueryError) -> [StepSeries] {
+        try slide(windows, steps, keepName: keepName) { (window, _, step, time) throws(QueryError) in try body(window, step, time) }
+    }
+
+    /// `slide` for functions that prepare something per series: `body` also gets the index of
+    /// the series in `windows.series` (its window's indices are positions in that series).
+    func slide(
+        _ windows: Windows, _ steps: Steps, keepName: Bool,
+        _ body: (ArraySlice<Sample>, Int, Int, Timestamp) throws(QueryError) -> Double?
+    ) throws(QueryError) -> [StepSeries] {
         var result: [StepSeries] = []
         result.reserveCapacity(windows.series.count)
-        for series in windows.series {
+        for (seriesIndex, series) in windows.series.enumerated() {
             try checkInterrupt()
             let samples = series.samples
             var points: [Sample] = []
@@ -251,7 +260,7 @@ final class Evaluator {
                 if high < low { high = low }
                 while high < samples.count, samples[high].timestamp <= end { high += 1 }
                 guard low < high else { continue }
-                if let value = try body(samples[low..<high], step, time) {
+                if let value = try body(samples[low..<high], seriesIndex, step, time) {
                     points.append(Sample(timestamp: time, value: value))
                 }
             }

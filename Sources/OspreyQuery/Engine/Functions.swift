@@ -88,9 +88,15 @@ extension Evaluator {
         let scalars = try call.args.enumerated().filter { $0.offset != matrixIndex }.map { (item) throws(QueryError) in try evalScalar(item.element, steps) }
         switch name {
         case "rate", "increase", "delta":
-            return try slide(windows, steps, keepName: false) { window, _, time in
+            let isCounter = name != "delta"
+            // Counting each series' resets once lets most windows skip the search for them.
+            let resets = isCounter ? windows.series.map { RangeFunctions.resetCounts($0.samples) } : []
+            return try slide(windows, steps, keepName: false) { (window, series, _, time) throws(QueryError) in
                 let end = windows.end(at: time)
-                return RangeFunctions.rate(window, rangeStart: end - windows.range, rangeEnd: end, isCounter: name != "delta", isRate: name == "rate")
+                let hasResets = isCounter
+                    && (window.first?.value ?? 0 < 0 || resets[series][window.endIndex - 1] != resets[series][window.startIndex])
+                return RangeFunctions.rate(
+                    window, rangeStart: end - windows.range, rangeEnd: end, isCounter: isCounter, hasResets: hasResets, isRate: name == "rate")
             }
         case "irate", "idelta":
             return try slide(windows, steps, keepName: false) { window, _, _ in RangeFunctions.instant(window, isRate: name == "irate") }

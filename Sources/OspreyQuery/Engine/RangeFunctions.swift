@@ -4,10 +4,13 @@ import OspreyModel
 /// The functions over range vectors, each reducing one window of samples to a value (nil for
 /// no value), with Prometheus 2's arithmetic.
 enum RangeFunctions {
-    static func rate(_ window: ArraySlice<Sample>, rangeStart: Timestamp, rangeEnd: Timestamp, isCounter: Bool, isRate: Bool) -> Double? {
+    /// `hasResets` false promises the window holds no drop (so the correction loop adds nothing).
+    static func rate(
+        _ window: ArraySlice<Sample>, rangeStart: Timestamp, rangeEnd: Timestamp, isCounter: Bool, hasResets: Bool = true, isRate: Bool
+    ) -> Double? {
         guard window.count >= 2, let first = window.first, let last = window.last else { return nil }
         var result = last.value - first.value
-        if isCounter {
+        if isCounter, hasResets {
             var previous = 0.0
             for sample in window {
                 if sample.value < previous { result += previous }
@@ -31,6 +34,18 @@ enum RangeFunctions {
         result *= extrapolated / sampledInterval
         if isRate { result /= Double(rangeEnd - rangeStart) / 1000 }
         return result
+    }
+
+    /// For each position, how many samples up to it fell below the one before: the drops in
+    /// `i...j` are `counts[j] - counts[i]`.
+    static func resetCounts(_ samples: [Sample]) -> [Int32] {
+        var counts = [Int32](repeating: 0, count: samples.count)
+        var count: Int32 = 0
+        for index in samples.indices.dropFirst() {
+            if samples[index].value < samples[index - 1].value { count += 1 }
+            counts[index] = count
+        }
+        return counts
     }
 
     static func instant(_ window: ArraySlice<Sample>, isRate: Bool) -> Double? {
