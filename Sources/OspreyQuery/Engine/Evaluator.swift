@@ -249,6 +249,7 @@ final class Evaluator {
             try checkInterrupt()
             let samples = series.samples
             var points: [Sample] = []
+            points.reserveCapacity(steps.count)
             var low = 0
             var high = 0
             for step in 0..<steps.count {

@@ -54,7 +54,9 @@ extension QueryValue {
         switch self {
         case .scalar, .string: 128
         case .vector(let elements): 64 + elements.count * 160
-        case .matrix(let series): 64 + series.reduce(0) { $0 + 128 + $1.samples.count * 28 }
+        // `[1700000000.123,"0.12345678901234"],` runs to about 40 bytes; guessing short would
+        // copy the whole buffer as it grows.
+        case .matrix(let series): 64 + series.reduce(0) { $0 + 128 + $1.samples.count * 40 }
         }
     }
 }
