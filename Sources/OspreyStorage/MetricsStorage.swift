@@ -21,7 +21,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         var index = SeriesIndex()
         var head = HeadTable()
         /// Series created but not yet in the catalog on disk.
-        var unpersisted: [Int64: Labels] = [:]
+        var unpersisted = SeriesIDSet()
         var pending: [Int64: [PendingChunk]] = [:]
         var pendingCount = 0
         var nextChunkNumber: Int64 = 0
@@ -116,7 +116,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
             }
             let id = state.index.maxID + 1
             state.index.insert(labels, id: id)
-            state.unpersisted[id] = labels
+            state.unpersisted.insert(id)
             return id
         }
     }
@@ -139,40 +139,38 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     }
 
     /// Makes a batch durable (catalog, then WAL), then applies it to the head.
-    func commit(_ entries: [WriteAheadLog.Entry]) throws(StorageError) {
-        guard !entries.isEmpty else { return }
+    func commit(_ record: inout WriteAheadLog.Record) throws(StorageError) {
+        guard !record.isEmpty else { return }
         let flushNeeded = try state.withLock { state throws(StorageError) -> Bool in
             guard !state.closed else { throw .closed }
-            if !state.unpersisted.isEmpty {
-                // Every series a batch references is on disk before the batch is: a WAL entry for
-                // a series the catalog never saw could not be replayed.
-                var fresh: [(id: Int64, labels: Labels)] = []
-                for entry in entries {
-                    if let labels = state.unpersisted.removeValue(forKey: entry.seriesID) {
+            // Every series a batch references is on disk before the batch is: a WAL entry for a
+            // series the catalog never saw could not be replayed.
+            let known = state.index.maxID
+            var fresh: [(id: Int64, labels: Labels)] = []
+            do throws(StorageError) {
+                try record.forEach { entry throws(StorageError) in
+                    guard entry.seriesID >= 1, entry.seriesID <= known else {
+                        throw .unknownSeries(SeriesRef(entry.seriesID))
+                    }
+                    if state.unpersisted.remove(entry.seriesID), let labels = state.index.labels(of: entry.seriesID) {
                         fresh.append((entry.seriesID, labels))
                     }
                 }
-                do throws(StorageError) {
-                    try catalog.insert(fresh)
-                } catch {
-                    for (id, labels) in fresh { state.unpersisted[id] = labels }
-                    throw error
-                }
+                try catalog.insert(fresh)
+            } catch {
+                for (id, _) in fresh { state.unpersisted.insert(id) }
+                throw error
             }
-            let known = state.index.maxID
-            if let unknown = entries.first(where: { $0.seriesID < 1 || $0.seriesID > known }) {
-                throw .unknownSeries(SeriesRef(unknown.seriesID))
-            }
-            try state.wal.append(entries, sync: options.walFsync == .always)
+            try state.wal.append(&record, sync: options.walFsync == .always)
             // The table moves out of the state while samples go in, so that chunks cut on the
             // way can be queued in the state without touching the table being mutated.
             var head = HeadTable()
             swap(&head, &state.head)
-            for entry in entries {
+            try record.forEach { entry in
                 Self.apply(entry, to: &head[entry.seriesID], in: &state, options: options, shards: shards)
             }
             swap(&head, &state.head)
-            state.counters.samplesAppended += Int64(entries.count)
+            state.counters.samplesAppended += Int64(record.count)
             return state.pendingCount >= 4096
         }
         if flushNeeded { try flushPending() }

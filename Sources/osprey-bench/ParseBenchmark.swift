@@ -56,19 +56,22 @@ struct ParseBenchmark: ParsableCommand {
         _ bytes: [UInt8], format: ExpositionFormat, materializeNewSeries: Bool
     ) throws -> (samples: Int, series: Int) {
         var parser = ExpositionParser(bytes: bytes, format: format)
-        var known: [RawSeriesKey: Labels] = [:]
+        var known = SeriesKeyTable()
+        var labels: [Labels] = []
         var samples = 0
         var checksum = 0.0
-        while let entry = try parser.next() {
-            guard case .sample(let sample) = entry else { continue }
+        while let sample = try parser.nextSample() {
             samples += 1
             checksum += sample.value.isFinite ? sample.value : 0
-            if materializeNewSeries, known[RawSeriesKey(sample.series)] == nil {
-                known[RawSeriesKey(sample.series)] = sample.labels
+            if materializeNewSeries {
+                let series = bytes[sample.series]
+                if series.withUnsafeBufferPointer({ known.number(of: $0).isNew }) {
+                    labels.append(try ExpositionParser.labels(ofSeries: series, format: format))
+                }
             }
         }
         precondition(checksum.isFinite || !checksum.isFinite)  // keeps the values observed
-        return (samples, known.count)
+        return (samples, labels.count)
     }
 
     private func best(of passes: Int, _ body: () throws -> Void) throws -> Double {

@@ -46,6 +46,16 @@ public struct ParsedSample: Sendable {
     }
 }
 
+/// A sample line as `ExpositionParser.nextSample()` gives it: the series as where it stands in
+/// the input, so an importer looks it up by its bytes without a copy.
+public struct RawSample: Sendable {
+    /// Where `name{labels}` stands in the parser's input.
+    public let series: Range<Int>
+    public let value: Double
+    /// Milliseconds since the epoch, when the line carries one.
+    public let timestamp: Timestamp?
+}
+
 extension ExpositionParser {
     /// The labels of a series written as a sample line writes it (`name{labels}`), such as
     /// `ParsedSample.series` keeps; other bytes are an error.

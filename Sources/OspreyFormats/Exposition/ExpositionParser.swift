@@ -42,16 +42,47 @@ public struct ExpositionParser {
     /// The next entry, or nil at the end of the input.
     public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
         let bytes = self.bytes
-        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) in
-            try nextEntry(buffer)
+        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> ExpositionEntry? in
+            while let (start, end) = try nextLine(buffer) {
+                if buffer[start] == UInt8(ascii: "#") {
+                    if let entry = try parseComment(buffer, start, end) { return entry }
+                    continue
+                }
+                let sample = try parseSample(buffer, start, end)
+                return .sample(
+                    ParsedSample(
+                        series: bytes[sample.series], value: sample.value, timestamp: sample.timestamp,
+                        exemplar: sample.exemplar, type: sample.type, format: format))
+            }
+            return nil
         }
     }
 
-    private mutating func nextEntry(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> ExpositionEntry? {
+    /// The next sample, its series as a range of the input; metadata and comment lines are
+    /// checked and passed over. For importers, which need neither entries nor exemplars.
+    public mutating func nextSample() throws(ExpositionError) -> RawSample? {
+        let bytes = self.bytes
+        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> RawSample? in
+            while let (start, end) = try nextLine(buffer) {
+                if buffer[start] == UInt8(ascii: "#") {
+                    _ = try parseComment(buffer, start, end)
+                    continue
+                }
+                let sample = try parseSample(buffer, start, end)
+                return RawSample(series: sample.series, value: sample.value, timestamp: sample.timestamp)
+            }
+            return nil
+        }
+    }
+
+    /// The start and end of the next line with anything on it (leading blanks skipped in text
+    /// format), or nil at the end of the input.
+    @inline(__always)
+    private mutating func nextLine(_ buffer: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> (Int, Int)? {
         let count = buffer.count
         while position < count {
             lineNumber += 1
-            let start = position
+            var start = position
             let end: Int
             if let newline = memchr(buffer.baseAddress! + start, 0x0A, count - start) {
                 end = buffer.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
@@ -62,7 +93,13 @@ public struct ExpositionParser {
             if reachedEOF {
                 throw ExpositionError(line: lineNumber, reason: "content after \"# EOF\"")
             }
-            if let entry = try parseLine(buffer, start, end) { return entry }
+            if format == .text {
+                start = SeriesScanner.skipBlanks(buffer, start, end)
+                if start == end { continue }
+            } else if start == end {
+                throw ExpositionError(line: lineNumber, reason: "empty lines are not allowed in OpenMetrics")
+            }
+            return (start, end)
         }
         if format == .openMetrics && !reachedEOF {
             throw ExpositionError(line: max(lineNumber, 1), reason: "missing \"# EOF\" at the end of OpenMetrics input")
@@ -70,29 +107,20 @@ public struct ExpositionParser {
         return nil
     }
 
-    @inline(__always)
-    private mutating func parseLine(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ end: Int
-    ) throws(ExpositionError) -> ExpositionEntry? {
-        var start = lineStart
-        if format == .text {
-            start = SeriesScanner.skipBlanks(buffer, start, end)
-            if start == end { return nil }
-        } else if start == end {
-            throw ExpositionError(line: lineNumber, reason: "empty lines are not allowed in OpenMetrics")
-        }
-        if buffer[start] == UInt8(ascii: "#") {
-            return try parseComment(buffer, start, end)
-        }
-        return .sample(try parseSample(buffer, start, end))
-    }
-
     // MARK: Samples
+
+    private struct SampleLine {
+        var series: Range<Int>
+        var value: Double
+        var timestamp: Timestamp?
+        var exemplar: Exemplar?
+        var type: MetricType
+    }
 
     @inline(__always)
     private mutating func parseSample(
         _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
-    ) throws(ExpositionError) -> ParsedSample {
+    ) throws(ExpositionError) -> SampleLine {
         let seriesEnd = try SeriesScanner.scan(
             buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
         // Prometheus's text parsers take `a{x="1"}1`: the brace already ends the series.
@@ -140,9 +168,7 @@ public struct ExpositionParser {
         }
         let type = family.name.isEmpty
             ? .unknown : try familyType(ofSampleNamed: buffer, start, seriesNameEnd(buffer, start, seriesEnd))
-        return ParsedSample(
-            series: bytes[start..<seriesEnd], value: value, timestamp: timestamp, exemplar: exemplar, type: type,
-            format: format)
+        return SampleLine(series: start..<seriesEnd, value: value, timestamp: timestamp, exemplar: exemplar, type: type)
     }
 
     /// Requires the separator before a token: one space in OpenMetrics, any spaces or tabs in text.

@@ -3,68 +3,78 @@ import OspreyFormats
 import OspreyModel
 import OspreyStorage
 
-/// The samples of one push, staged compactly (a series index, a timestamp and a value per
-/// sample; labels once per series) until the whole body has parsed, then committed at once, so
-/// a push is stored whole or not at all.
+/// The samples of one push, handed to a storage appender as each block parses (so staging,
+/// series lookup and the WAL record's encoding overlap the body's arrival) and committed once
+/// the whole body has parsed: a push is stored whole or not at all.
 struct IngestBatch {
     let limits: IngestConfiguration
     /// Labels every series of the push gets, over its own (`extra_label`, pushgateway groups).
     let overrides: [Label]
-    private var seriesByKey: [RawSeriesKey: Int32] = [:]
+    private var appender: any Appender
+    /// The push's text-format series by their bytes, and where each stands in `series`.
+    private var seriesByKey = SeriesKeyTable()
+    private var seriesOfKey: [Int32] = []
     private(set) var series: [Labels] = []
-    private var seriesIndex: [Int32] = []
-    private var timestamps: [Timestamp] = []
-    private var values: [Double] = []
+    /// The storage's reference for each series once its first sample is in.
+    private var refs: [SeriesRef?] = []
+    private(set) var sampleCount = 0
 
-    init(limits: IngestConfiguration, overrides: [Label] = []) {
+    init(limits: IngestConfiguration, overrides: [Label] = [], appender: any Appender) {
         self.limits = limits
         self.overrides = overrides
+        self.appender = appender
     }
 
-    var sampleCount: Int { values.count }
-
     /// Stages a block parsed on its own: its series are found or added once, its samples
-    /// appended with their series renumbered.
+    /// appended in the order of the body.
     mutating func merge(_ block: ParsedBlock) throws(APIError) {
-        guard values.count + block.values.count <= limits.maxSamplesPerRequest else {
-            throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
-        }
+        try count(block.values.count)
         var renumbered: [Int32] = []
         renumbered.reserveCapacity(block.keys.count)
-        for (offset, key) in block.keys.enumerated() {
-            let raw = RawSeriesKey(ArraySlice(key))
-            if let known = seriesByKey[raw] {
-                renumbered.append(known)
-            } else {
+        for offset in 0..<block.keys.count {
+            let key = block.keys.key(offset)
+            let (number, isNew) = key.withUnsafeBufferPointer { seriesByKey.number(of: $0) }
+            if isNew {
                 let labels: Labels
                 do {
-                    labels = try ExpositionParser.labels(ofSeries: ArraySlice(key), format: .text)
+                    labels = try ExpositionParser.labels(ofSeries: key, format: .text)
                 } catch {
                     throw .badData("line \(block.firstLines[offset]): \(error.reason)")
                 }
-                let index = try add(series: labels, line: block.firstLines[offset])
-                seriesByKey[raw] = index
-                renumbered.append(index)
+                seriesOfKey.append(try add(series: labels, line: block.firstLines[offset]))
             }
+            renumbered.append(seriesOfKey[Int(number)])
         }
-        seriesIndex.reserveCapacity(seriesIndex.count + block.seriesIndex.count)
-        for index in block.seriesIndex { seriesIndex.append(renumbered[Int(index)]) }
-        timestamps.append(contentsOf: block.timestamps)
-        values.append(contentsOf: block.values)
+        for position in block.values.indices {
+            let index = Int(renumbered[Int(block.seriesIndex[position])])
+            try stage(index, block.timestamps[position], block.values[position])
+        }
     }
 
     /// Stages a sample of a series given by its labels.
     mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(APIError) {
-        try stage(try add(series: labels, line: line), timestamp, value)
+        try count(1)
+        try stage(Int(try add(series: labels, line: line)), timestamp, value)
     }
 
-    private mutating func stage(_ index: Int32, _ timestamp: Timestamp, _ value: Double) throws(APIError) {
-        guard values.count < limits.maxSamplesPerRequest else {
+    private mutating func count(_ samples: Int) throws(APIError) {
+        guard sampleCount + samples <= limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
-        seriesIndex.append(index)
-        timestamps.append(timestamp)
-        values.append(value)
+        sampleCount += samples
+    }
+
+    @inline(__always)
+    private mutating func stage(_ index: Int, _ timestamp: Timestamp, _ value: Double) throws(APIError) {
+        do throws(StorageError) {
+            if let ref = refs[index] {
+                try appender.append(ref, timestamp: timestamp, value: value)
+            } else {
+                refs[index] = try appender.append(series[index], timestamp: timestamp, value: value)
+            }
+        } catch {
+            throw Self.apiError(error)
+        }
     }
 
     private mutating func add(series labels: Labels, line: Int) throws(APIError) -> Int32 {
@@ -80,31 +90,29 @@ struct IngestBatch {
             throw .badData("line \(line): series \(labels.name ?? ""): value of label \"\(long.name)\" is longer than ingest.max_label_value_length (\(limits.maxLabelValueLength))")
         }
         series.append(labels)
+        refs.append(nil)
         return Int32(series.count - 1)
     }
 
     /// Stores everything staged in one commit, or nothing.
-    func commit(to storage: some Appendable) throws(APIError) {
-        guard !values.isEmpty else { return }
-        var appender = storage.appender()
-        appender.reserveCapacity(values.count)
-        var refs = [SeriesRef?](repeating: nil, count: series.count)
+    mutating func commit() throws(APIError) {
         do throws(StorageError) {
-            for position in values.indices {
-                let index = Int(seriesIndex[position])
-                if let ref = refs[index] {
-                    try appender.append(ref, timestamp: timestamps[position], value: values[position])
-                } else {
-                    refs[index] = try appender.append(series[index], timestamp: timestamps[position], value: values[position])
-                }
-            }
             try appender.commit()
         } catch {
             appender.rollback()
-            switch error {
-            case .closed, .io: throw .unavailable("storage could not take the push: \(error)")
-            default: throw .badData("\(error)")
-            }
+            throw Self.apiError(error)
+        }
+    }
+
+    /// Drops everything staged.
+    mutating func rollback() {
+        appender.rollback()
+    }
+
+    private static func apiError(_ error: StorageError) -> APIError {
+        switch error {
+        case .closed, .io: .unavailable("storage could not take the push: \(error)")
+        default: .badData("\(error)")
         }
     }
 }

@@ -24,15 +24,15 @@ struct IngestGate: Sendable {
         let limits = config.current.ingest
         let extra = try Self.extraLabels(request)
         return try await access.limit.withPlace { () async throws -> Response in
-            var batch = IngestBatch(limits: limits, overrides: extra + overrides)
+            var batch = IngestBatch(limits: limits, overrides: extra + overrides, appender: target.appender())
             do {
                 try await parse(&batch, request)
-            } catch let error as APIError {
+            } catch {
+                batch.rollback()
+                if let error = error as? Inflater.InflateError { throw APIError.badData(error.description) }
                 throw error
-            } catch let error as Inflater.InflateError {
-                throw APIError.badData(error.description)
             }
-            try batch.commit(to: target)
+            try batch.commit()
             return Response(status: .noContent)
         }
     }

@@ -4,7 +4,7 @@ import OspreyModel
 struct HeadAppender: Appender {
     let storage: MetricsStorage
     let oldestAllowed: Timestamp
-    private var entries: [WriteAheadLog.Entry] = []
+    private var record = WriteAheadLog.Record()
 
     init(storage: MetricsStorage, oldestAllowed: Timestamp) {
         self.storage = storage
@@ -15,14 +15,14 @@ struct HeadAppender: Appender {
     mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef {
         try checkRetention(timestamp) { labels }
         let id = try storage.seriesID(for: labels)
-        entries.append(WriteAheadLog.Entry(seriesID: id, timestamp: timestamp, value: value))
+        record.append(WriteAheadLog.Entry(seriesID: id, timestamp: timestamp, value: value))
         return SeriesRef(id)
     }
 
     /// Refs are checked at commit, where the catalog is at hand anyway, not per sample.
     mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError) {
         try checkRetention(timestamp) { storage.labels(of: ref.id) ?? Labels() }
-        entries.append(WriteAheadLog.Entry(seriesID: ref.id, timestamp: timestamp, value: value))
+        record.append(WriteAheadLog.Entry(seriesID: ref.id, timestamp: timestamp, value: value))
     }
 
     private func checkRetention(_ timestamp: Timestamp, _ labels: () -> Labels) throws(StorageError) {
@@ -33,15 +33,15 @@ struct HeadAppender: Appender {
     }
 
     mutating func reserveCapacity(_ samples: Int) {
-        entries.reserveCapacity(entries.count + samples)
+        record.reserveCapacity(samples)
     }
 
     mutating func commit() throws(StorageError) {
-        defer { entries.removeAll(keepingCapacity: true) }
-        try storage.commit(entries)
+        defer { record.removeAll() }
+        try storage.commit(&record)
     }
 
     mutating func rollback() {
-        entries.removeAll()
+        record.removeAll()
     }
 }

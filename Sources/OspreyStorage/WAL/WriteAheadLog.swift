@@ -25,7 +25,6 @@ final class WriteAheadLog {
     private var segment: Int
     private var descriptor: Int32
     private var unsynced = false
-    private var buffer: [UInt8] = []
     private(set) var bytesOnDisk: Int64 = 0
 
     init(folder: String) throws(StorageError) {
@@ -58,30 +57,71 @@ final class WriteAheadLog {
         }
     }
 
+    /// A batch as its record, encoded as the entries are added: a commit then only writes bytes,
+    /// and the encoding (and most of the checksum) is done while the batch is staged. The record
+    /// is the batch's only copy, at about 11 bytes a sample.
+    struct Record {
+        private var bytes: [UInt8] = Array(repeating: 0, count: Self.headerSize)
+        private(set) var count = 0
+        private var previousTimestamp: Int64 = 0
+        private var checksum: UInt = 0
+        private var checksummed = Record.headerSize
+
+        fileprivate static let headerSize = 8
+        /// Bytes checksummed at once: large enough that the call costs nothing, small enough to stay in cache.
+        private static let checksumStride = 64 << 10
+
+        var isEmpty: Bool { count == 0 }
+
+        mutating func reserveCapacity(_ entries: Int) {
+            bytes.reserveCapacity(bytes.count + entries * 12)
+        }
+
+        mutating func append(_ entry: Entry) {
+            count += 1
+            Varint.append(UInt64(bitPattern: entry.seriesID), to: &bytes)
+            Varint.append(ZigZag.encode(entry.timestamp &- previousTimestamp), to: &bytes)
+            previousTimestamp = entry.timestamp
+            withUnsafeBytes(of: entry.value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            if bytes.count - checksummed >= Self.checksumStride { updateChecksum() }
+        }
+
+        /// The entries, in the order they were added.
+        func forEach(_ body: (Entry) throws(StorageError) -> Void) throws(StorageError) {
+            guard try WriteAheadLog.decodePayload(bytes, Self.headerSize..<bytes.count, body) else {
+                preconditionFailure("a record decodes as it was encoded")
+            }
+        }
+
+        mutating func removeAll() {
+            self = Record()
+        }
+
+        private mutating func updateChecksum() {
+            let from = checksummed
+            checksum = bytes.withUnsafeBufferPointer { crc32(checksum, $0.baseAddress! + from, uInt($0.count - from)) }
+            checksummed = bytes.count
+        }
+
+        /// The record as the log stores it: length and checksum, then the payload.
+        fileprivate mutating func seal() -> [UInt8] {
+            updateChecksum()
+            let payloadLength = UInt32(bytes.count - Self.headerSize)
+            withUnsafeBytes(of: payloadLength.littleEndian) { header in
+                for index in 0..<4 { bytes[index] = header[index] }
+            }
+            withUnsafeBytes(of: UInt32(checksum).littleEndian) { header in
+                for index in 0..<4 { bytes[4 + index] = header[index] }
+            }
+            return bytes
+        }
+    }
+
     /// Appends one committed batch.
-    func append(_ entries: [Entry], sync: Bool) throws(StorageError) {
-        guard !entries.isEmpty else { return }
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: repeatElement(0, count: 8))
-        var previous: Int64 = 0
-        for entry in entries {
-            Varint.append(UInt64(bitPattern: entry.seriesID), to: &buffer)
-            let delta = entry.timestamp &- previous
-            Varint.append(ZigZag.encode(delta), to: &buffer)
-            previous = entry.timestamp
-            withUnsafeBytes(of: entry.value.bitPattern.littleEndian) { buffer.append(contentsOf: $0) }
-        }
-        let payloadLength = buffer.count - 8
-        let checksum = buffer.withUnsafeBufferPointer { pointer in
-            UInt32(crc32(0, pointer.baseAddress! + 8, uInt(payloadLength)))
-        }
-        withUnsafeBytes(of: UInt32(payloadLength).littleEndian) { header in
-            for index in 0..<4 { buffer[index] = header[index] }
-        }
-        withUnsafeBytes(of: checksum.littleEndian) { header in
-            for index in 0..<4 { buffer[4 + index] = header[index] }
-        }
-        let failure: Int32? = buffer.withUnsafeBytes { bytes in
+    func append(_ record: inout Record, sync: Bool) throws(StorageError) {
+        guard !record.isEmpty else { return }
+        let bytes = record.seal()
+        let failure: Int32? = bytes.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -91,7 +131,7 @@ final class WriteAheadLog {
             return nil
         }
         if let failure { throw .io("WAL write failed: \(String(cString: strerror(failure)))") }
-        bytesOnDisk += Int64(buffer.count)
+        bytesOnDisk += Int64(bytes.count)
         unsynced = true
         if sync { try self.sync() }
     }
@@ -123,33 +163,42 @@ final class WriteAheadLog {
 
     // MARK: Files
 
+    /// Replays whole records: a record whose checksum or payload does not hold ends the good part.
     private static func decode(_ bytes: [UInt8], _ body: (Entry) -> Void) -> Int {
         var position = 0
-        while position + 8 <= bytes.count {
+        while position + Record.headerSize <= bytes.count {
             let length = Int(Self.uint32(bytes, position))
             let checksum = Self.uint32(bytes, position + 4)
-            let start = position + 8
-            guard start + length <= bytes.count else { break }
-            let actual = bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress! + start, uInt(length))) }
-            guard actual == checksum else { break }
-            var cursor = start
-            var previous: Int64 = 0
-            let end = start + length
-            var entries: [Entry] = []
-            while cursor < end {
-                guard let id = Varint.read(bytes, &cursor), let zigzag = Varint.read(bytes, &cursor), cursor + 8 <= end
-                else { return position }
-                let delta = ZigZag.decode(zigzag)
-                previous = previous &+ delta
-                var bits: UInt64 = 0
-                for index in 0..<8 { bits |= UInt64(bytes[cursor + index]) << (8 * UInt64(index)) }
-                cursor += 8
-                entries.append(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
+            let payload = (position + Record.headerSize)..<(position + Record.headerSize + length)
+            guard payload.upperBound <= bytes.count else { break }
+            let actual = bytes.withUnsafeBufferPointer {
+                UInt32(crc32(0, $0.baseAddress! + payload.lowerBound, uInt(length)))
             }
-            entries.forEach(body)
-            position = end
+            guard actual == checksum, (try? decodePayload(bytes, payload) { _ in }) == true else { break }
+            _ = try? decodePayload(bytes, payload) { body($0) }
+            position = payload.upperBound
         }
         return position
+    }
+
+    /// Calls `body` with each entry of a record's payload; false if the payload is malformed
+    /// (then `body` has seen the entries before the fault).
+    fileprivate static func decodePayload(
+        _ bytes: [UInt8], _ payload: Range<Int>, _ body: (Entry) throws(StorageError) -> Void
+    ) throws(StorageError) -> Bool {
+        var cursor = payload.lowerBound
+        var previous: Int64 = 0
+        while cursor < payload.upperBound {
+            guard let id = Varint.read(bytes, &cursor), let zigzag = Varint.read(bytes, &cursor),
+                cursor + 8 <= payload.upperBound
+            else { return false }
+            previous = previous &+ ZigZag.decode(zigzag)
+            var bits: UInt64 = 0
+            for index in 0..<8 { bits |= UInt64(bytes[cursor + index]) << (8 * UInt64(index)) }
+            cursor += 8
+            try body(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
+        }
+        return true
     }
 
     private static func uint32(_ bytes: [UInt8], _ at: Int) -> UInt32 {

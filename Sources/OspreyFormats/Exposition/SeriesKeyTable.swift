@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Numbers the distinct series of a body by their raw bytes (`name{labels}` as written), with
+/// the keys kept in one arena: a lookup hashes the bytes a word at a time and compares them once,
+/// without allocating or reference counting, since importers and scrape loops do one per line.
+public struct SeriesKeyTable: Sendable {
+    private var arena: [UInt8] = []
+    private var spans: [(offset: Int, hash: UInt64)] = [(0, 0)]
+    /// Open addressing over entry numbers plus one; 0 marks an empty slot.
+    private var slots: [Int32] = Array(repeating: 0, count: 64)
+
+    public init() {}
+
+    /// How many distinct series the table holds.
+    public var count: Int { spans.count - 1 }
+
+    /// The number of `key`, given the next free number when the table has not seen it.
+    public mutating func number(of key: UnsafeBufferPointer<UInt8>) -> (number: Int32, isNew: Bool) {
+        let hash = RawSeriesKey.fingerprint(UnsafeRawBufferPointer(key))
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            if spans[entry].hash == hash, matches(key, entry) { return (Int32(entry - 1), false) }
+            slot = (slot + 1) & mask
+        }
+        arena.append(contentsOf: key)
+        spans.append((arena.count, hash))
+        slots[slot] = Int32(spans.count - 1)
+        if count * 2 > slots.count { grow() }
+        return (Int32(count - 1), true)
+    }
+
+    /// The bytes of the series numbered `number`.
+    public func key(_ number: Int) -> ArraySlice<UInt8> {
+        arena[spans[number].offset..<spans[number + 1].offset]
+    }
+
+    private func matches(_ key: UnsafeBufferPointer<UInt8>, _ entry: Int) -> Bool {
+        let start = spans[entry - 1].offset
+        guard spans[entry].offset - start == key.count else { return false }
+        return arena.withUnsafeBufferPointer { stored in
+            key.isEmpty || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for entry in 1..<spans.count {
+            var slot = Int(truncatingIfNeeded: spans[entry].hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(entry)
+        }
+    }
+}
