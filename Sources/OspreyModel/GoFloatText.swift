@@ -6,50 +6,69 @@ extension Double {
         withGoFixedBytes { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The most bytes `writeGoFixed` writes: `-0.` with 323 zeros and 17 digits, or 309 integer digits.
+    public static let goFixedMaxLength = 352
+
     /// The bytes of `goFixedString`, without building a String (a query answer writes millions).
     public func withGoFixedBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        // The longest is `-0.` with 323 zeros and 17 digits, or 309 integer digits.
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 352) { output in
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.goFixedMaxLength) { output in
             let count = writeGoFixed(into: output)
             return try body(UnsafeBufferPointer(rebasing: output[..<count]))
         }
     }
 
-    private func writeGoFixed(into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    /// Writes the bytes of `goFixedString` at the start of `output`, which has room for
+    /// `goFixedMaxLength`; returns how many it wrote.
+    public func writeGoFixed(into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var writer = FixedWriter(output: output)
+        writeGoFixed(&writer)
+        return writer.count
+    }
+
+    /// Bytes written one after another into a buffer known to be large enough.
+    private struct FixedWriter {
+        let output: UnsafeMutableBufferPointer<UInt8>
         var count = 0
-        func put(_ byte: UInt8) {
+
+        @inline(__always)
+        mutating func put(_ byte: UInt8) {
             output[count] = byte
             count &+= 1
         }
-        func put(_ text: StaticString) {
+
+        @inline(__always)
+        mutating func put(_ text: StaticString) {
             text.withUTF8Buffer { for byte in $0 { put(byte) } }
         }
+    }
+
+    private func writeGoFixed(_ writer: inout FixedWriter) {
         if isNaN {
-            put("NaN")
-            return count
+            writer.put("NaN")
+            return
         }
         if isInfinite {
-            put(self < 0 ? "-Inf" : "+Inf")
-            return count
+            writer.put(self < 0 ? "-Inf" : "+Inf")
+            return
         }
-        if sign == .minus { put(UInt8(ascii: "-")) }
+        if sign == .minus { writer.put(UInt8(ascii: "-")) }
         let magnitude = self.magnitude
         // Counters and most gauges are whole numbers: below 2^53 each is exact, so its digits
         // need no shortest-digits search.
         if magnitude < 9_007_199_254_740_992, magnitude.rounded(.towardZero) == magnitude {
             var integer = UInt64(magnitude)
-            let start = count
+            let start = writer.count
             repeat {
-                put(UInt8(ascii: "0") &+ UInt8(integer % 10))
+                writer.put(UInt8(ascii: "0") &+ UInt8(integer % 10))
                 integer /= 10
             } while integer > 0
-            output[start..<count].reverse()
-            return count
+            writer.output[start..<writer.count].reverse()
+            return
         }
         // Swift's `description` finds the same shortest digits as Go; only its layout differs
         // (an exponent for large and small numbers), so read the digits and lay them out again.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &digits) { digitBuffer -> Int in
+        withUnsafeMutableBytes(of: &digits) { digitBuffer in
             var digitCount = 0
             var point = 0
             var text = magnitude.description
@@ -89,20 +108,20 @@ extension Double {
             }
             while digitCount > 0, digitBuffer[digitCount &- 1] == UInt8(ascii: "0") { digitCount &-= 1 }
             if digitCount == 0 {
-                put(UInt8(ascii: "0"))
+                writer.put(UInt8(ascii: "0"))
             } else if point <= 0 {
-                put("0.")
-                for _ in 0..<(-point) { put(UInt8(ascii: "0")) }
-                for index in 0..<digitCount { put(digitBuffer[index]) }
+                writer.put("0.")
+                for _ in 0..<(-point) { writer.put(UInt8(ascii: "0")) }
+                for index in 0..<digitCount { writer.put(digitBuffer[index]) }
             } else if point >= digitCount {
-                for index in 0..<digitCount { put(digitBuffer[index]) }
-                for _ in 0..<(point &- digitCount) { put(UInt8(ascii: "0")) }
+                for index in 0..<digitCount { writer.put(digitBuffer[index]) }
+                for _ in 0..<(point &- digitCount) { writer.put(UInt8(ascii: "0")) }
             } else {
-                for index in 0..<point { put(digitBuffer[index]) }
-                put(UInt8(ascii: "."))
-                for index in point..<digitCount { put(digitBuffer[index]) }
+                for index in 0..<point { writer.put(digitBuffer[index]) }
+                writer.put(UInt8(ascii: "."))
+                for index in point..<digitCount { writer.put(digitBuffer[index]) }
             }
-            return count
+            return
         }
     }
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One name/value pair of a series' identity.
 public struct Label: Hashable, Sendable, Comparable {
     public var name: String
@@ -11,9 +19,13 @@ public struct Label: Hashable, Sendable, Comparable {
     /// Byte order, as Prometheus sorts labels (Swift's `<` on strings would order by Unicode
     /// canonical equivalence instead).
     public static func < (lhs: Label, rhs: Label) -> Bool {
-        lhs.name.utf8.elementsEqual(rhs.name.utf8)
-            ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
-            : lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
+        lhs.compare(rhs) < 0
+    }
+
+    /// The byte order of name, then value: negative, zero or positive.
+    public func compare(_ other: Label) -> Int {
+        let byName = compareBytes(name, other.name)
+        return byName != 0 ? byName : compareBytes(value, other.value)
     }
 
     /// Byte equality, as in Prometheus: `é` and `e` with a combining accent are different
@@ -86,8 +98,9 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection {
     /// Prometheus's `labels.Compare`, the order of API answers: label by label, name then
     /// value, bytewise; a prefix first.
     public static func prometheusOrder(_ lhs: Labels, _ rhs: Labels) -> Bool {
-        for (left, right) in zip(lhs.pairs, rhs.pairs) where left != right {
-            return left < right
+        for (left, right) in zip(lhs.pairs, rhs.pairs) {
+            let order = left.compare(right)
+            if order != 0 { return order < 0 }
         }
         return lhs.count < rhs.count
     }
@@ -129,8 +142,21 @@ public func escapingLabelValue(_ value: String) -> String {
 
 /// Whether two strings hold the same UTF-8 bytes (Swift's `==` compares canonical equivalence).
 public func sameBytes(_ a: String, _ b: String) -> Bool {
-    guard a.utf8.count == b.utf8.count else { return false }
+    a.utf8.count == b.utf8.count && compareBytes(a, b) == 0
+}
+
+/// The bytewise order of two strings' UTF-8, as Go compares strings: negative, zero or positive.
+public func compareBytes(_ a: String, _ b: String) -> Int {
     var a = a
     var b = b
-    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            let common = min(x.count, y.count)
+            if common > 0, let left = x.baseAddress, let right = y.baseAddress {
+                let order = memcmp(left, right, common)
+                if order != 0 { return Int(order) }
+            }
+            return x.count - y.count
+        }
+    }
 }

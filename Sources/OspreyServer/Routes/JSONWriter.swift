@@ -82,21 +82,16 @@ struct JSONWriter {
 
     /// `[1700000000.5,"42"]`, composed on the stack and written at once: answers hold millions.
     mutating func point(_ time: Timestamp, _ value: Double) {
-        value.withGoFixedBytes { valueBytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 + valueBytes.count) { bytes in
-                bytes[0] = UInt8(ascii: "[")
-                var count = Self.writeTimestamp(time, into: bytes, at: 1)
-                bytes[count] = UInt8(ascii: ",")
-                bytes[count + 1] = UInt8(ascii: "\"")
-                count += 2
-                for byte in valueBytes {
-                    bytes[count] = byte
-                    count += 1
-                }
-                bytes[count] = UInt8(ascii: "\"")
-                bytes[count + 1] = UInt8(ascii: "]")
-                _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(bytes)[..<(count + 2)]))
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32 + Double.goFixedMaxLength) { bytes in
+            bytes[0] = UInt8(ascii: "[")
+            var count = Self.writeTimestamp(time, into: bytes, at: 1)
+            bytes[count] = UInt8(ascii: ",")
+            bytes[count + 1] = UInt8(ascii: "\"")
+            count += 2
+            count += value.writeGoFixed(into: UnsafeMutableBufferPointer(rebasing: bytes[count...]))
+            bytes[count] = UInt8(ascii: "\"")
+            bytes[count + 1] = UInt8(ascii: "]")
+            _ = buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(bytes)[..<(count + 2)]))
         }
     }
 
