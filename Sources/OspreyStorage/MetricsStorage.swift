@@ -171,10 +171,15 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
             }
             swap(&head, &state.head)
             state.counters.samplesAppended += Int64(record.count)
-            return state.pendingCount >= 4096
+            return state.pendingCount >= Self.pendingChunksFlushedInline
         }
         if flushNeeded { try flushPending() }
     }
+
+    /// Chunks cut from the head wait for the once-a-second flush to their shards; a commit flushes
+    /// them itself only past this many (about 16 MiB), so that a large push is not answered late
+    /// for writing shards while memory stays bounded when pushes outpace the flush.
+    static let pendingChunksFlushedInline = 65_536
 
     /// Puts one sample into the head: in order onto the open chunk (cut when full or when the
     /// sample falls into another shard window), otherwise into the out-of-order buffer.

@@ -11,17 +11,22 @@ enum Varint {
     }
 
     @inline(__always)
-    static func read(_ bytes: [UInt8], _ position: inout Int) -> UInt64? {
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, _ position: inout Int, end: Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
-        while position < bytes.count, shift < 64 {
-            let byte = bytes[position]
+        while position < end, shift < 64 {
+            let byte = buffer[position]
             position += 1
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return result }
             shift += 7
         }
         return nil
+    }
+
+    @inline(__always)
+    static func read(_ bytes: [UInt8], _ position: inout Int) -> UInt64? {
+        bytes.withUnsafeBufferPointer { read($0, &position, end: $0.count) }
     }
 }
 

@@ -46,7 +46,7 @@ public struct ParsedSample: Sendable {
     }
 }
 
-/// A sample line as `ExpositionParser.nextSample()` gives it: the series as where it stands in
+/// A sample line as `ExpositionParser.nextSample(numbering:)` gives it: the series as where it stands in
 /// the input, so an importer looks it up by its bytes without a copy.
 public struct RawSample: Sendable {
     /// Where `name{labels}` stands in the parser's input.
@@ -54,6 +54,14 @@ public struct RawSample: Sendable {
     public let value: Double
     /// Milliseconds since the epoch, when the line carries one.
     public let timestamp: Timestamp?
+}
+
+/// A sample with its series' number in a `SeriesKeyTable`, as `nextSample(numbering:)` gives it.
+public struct NumberedSample: Sendable {
+    public let sample: RawSample
+    public let series: Int32
+    /// Whether this line's series went into the table now.
+    public let isNew: Bool
 }
 
 extension ExpositionParser {

@@ -58,18 +58,29 @@ public struct ExpositionParser {
         }
     }
 
-    /// The next sample, its series as a range of the input; metadata and comment lines are
-    /// checked and passed over. For importers, which need neither entries nor exemplars.
-    public mutating func nextSample() throws(ExpositionError) -> RawSample? {
+    /// The next sample, its series as a range of the input and numbered in `series`;
+    /// metadata and comment lines are checked and passed over. A text-format series the table
+    /// already holds was checked when it went in, so its labels are not scanned again: what an
+    /// importer or a scrape loop, which see the same series line after line, spend most on.
+    public mutating func nextSample(numbering series: inout SeriesKeyTable) throws(ExpositionError) -> NumberedSample? {
         let bytes = self.bytes
-        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> RawSample? in
+        return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> NumberedSample? in
             while let (start, end) = try nextLine(buffer) {
                 if buffer[start] == UInt8(ascii: "#") {
                     _ = try parseComment(buffer, start, end)
                     continue
                 }
-                let sample = try parseSample(buffer, start, end)
-                return RawSample(series: sample.series, value: sample.value, timestamp: sample.timestamp)
+                var known: (end: Int, number: Int32)?
+                if format == .text, let seriesEnd = SeriesScanner.unscannedEnd(buffer, from: start, to: end),
+                    let number = series.find(UnsafeBufferPointer(rebasing: buffer[start..<seriesEnd]))
+                {
+                    known = (seriesEnd, number)
+                }
+                let line = try parseSample(buffer, start, end, seriesEnd: known?.end)
+                let sample = RawSample(series: line.series, value: line.value, timestamp: line.timestamp)
+                if let known { return NumberedSample(sample: sample, series: known.number, isNew: false) }
+                let (number, isNew) = series.number(of: UnsafeBufferPointer(rebasing: buffer[line.series]))
+                return NumberedSample(sample: sample, series: number, isNew: isNew)
             }
             return nil
         }
@@ -119,10 +130,14 @@ public struct ExpositionParser {
 
     @inline(__always)
     private mutating func parseSample(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, seriesEnd scanned: Int? = nil
     ) throws(ExpositionError) -> SampleLine {
-        let seriesEnd = try SeriesScanner.scan(
-            buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
+        let seriesEnd: Int
+        if let scanned {
+            seriesEnd = scanned
+        } else {
+            seriesEnd = try SeriesScanner.scan(buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
+        }
         // Prometheus's text parsers take `a{x="1"}1`: the brace already ends the series.
         let valueFollowsBrace = format == .text && buffer[seriesEnd - 1] == UInt8(ascii: "}") && seriesEnd < end
             && buffer[seriesEnd] != UInt8(ascii: " ") && buffer[seriesEnd] != UInt8(ascii: "\t")

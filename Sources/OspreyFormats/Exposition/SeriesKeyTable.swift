@@ -23,19 +23,31 @@ public struct SeriesKeyTable: Sendable {
     /// The number of `key`, given the next free number when the table has not seen it.
     public mutating func number(of key: UnsafeBufferPointer<UInt8>) -> (number: Int32, isNew: Bool) {
         let hash = RawSeriesKey.fingerprint(UnsafeRawBufferPointer(key))
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { break }
-            if spans[entry].hash == hash, matches(key, entry) { return (Int32(entry - 1), false) }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = probe(key, hash)
+        if let found { return (found, false) }
         arena.append(contentsOf: key)
         spans.append((arena.count, hash))
         slots[slot] = Int32(spans.count - 1)
         if count * 2 > slots.count { grow() }
         return (Int32(count - 1), true)
+    }
+
+    /// The number of `key` if the table holds it.
+    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        probe(key, RawSeriesKey.fingerprint(UnsafeRawBufferPointer(key))).found
+    }
+
+    /// The key's number, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> (found: Int32?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return (nil, slot) }
+            if spans[entry].hash == hash, matches(key, entry) { return (Int32(entry - 1), slot) }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The bytes of the series numbered `number`.

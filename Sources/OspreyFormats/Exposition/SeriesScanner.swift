@@ -105,6 +105,37 @@ enum SeriesScanner {
         }
     }
 
+    /// Where a text-format series starting at `start` ends, found without checking what `scan`
+    /// checks: only to look the series up among ones `scan` has accepted. For a line `scan`
+    /// accepts it gives the same end; nil when no label set closes.
+    static func unscannedEnd(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var index = start
+        while index < end, buffer[index] != UInt8(ascii: "{"), buffer[index] != UInt8(ascii: " "),
+            buffer[index] != UInt8(ascii: "\t")
+        {
+            index += 1
+        }
+        let nameEnd = index
+        index = skipBlanks(buffer, index, end)
+        guard index < end, buffer[index] == UInt8(ascii: "{") else { return nameEnd }
+        index += 1
+        while index < end {
+            switch buffer[index] {
+            case UInt8(ascii: "}"):
+                return index + 1
+            case quote:
+                index += 1
+                while index < end, buffer[index] != quote {
+                    index += buffer[index] == backslash ? 2 : 1
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+
     @inline(__always)
     static func skipBlanks(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var index = start

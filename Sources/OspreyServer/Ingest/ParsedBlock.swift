@@ -18,14 +18,14 @@ struct ParsedBlock: Sendable {
     ) throws(APIError) {
         var parser = ExpositionParser(bytes: block, format: .text)
         do throws(ExpositionError) {
-            while let sample = try parser.nextSample() {
+            while let numbered = try parser.nextSample(numbering: &keys) {
+                let sample = numbered.sample
                 if !timestampsAllowed, sample.timestamp != nil {
                     throw ExpositionError(
                         line: parser.line, reason: "pushed metrics must not have timestamps (the push time is theirs)")
                 }
-                let (index, isNew) = block.withUnsafeBufferPointer { keys.number(of: .init(rebasing: $0[sample.series])) }
-                if isNew { firstLines.append(linesBefore + parser.line) }
-                seriesIndex.append(index)
+                if numbered.isNew { firstLines.append(linesBefore + parser.line) }
+                seriesIndex.append(numbered.series)
                 timestamps.append(sample.timestamp ?? defaultTimestamp)
                 values.append(sample.value)
             }

@@ -186,19 +186,20 @@ final class WriteAheadLog {
     fileprivate static func decodePayload(
         _ bytes: [UInt8], _ payload: Range<Int>, _ body: (Entry) throws(StorageError) -> Void
     ) throws(StorageError) -> Bool {
-        var cursor = payload.lowerBound
-        var previous: Int64 = 0
-        while cursor < payload.upperBound {
-            guard let id = Varint.read(bytes, &cursor), let zigzag = Varint.read(bytes, &cursor),
-                cursor + 8 <= payload.upperBound
-            else { return false }
-            previous = previous &+ ZigZag.decode(zigzag)
-            var bits: UInt64 = 0
-            for index in 0..<8 { bits |= UInt64(bytes[cursor + index]) << (8 * UInt64(index)) }
-            cursor += 8
-            try body(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
+        try bytes.withUnsafeBufferPointer { buffer throws(StorageError) -> Bool in
+            var cursor = payload.lowerBound
+            var previous: Int64 = 0
+            while cursor < payload.upperBound {
+                guard let id = Varint.read(buffer, &cursor, end: payload.upperBound),
+                    let zigzag = Varint.read(buffer, &cursor, end: payload.upperBound), cursor + 8 <= payload.upperBound
+                else { return false }
+                previous = previous &+ ZigZag.decode(zigzag)
+                let bits = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + cursor).loadUnaligned(as: UInt64.self))
+                cursor += 8
+                try body(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
+            }
+            return true
         }
-        return true
     }
 
     private static func uint32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
