@@ -39,9 +39,19 @@ let package = Package(
         ),
         .target(name: "OspreyQuery", dependencies: ["OspreyModel", "OspreyStorage"]),
         .target(
+            name: "OspreyScrape",
+            dependencies: [
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "OspreyServer",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "CZlib",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -83,6 +93,13 @@ let package = Package(
             name: "OspreyQueryTests",
             dependencies: ["OspreyQuery", "OspreyStorage", "OspreyModel", "OspreyFormats"],
             resources: [.copy("Conformance")]
+        ),
+        .testTarget(
+            name: "OspreyScrapeTests",
+            dependencies: [
+                "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "OspreyConfigTests",

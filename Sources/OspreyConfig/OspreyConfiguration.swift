@@ -8,6 +8,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var ingest: IngestConfiguration
     public var query: QueryConfiguration
     public var auth: AuthConfiguration
+    /// The scrape jobs, interval and timeout filled from `global` where a job leaves them out.
+    public var scrapeConfigs: [ScrapeConfiguration]
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
@@ -15,17 +17,19 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public init(
         global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
         ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
-        auth: AuthConfiguration = AuthConfiguration()
+        auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = []
     ) {
         self.global = global
         self.storage = storage
         self.ingest = ingest
         self.query = query
         self.auth = auth
+        self.scrapeConfigs = scrapeConfigs.map { $0.resolved(with: global) }
     }
 
     enum CodingKeys: String, CodingKey {
         case global, storage, ingest, query, auth
+        case scrapeConfigs = "scrape_configs"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -35,6 +39,19 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         ingest = try container.decodeIfPresent(IngestConfiguration.self, forKey: .ingest) ?? IngestConfiguration()
         query = try container.decodeIfPresent(QueryConfiguration.self, forKey: .query) ?? QueryConfiguration()
         auth = try container.decodeIfPresent(AuthConfiguration.self, forKey: .auth) ?? AuthConfiguration()
+        let global = self.global
+        scrapeConfigs = (try container.decodeIfPresent([ScrapeConfiguration].self, forKey: .scrapeConfigs) ?? [])
+            .map { $0.resolved(with: global) }
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for job in scrapeConfigs {
+            if !seen.insert(job.jobName).inserted { problems.append("scrape_configs: job_name \"\(job.jobName)\" is used twice") }
+            problems += job.problems.map { "scrape_configs: job \"\(job.jobName)\": \($0)" }
+        }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+        }
     }
 
     /// The config in force in YAML, every default spelled out, as Prometheus's

@@ -1,0 +1,367 @@
+import Foundation
+import OspreyModel
+
+/// One entry of `scrape_configs`, in Prometheus's shape. Interval and timeout left out take the
+/// `global` ones when the whole config is read (`resolved(with:)`).
+public struct ScrapeConfiguration: Codable, Equatable, Sendable {
+    public var jobName: String
+    public var scrapeInterval: Duration
+    public var scrapeTimeout: Duration
+    public var metricsPath: String
+    public var scheme: String
+    public var params: [String: [String]]
+    public var staticConfigs: [StaticConfiguration]
+    public var fileSDConfigs: [FileSDConfiguration]
+    public var honorLabels: Bool
+    public var honorTimestamps: Bool
+    public var basicAuth: BasicAuth?
+    public var authorization: Authorization?
+    public var tlsConfig: TLSConfiguration
+    /// Most samples a scrape may carry after metric relabelling; 0 is no limit.
+    public var sampleLimit: Int
+    /// Most bytes of an uncompressed scrape body; 0 is no limit.
+    public var bodySizeLimit: Int
+    public var relabelConfigs: [RelabelConfiguration]
+    public var metricRelabelConfigs: [RelabelConfiguration]
+
+    /// Whether interval and timeout were written (else they follow `global`).
+    private var writtenInterval: Duration?
+    private var writtenTimeout: Duration?
+
+    public init(
+        jobName: String, scrapeInterval: Duration? = nil, scrapeTimeout: Duration? = nil, metricsPath: String = "/metrics",
+        scheme: String = "http", params: [String: [String]] = [:], staticConfigs: [StaticConfiguration] = [],
+        fileSDConfigs: [FileSDConfiguration] = [], honorLabels: Bool = false, honorTimestamps: Bool = true,
+        basicAuth: BasicAuth? = nil, authorization: Authorization? = nil, tlsConfig: TLSConfiguration = TLSConfiguration(),
+        sampleLimit: Int = 0, bodySizeLimit: Int = 0, relabelConfigs: [RelabelConfiguration] = [],
+        metricRelabelConfigs: [RelabelConfiguration] = []
+    ) {
+        self.jobName = jobName
+        let global = GlobalConfiguration()
+        self.scrapeInterval = scrapeInterval ?? global.scrapeInterval
+        self.scrapeTimeout = scrapeTimeout ?? min(global.scrapeTimeout, self.scrapeInterval)
+        self.writtenInterval = scrapeInterval
+        self.writtenTimeout = scrapeTimeout
+        self.metricsPath = metricsPath
+        self.scheme = scheme
+        self.params = params
+        self.staticConfigs = staticConfigs
+        self.fileSDConfigs = fileSDConfigs
+        self.honorLabels = honorLabels
+        self.honorTimestamps = honorTimestamps
+        self.basicAuth = basicAuth
+        self.authorization = authorization
+        self.tlsConfig = tlsConfig
+        self.sampleLimit = sampleLimit
+        self.bodySizeLimit = bodySizeLimit
+        self.relabelConfigs = relabelConfigs
+        self.metricRelabelConfigs = metricRelabelConfigs
+    }
+
+    /// Interval and timeout as Prometheus fills them: unwritten ones from `global`, a timeout
+    /// never longer than the interval unless written so (which is an error).
+    public func resolved(with global: GlobalConfiguration) -> ScrapeConfiguration {
+        var copy = self
+        copy.scrapeInterval = writtenInterval ?? global.scrapeInterval
+        copy.scrapeTimeout = writtenTimeout ?? min(global.scrapeTimeout, copy.scrapeInterval)
+        return copy
+    }
+
+    /// What is wrong with the job once resolved, for the config's error list.
+    public var problems: [String] {
+        var problems: [String] = []
+        if scrapeInterval <= .zero { problems.append("scrape_interval must be greater than 0s") }
+        if scrapeTimeout <= .zero { problems.append("scrape_timeout must be greater than 0s") }
+        if scrapeTimeout > scrapeInterval {
+            problems.append(
+                "scrape_timeout (\(scrapeTimeout.prometheusString)) is greater than scrape_interval (\(scrapeInterval.prometheusString))")
+        }
+        if basicAuth != nil, authorization != nil {
+            problems.append("at most one of basic_auth, authorization and bearer_token may be set")
+        }
+        return problems
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobName = "job_name"
+        case scrapeInterval = "scrape_interval"
+        case scrapeTimeout = "scrape_timeout"
+        case metricsPath = "metrics_path"
+        case scheme, params
+        case staticConfigs = "static_configs"
+        case fileSDConfigs = "file_sd_configs"
+        case honorLabels = "honor_labels"
+        case honorTimestamps = "honor_timestamps"
+        case basicAuth = "basic_auth"
+        case authorization
+        case bearerToken = "bearer_token"
+        case bearerTokenFile = "bearer_token_file"
+        case tlsConfig = "tls_config"
+        case sampleLimit = "sample_limit"
+        case bodySizeLimit = "body_size_limit"
+        case relabelConfigs = "relabel_configs"
+        case metricRelabelConfigs = "metric_relabel_configs"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let jobName = try container.decode(String.self, forKey: .jobName)
+        var problems: [String] = []
+        let interval = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeInterval)?.duration
+        let timeout = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeTimeout)?.duration
+        var authorization = try container.decodeIfPresent(Authorization.self, forKey: .authorization)
+        let bearerToken = try container.decodeIfPresent(String.self, forKey: .bearerToken)
+        let bearerTokenFile = try container.decodeIfPresent(String.self, forKey: .bearerTokenFile)
+        if bearerToken != nil || bearerTokenFile != nil {
+            if authorization != nil || bearerToken != nil && bearerTokenFile != nil {
+                problems.append("at most one of authorization, bearer_token and bearer_token_file may be set")
+            }
+            authorization = Authorization(type: "Bearer", credentials: bearerToken, credentialsFile: bearerTokenFile)
+        }
+        self.init(
+            jobName: jobName, scrapeInterval: interval, scrapeTimeout: timeout,
+            metricsPath: try container.decodeIfPresent(String.self, forKey: .metricsPath) ?? "/metrics",
+            scheme: try container.decodeIfPresent(String.self, forKey: .scheme) ?? "http",
+            params: try container.decodeIfPresent([String: [String]].self, forKey: .params) ?? [:],
+            staticConfigs: try container.decodeIfPresent([StaticConfiguration].self, forKey: .staticConfigs) ?? [],
+            fileSDConfigs: try container.decodeIfPresent([FileSDConfiguration].self, forKey: .fileSDConfigs) ?? [],
+            honorLabels: try container.decodeIfPresent(Bool.self, forKey: .honorLabels) ?? false,
+            honorTimestamps: try container.decodeIfPresent(Bool.self, forKey: .honorTimestamps) ?? true,
+            basicAuth: try container.decodeIfPresent(BasicAuth.self, forKey: .basicAuth),
+            authorization: authorization,
+            tlsConfig: try container.decodeIfPresent(TLSConfiguration.self, forKey: .tlsConfig) ?? TLSConfiguration(),
+            sampleLimit: try container.decodeIfPresent(Int.self, forKey: .sampleLimit) ?? 0,
+            bodySizeLimit: try container.decodeIfPresent(ByteSize.self, forKey: .bodySizeLimit)?.bytes ?? 0,
+            relabelConfigs: try container.decodeIfPresent([RelabelConfiguration].self, forKey: .relabelConfigs) ?? [],
+            metricRelabelConfigs: try container.decodeIfPresent([RelabelConfiguration].self, forKey: .metricRelabelConfigs)
+                ?? [])
+        if jobName.isEmpty { problems.append("job_name must not be empty") }
+        if !["http", "https"].contains(scheme) { problems.append("scheme must be http or https, not \"\(scheme)\"") }
+        if !metricsPath.hasPrefix("/") { problems.append("metrics_path must start with \"/\"") }
+        if sampleLimit < 0 { problems.append("sample_limit must not be negative") }
+        if bodySizeLimit < 0 { problems.append("body_size_limit must not be negative") }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(jobName, forKey: .jobName)
+        try container.encode(scrapeInterval.prometheusString, forKey: .scrapeInterval)
+        try container.encode(scrapeTimeout.prometheusString, forKey: .scrapeTimeout)
+        try container.encode(metricsPath, forKey: .metricsPath)
+        try container.encode(scheme, forKey: .scheme)
+        if !params.isEmpty { try container.encode(params, forKey: .params) }
+        if !staticConfigs.isEmpty { try container.encode(staticConfigs, forKey: .staticConfigs) }
+        if !fileSDConfigs.isEmpty { try container.encode(fileSDConfigs, forKey: .fileSDConfigs) }
+        try container.encode(honorLabels, forKey: .honorLabels)
+        try container.encode(honorTimestamps, forKey: .honorTimestamps)
+        try container.encodeIfPresent(basicAuth, forKey: .basicAuth)
+        try container.encodeIfPresent(authorization, forKey: .authorization)
+        try container.encode(tlsConfig, forKey: .tlsConfig)
+        try container.encode(sampleLimit, forKey: .sampleLimit)
+        try container.encode(bodySizeLimit, forKey: .bodySizeLimit)
+        if !relabelConfigs.isEmpty { try container.encode(relabelConfigs, forKey: .relabelConfigs) }
+        if !metricRelabelConfigs.isEmpty { try container.encode(metricRelabelConfigs, forKey: .metricRelabelConfigs) }
+    }
+}
+
+/// `static_configs`: targets written in the config, with labels for all of them.
+public struct StaticConfiguration: Codable, Equatable, Sendable {
+    public var targets: [String]
+    public var labels: [String: String]
+
+    public init(targets: [String], labels: [String: String] = [:]) {
+        self.targets = targets
+        self.labels = labels
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        targets = try container.decodeIfPresent([String].self, forKey: .targets) ?? []
+        labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        if let bad = labels.keys.sorted().first(where: { !MetricNames.isValidLabelName($0) }) {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(bad)\" is not a valid label name"))
+        }
+    }
+}
+
+/// `file_sd_configs`: target files (JSON or YAML lists of `{targets, labels}`), re-read when
+/// they change and every `refresh_interval`. The last path element may be a glob (`*.json`).
+public struct FileSDConfiguration: Codable, Equatable, Sendable {
+    public var files: [String]
+    public var refreshInterval: Duration
+
+    public init(files: [String], refreshInterval: Duration = .seconds(300)) {
+        self.files = files
+        self.refreshInterval = refreshInterval
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case files
+        case refreshInterval = "refresh_interval"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        files = try container.decode([String].self, forKey: .files)
+        refreshInterval = try container.decodeIfPresent(DurationValue.self, forKey: .refreshInterval)?.duration ?? .seconds(300)
+        let unreadable = files.filter { !($0.hasSuffix(".json") || $0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) }
+        if !unreadable.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "file_sd files must end in .json, .yml or .yaml: \(unreadable.joined(separator: ", "))"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(files, forKey: .files)
+        try container.encode(refreshInterval.prometheusString, forKey: .refreshInterval)
+    }
+}
+
+/// `basic_auth`: a username and a password written inline or read from a file.
+public struct BasicAuth: Codable, Equatable, Sendable {
+    public var username: String
+    public var password: String?
+    public var passwordFile: String?
+
+    public init(username: String, password: String? = nil, passwordFile: String? = nil) {
+        self.username = username
+        self.password = password
+        self.passwordFile = passwordFile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case username, password
+        case passwordFile = "password_file"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        username = try container.decodeIfPresent(String.self, forKey: .username) ?? ""
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+        passwordFile = try container.decodeIfPresent(String.self, forKey: .passwordFile)
+        if password != nil, passwordFile != nil {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "at most one of password and password_file may be set"))
+        }
+    }
+
+    /// Shown as `<secret>`, as Prometheus shows secrets in its config page.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(username, forKey: .username)
+        if password != nil { try container.encode("<secret>", forKey: .password) }
+        try container.encodeIfPresent(passwordFile, forKey: .passwordFile)
+    }
+}
+
+/// `authorization`: the `Authorization` header's type (default `Bearer`) and credentials,
+/// inline or from a file. `bearer_token` and `bearer_token_file` are read into this.
+public struct Authorization: Codable, Equatable, Sendable {
+    public var type: String
+    public var credentials: String?
+    public var credentialsFile: String?
+
+    public init(type: String = "Bearer", credentials: String? = nil, credentialsFile: String? = nil) {
+        self.type = type
+        self.credentials = credentials
+        self.credentialsFile = credentialsFile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, credentials
+        case credentialsFile = "credentials_file"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decodeIfPresent(String.self, forKey: .type) ?? "Bearer"
+        credentials = try container.decodeIfPresent(String.self, forKey: .credentials)
+        credentialsFile = try container.decodeIfPresent(String.self, forKey: .credentialsFile)
+        var problems: [String] = []
+        if credentials != nil, credentialsFile != nil { problems.append("at most one of credentials and credentials_file may be set") }
+        if type.lowercased() == "basic" { problems.append("authorization type Basic is not allowed: use basic_auth") }
+        if !problems.isEmpty {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+        }
+    }
+
+    /// Shown as `<secret>`, as Prometheus shows secrets in its config page.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        if credentials != nil { try container.encode("<secret>", forKey: .credentials) }
+        try container.encodeIfPresent(credentialsFile, forKey: .credentialsFile)
+    }
+}
+
+/// `tls_config` for https targets.
+public struct TLSConfiguration: Codable, Equatable, Sendable {
+    public var caFile: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var serverName: String?
+    public var insecureSkipVerify: Bool
+
+    public init(
+        caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, serverName: String? = nil,
+        insecureSkipVerify: Bool = false
+    ) {
+        self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.serverName = serverName
+        self.insecureSkipVerify = insecureSkipVerify
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case caFile = "ca_file"
+        case certFile = "cert_file"
+        case keyFile = "key_file"
+        case serverName = "server_name"
+        case insecureSkipVerify = "insecure_skip_verify"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        caFile = try container.decodeIfPresent(String.self, forKey: .caFile)
+        certFile = try container.decodeIfPresent(String.self, forKey: .certFile)
+        keyFile = try container.decodeIfPresent(String.self, forKey: .keyFile)
+        serverName = try container.decodeIfPresent(String.self, forKey: .serverName)
+        insecureSkipVerify = try container.decodeIfPresent(Bool.self, forKey: .insecureSkipVerify) ?? false
+        if (certFile == nil) != (keyFile == nil) {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "cert_file and key_file must be set together"))
+        }
+    }
+}
+
+/// A size in bytes: a number, or a number and a unit as Prometheus writes them (`10MB`,
+/// `512KiB`; units are powers of 1024 either way, as in Prometheus).
+struct ByteSize: Decodable {
+    var bytes: Int
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            bytes = number
+            return
+        }
+        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces)
+        let digits = text.prefix { $0.isNumber }
+        let unit = text.dropFirst(digits.count).uppercased().replacingOccurrences(of: "IB", with: "B")
+        let scales: [String: Int] = ["": 1, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40]
+        guard let count = Int(digits), let scale = scales[unit] else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a size such as 10MB"))
+        }
+        bytes = count * scale
+    }
+}
