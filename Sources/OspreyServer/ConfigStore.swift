@@ -7,6 +7,7 @@ import Synchronization
 public final class ConfigStore: Sendable {
     public let path: String?
     private let state: Mutex<OspreyConfiguration>
+    private let observers = Mutex<[@Sendable (OspreyConfiguration) -> Void]>([])
     private let metrics: SelfMetrics
     private let logger: Logger
 
@@ -23,6 +24,11 @@ public final class ConfigStore: Sendable {
 
     public var current: OspreyConfiguration { state.withLock { $0 } }
 
+    /// Calls `observer` with each config a reload puts in force.
+    func onReload(_ observer: @escaping @Sendable (OspreyConfiguration) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
     /// Reads the file again; on error keeps the running config and returns the errors.
     @discardableResult
     public func reload() throws(ConfigErrors) -> OspreyConfiguration {
@@ -30,6 +36,7 @@ public final class ConfigStore: Sendable {
             let fresh = try path.map { path throws(ConfigErrors) in try ConfigFile.load(path: path) }
                 ?? OspreyConfiguration.embeddedDefault
             state.withLock { $0 = fresh }
+            for observer in observers.withLock({ $0 }) { observer(fresh) }
             metrics.configReloaded(successfully: true)
             logger.info("config reloaded", metadata: ["file": "\(path ?? "(embedded defaults)")"])
             return fresh

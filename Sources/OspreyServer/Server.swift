@@ -50,6 +50,8 @@ public struct Server: Service {
         ImportRoutes(ingest: ingest).register(on: router)
         PushgatewayRoutes(ingest: ingest).register(on: router)
         QueryRoutes(gate: query).register(on: router)
+        let scrape = ScrapeService(config: config, storage: storage, selfScrape: options.selfScrape, logger: logger)
+        TargetsRoute(scrape: scrape).register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(
@@ -58,6 +60,7 @@ public struct Server: Service {
             configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                scrape.serverStarted(at: ListenAddress(host: options.listen.host, port: port))
                 await onStarted(
                     StartedServer(
                         address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath,
@@ -66,7 +69,7 @@ public struct Server: Service {
             logger: logger
         )
 
-        var services: [(String, any Service)] = [("storage", storage), ("http", http)]
+        var services: [(String, any Service)] = [("storage", storage), ("scrape", scrape), ("http", http)]
         if options.handlesSignals {
             services.append(("reload-signal", ReloadSignalService(config: config)))
         }

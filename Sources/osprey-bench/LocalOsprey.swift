@@ -23,7 +23,7 @@ struct LocalOsprey {
         try? FileManager.default.removeItem(atPath: folder)
         let (started, continuation) = AsyncStream.makeStream(of: StartedServer.self)
         let server = Server(
-            options: ServerOptions(listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder, handlesSignals: false),
+            options: ServerOptions(listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder, handlesSignals: false, selfScrape: false),
             logger: logger
         ) { continuation.yield($0) }
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)

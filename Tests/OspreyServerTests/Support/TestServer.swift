@@ -38,7 +38,7 @@ struct TestServer: Sendable {
 
     /// Starts a server, runs `body` against it, then stops it whatever `body` did.
     static func with<T: Sendable>(
-        config: String? = nil, _ body: @Sendable (TestServer) async throws -> T
+        config: String? = nil, selfScrape: Bool = false, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let folder = try TemporaryFolder()
         var configPath: String?
@@ -50,7 +50,7 @@ struct TestServer: Sendable {
         logger.logLevel = .warning
         let options = ServerOptions(
             listen: ListenAddress(host: "127.0.0.1", port: 0), dataPath: folder.path + "/data", configPath: configPath,
-            handlesSignals: false)
+            handlesSignals: false, selfScrape: selfScrape)
         let (started, continuation) = AsyncStream.makeStream(of: StartedServer.self)
         let server = Server(options: options, logger: logger) { continuation.yield($0) }
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)

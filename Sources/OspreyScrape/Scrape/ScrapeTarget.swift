@@ -1,0 +1,125 @@
+import Foundation
+import OspreyConfig
+import OspreyModel
+
+/// One endpoint to scrape, as relabelling left it: the labels its series get, where to fetch,
+/// and how often.
+public struct ScrapeTarget: Sendable, Hashable {
+    /// The labels discovery gave it, before relabelling (`__address__`, `__meta_*`, …).
+    public var discoveredLabels: Labels
+    /// The labels every series of the target gets (`job`, `instance`, …), `__` ones removed.
+    public var labels: Labels
+    public var url: String
+    public var interval: Duration
+    public var timeout: Duration
+
+    /// A hash that is the same in every run for the same target, so its scrapes keep their
+    /// place in the interval across restarts (Prometheus hashes labels and URL likewise).
+    public var stableHash: UInt64 {
+        var hash = FNV1a()
+        for label in labels {
+            hash.add(label.name)
+            hash.add(label.value)
+        }
+        hash.add(url)
+        return hash.value
+    }
+}
+
+/// A target that relabelling dropped, or that could not be built, kept for `/api/v1/targets`.
+public struct DroppedTarget: Sendable, Hashable {
+    public var discoveredLabels: Labels
+}
+
+extension ScrapeTarget {
+    /// The targets of a job's discovered groups, as Prometheus's `PopulateLabels` makes them:
+    /// group labels under target labels, the job's defaults for `job`, `__scheme__`,
+    /// `__metrics_path__`, `__scrape_interval__`, `__scrape_timeout__` and `__param_*`, then
+    /// relabelling; a port added to a bare host (80 or 443, as Prometheus 2 does); `__`
+    /// labels removed; `instance` defaulting to the address.
+    public static func build(
+        job: ScrapeConfiguration, groups: [TargetGroup], relabeler: Relabeler
+    ) -> (active: [ScrapeTarget], dropped: [DroppedTarget]) {
+        var active: [ScrapeTarget] = []
+        var dropped: [DroppedTarget] = []
+        var seen: Set<ScrapeTarget> = []
+        for group in groups {
+            for target in group.targets {
+                var discovered = group.labels
+                for label in target { discovered = discovered.setting(label.name, to: label.value) }
+                discovered = defaults(of: job, over: discovered)
+                if let built = build(from: discovered, relabeler: relabeler) {
+                    if seen.insert(built).inserted { active.append(built) }
+                } else {
+                    dropped.append(DroppedTarget(discoveredLabels: discovered))
+                }
+            }
+        }
+        return (active, dropped)
+    }
+
+    private static func defaults(of job: ScrapeConfiguration, over labels: Labels) -> Labels {
+        var labels = labels
+        func setIfAbsent(_ name: String, _ value: String) {
+            if labels[name] == nil { labels = labels.setting(name, to: value) }
+        }
+        setIfAbsent(TargetLabelNames.job, job.jobName)
+        setIfAbsent(TargetLabelNames.scrapeInterval, job.scrapeInterval.prometheusString)
+        setIfAbsent(TargetLabelNames.scrapeTimeout, job.scrapeTimeout.prometheusString)
+        setIfAbsent(TargetLabelNames.metricsPath, job.metricsPath)
+        setIfAbsent(TargetLabelNames.scheme, job.scheme)
+        for (name, values) in job.params.sorted(by: { $0.key < $1.key }) {
+            if let first = values.first { setIfAbsent(TargetLabelNames.paramPrefix + name, first) }
+        }
+        return labels
+    }
+
+    /// The target relabelling leaves of `discovered`, or nil when it drops it or leaves no
+    /// usable address, interval or timeout.
+    private static func build(from discovered: Labels, relabeler: Relabeler) -> ScrapeTarget? {
+        guard var labels = relabeler.process(discovered),
+            let address = labels[TargetLabelNames.address], !address.isEmpty,
+            let scheme = labels[TargetLabelNames.scheme], scheme == "http" || scheme == "https",
+            let interval = labels[TargetLabelNames.scrapeInterval].flatMap({ try? Duration(prometheus: $0) }),
+            let timeout = labels[TargetLabelNames.scrapeTimeout].flatMap({ try? Duration(prometheus: $0) }),
+            interval > .zero, timeout > .zero, timeout <= interval
+        else { return nil }
+        let hostPort = withDefaultPort(address, scheme: scheme)
+        var components = URLComponents()
+        components.scheme = scheme
+        let path = labels[TargetLabelNames.metricsPath] ?? "/metrics"
+        let parameters = labels.filter { $0.name.hasPrefix(TargetLabelNames.paramPrefix) }.map {
+            URLQueryItem(name: String($0.name.dropFirst(TargetLabelNames.paramPrefix.count)), value: $0.value)
+        }
+        components.queryItems = parameters.isEmpty ? nil : parameters
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        let url = "\(scheme)://\(hostPort)\(path.hasPrefix("/") ? path : "/" + path)\(query)"
+        if labels[TargetLabelNames.instance] == nil {
+            labels = labels.setting(TargetLabelNames.instance, to: hostPort)
+        }
+        // An empty value is an absent label, as everywhere in Prometheus.
+        let kept = Labels(labels.filter { !$0.name.hasPrefix("__") && !$0.value.isEmpty })
+        return ScrapeTarget(discoveredLabels: discovered, labels: kept, url: url, interval: interval, timeout: timeout)
+    }
+
+    /// `host` becomes `host:80` (or `:443`); `host:port` and `[v6]:port` stay.
+    private static func withDefaultPort(_ address: String, scheme: String) -> String {
+        let port = scheme == "https" ? "443" : "80"
+        if address.hasPrefix("[") {
+            return address.contains("]:") ? address : address + ":" + port
+        }
+        return address.contains(":") ? address : address + ":" + port
+    }
+}
+
+/// 64-bit FNV-1a: a small hash that is the same in every process, unlike Swift's `Hasher`.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        value = (value ^ 0xFF) &* 0x0000_0100_0000_01B3
+    }
+}

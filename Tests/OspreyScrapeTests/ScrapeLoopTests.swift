@@ -1,0 +1,188 @@
+import Logging
+import OspreyConfig
+import OspreyModel
+import OspreyScrape
+import OspreyStorage
+import Testing
+
+/// Scrapes of a real HTTP target into a real storage, checked as a Prometheus user would:
+/// the series and their labels, the report series, staleness, limits and `/api/v1/targets` state.
+@Suite struct ScrapeLoopTests {
+    private func job(_ name: String, _ target: MetricsTarget, _ configure: (inout ScrapeConfiguration) -> Void = { _ in })
+        -> ScrapeConfiguration
+    {
+        var config = ScrapeConfiguration(
+            jobName: name, scrapeInterval: .milliseconds(200), scrapeTimeout: .milliseconds(150),
+            staticConfigs: [StaticConfiguration(targets: [target.address], labels: ["env": "test"])])
+        configure(&config)
+        return config
+    }
+
+    private func manager(_ stored: TemporaryStorage) -> ScrapeManager {
+        let storage = stored.storage
+        return ScrapeManager(storage: { storage }, logger: Logger(label: "scrape-test"))
+    }
+
+    @Test func seriesArriveWithJobInstanceAndTargetLabels() async throws {
+        let target = try await MetricsTarget.start("# TYPE requests_total counter\nrequests_total{path=\"/\"} 7\nload 0.5\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let identity = ["job": "app", "instance": target.address, "env": "test"]
+        try await eventually {
+            try !stored.samples(identity.merging(["__name__": "requests_total", "path": "/"]) { $1 }).isEmpty
+        }
+        #expect(try stored.samples(identity.merging(["__name__": "load"]) { $1 }).first?.value == 0.5)
+        try await eventually { try stored.samples(identity.merging(["__name__": "up"]) { $1 }).last?.value == 1 }
+        #expect(try stored.samples(identity.merging(["__name__": "scrape_samples_scraped"]) { $1 }).last?.value == 2)
+        #expect(try stored.samples(identity.merging(["__name__": "scrape_samples_post_metric_relabeling"]) { $1 }).last?.value == 2)
+        #expect(try stored.samples(identity.merging(["__name__": "scrape_series_added"]) { $1 }).first?.value == 2)
+        #expect(try !stored.samples(identity.merging(["__name__": "scrape_duration_seconds"]) { $1 }).isEmpty)
+
+        let targets = await manager.targets()
+        #expect(targets.map(\.job) == ["app"])
+        let state = try #require(targets.first?.active.first)
+        #expect(state.health.state == .up)
+        #expect(state.target.url == "http://\(target.address)/metrics")
+        #expect(state.target.labels == Labels(identity))
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func aVanishedSeriesGoesStaleOnTheNextScrape() async throws {
+        let target = try await MetricsTarget.start("kept 1\ngone 2\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let gone = ["__name__": "gone", "job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try !stored.samples(gone).isEmpty }
+        target.serve("kept 1\n")
+        try await eventually { try stored.samples(gone).last?.value.isStaleMarker == true }
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func aTargetThatStopsIsDownAndItsSeriesStale() async throws {
+        let target = try await MetricsTarget.start("kept 1\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let identity = ["job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(identity.merging(["__name__": "up"]) { $1 }).last?.value == 1 }
+        await target.stop()
+        try await eventually { try stored.samples(identity.merging(["__name__": "up"]) { $1 }).last?.value == 0 }
+        try await eventually { try stored.samples(identity.merging(["__name__": "kept"]) { $1 }).last?.value.isStaleMarker == true }
+        let state = try #require(await manager.targets().first?.active.first)
+        #expect(state.health.state == .down)
+        #expect(!state.health.lastError.isEmpty)
+        await manager.shutdown()
+    }
+
+    @Test func scrapedLabelsClashingWithTargetLabelsAreKeptAsExported() async throws {
+        let target = try await MetricsTarget.start("m{job=\"inner\",env=\"prod\"} 1\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        try await eventually { try !stored.series(matching: ["__name__": "m"]).isEmpty }
+        #expect(
+            try stored.series(matching: ["__name__": "m"]) == [
+                Labels([
+                    "__name__": "m", "job": "app", "instance": target.address, "env": "test", "exported_job": "inner",
+                    "exported_env": "prod",
+                ])
+            ])
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func honorLabelsKeepsTheScrapedOnes() async throws {
+        let target = try await MetricsTarget.start("m{job=\"inner\"} 1\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target) { $0.honorLabels = true }])
+        try await eventually { try !stored.series(matching: ["__name__": "m"]).isEmpty }
+        #expect(
+            try stored.series(matching: ["__name__": "m"]) == [
+                Labels(["__name__": "m", "job": "inner", "instance": target.address, "env": "test"])
+            ])
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func honorTimestampsDecidesWhoseTimeASampleGets() async throws {
+        let written = MetricsStorage.now() - 600_000
+        let target = try await MetricsTarget.start("m 1 \(written)\n")
+        for honor in [true, false] {
+            let stored = try TemporaryStorage()
+            let manager = manager(stored)
+            await manager.apply([job("app", target) { $0.honorTimestamps = honor }])
+            try await eventually { try !stored.samples(["__name__": "m", "job": "app", "instance": target.address, "env": "test"]).isEmpty }
+            let first = try #require(try stored.samples(["__name__": "m", "job": "app", "instance": target.address, "env": "test"]).first)
+            if honor { #expect(first.timestamp == written) } else { #expect(first.timestamp > written + 500_000) }
+            await manager.shutdown()
+        }
+        await target.stop()
+    }
+
+    @Test func overTheSampleLimitTheScrapeFailsWholeWithUpZero() async throws {
+        let target = try await MetricsTarget.start("a 1\nb 2\nc 3\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target) { $0.sampleLimit = 2 }])
+        let identity = ["job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(identity.merging(["__name__": "up"]) { $1 }).last?.value == 0 }
+        #expect(try stored.series(matching: ["__name__": "a"]).isEmpty)
+        let state = try #require(await manager.targets().first?.active.first)
+        #expect(state.health.lastError.contains("sample limit exceeded"))
+        #expect(try stored.samples(identity.merging(["__name__": "scrape_samples_post_metric_relabeling"]) { $1 }).last?.value == 3)
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func overTheBodySizeLimitTheScrapeFailsWithUpZero() async throws {
+        let target = try await MetricsTarget.start(String(repeating: "a_rather_long_metric_name 1\n", count: 100))
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target) { $0.bodySizeLimit = 1000 }])
+        let identity = ["job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(identity.merging(["__name__": "up"]) { $1 }).last?.value == 0 }
+        let state = try #require(await manager.targets().first?.active.first)
+        #expect(state.health.lastError.contains("body size limit exceeded"))
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func aMalformedBodyFailsTheScrapeNamingTheLine() async throws {
+        let target = try await MetricsTarget.start("ok 1\nbroken{ 2\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        try await eventually { await manager.targets().first?.active.first?.health.state == .down }
+        let state = try #require(await manager.targets().first?.active.first)
+        #expect(state.health.lastError.hasPrefix("line 2: "))
+        #expect(try stored.series(matching: ["__name__": "ok"]).isEmpty)
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func aReloadKeepsUnchangedTargetsAndEndsRemovedOnes() async throws {
+        let first = try await MetricsTarget.start("first_metric 1\n")
+        let second = try await MetricsTarget.start("second_metric 2\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        let one = job("one", first)
+        await manager.apply([one, job("two", second)])
+        let firstSeries = ["__name__": "first_metric", "job": "one", "instance": first.address, "env": "test"]
+        let secondSeries = ["__name__": "second_metric", "job": "two", "instance": second.address, "env": "test"]
+        try await eventually { try !stored.samples(firstSeries).isEmpty && !stored.samples(secondSeries).isEmpty }
+        await manager.apply([one])
+        try await eventually { try stored.samples(secondSeries).last?.value.isStaleMarker == true }
+        let before = try stored.samples(firstSeries).count
+        try await eventually { try stored.samples(firstSeries).count > before + 1 }
+        #expect(try stored.samples(firstSeries).allSatisfy { !$0.value.isStaleMarker })
+        #expect(await manager.targets().map(\.job) == ["one"])
+        await manager.shutdown()
+        await first.stop()
+        await second.stop()
+    }
+}
