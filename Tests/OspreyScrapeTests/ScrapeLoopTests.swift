@@ -49,6 +49,19 @@ import Testing
         await target.stop()
     }
 
+    @Test func openMetricsBodiesAreReadAsOpenMetrics() async throws {
+        let target = try await MetricsTarget.start(
+            "# TYPE orders counter\norders_total{country=\"de\"} 3.0\norders_created{country=\"de\"} 1.7e+09\n# EOF\n",
+            contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let orders = ["__name__": "orders_total", "country": "de", "job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(orders).first?.value == 3 }
+        await manager.shutdown()
+        await target.stop()
+    }
+
     @Test func aVanishedSeriesGoesStaleOnTheNextScrape() async throws {
         let target = try await MetricsTarget.start("kept 1\ngone 2\n")
         let stored = try TemporaryStorage()

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// Scraping real targets as a Prometheus user runs them: Debian's node_exporter and an app
+/// instrumented with PyPI's prometheus_client, both on loopback, read back through the query
+/// and targets APIs.
+@Suite struct ScrapeIntegrationTests {
+    static let nodeExporter = "/usr/bin/prometheus-node-exporter"
+
+    private func config(_ jobs: [(name: String, target: String)]) -> String {
+        "scrape_configs:\n"
+            + jobs.map { job in
+                """
+                  - job_name: \(job.name)
+                    scrape_interval: 1s
+                    static_configs:
+                      - targets: ["\(job.target)"]
+
+                """
+            }.joined()
+    }
+
+    /// The instant vector of `query` now, as label sets and values.
+    private func instant(_ server: TestServer, _ query: String) async throws -> [(labels: [String: String], value: String)] {
+        let escaped = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        let reply = try await server.get("/api/v1/query?query=\(escaped)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+        let data = try #require(json["data"] as? [String: Any])
+        let result = try #require(data["result"] as? [[String: Any]])
+        return result.map { entry in
+            ((entry["metric"] as? [String: String]) ?? [:], ((entry["value"] as? [Any])?.last as? String) ?? "")
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: nodeExporter)))
+    func nodeExporterSeriesArriveAndGoStaleWhenItStops() async throws {
+        let port = try PeerProcess.freePort()
+        let exporter = try PeerProcess.start(
+            Self.nodeExporter, ["--web.listen-address=127.0.0.1:\(port)", "--collector.disable-defaults", "--collector.loadavg", "--collector.cpu"])
+        let instance = "127.0.0.1:\(port)"
+        try await TestServer.with(config: config([("node", instance)])) { server in
+            try await server.eventually {
+                try await instant(server, "up{job=\"node\"}").first?.value == "1"
+            }
+            let load = try await instant(server, "node_load1")
+            #expect(load.count == 1)
+            #expect(load.first?.labels["job"] == "node")
+            #expect(load.first?.labels["instance"] == instance)
+            #expect(try await !instant(server, "node_cpu_seconds_total{mode=\"idle\"}").isEmpty)
+
+            try await exporter.stop()
+            try await server.eventually { try await instant(server, "up{job=\"node\"}").first?.value == "0" }
+            #expect(try await instant(server, "node_load1").isEmpty, "the series went stale with the failed scrape")
+        }
+    }
+
+    @Test(.enabled(if: PrometheusAPIClientTests.pythonAvailable))
+    func pythonClientAppIsScrapedWithItsOwnSeries() async throws {
+        let port = try PeerProcess.freePort()
+        let app = try PeerProcess.start(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import time
+                from prometheus_client import Counter, start_http_server
+                orders = Counter("shop_orders", "Orders taken", ["country"])
+                orders.labels("de").inc(3)
+                start_http_server(\(port), addr="127.0.0.1")
+                while True:
+                    time.sleep(1)
+                """,
+            ])
+        let instance = "127.0.0.1:\(port)"
+        try await TestServer.with(config: config([("shop", instance)])) { server in
+            try await server.eventually {
+                try await instant(server, "shop_orders_total").first?.value == "3"
+            }
+            let orders = try #require(try await instant(server, "shop_orders_total").first)
+            #expect(orders.labels == ["__name__": "shop_orders_total", "country": "de", "job": "shop", "instance": instance])
+            #expect(try await instant(server, "up{job=\"shop\"}").first?.value == "1")
+
+            try await app.stop()
+            try await server.eventually { try await instant(server, "up{job=\"shop\"}").first?.value == "0" }
+            #expect(try await instant(server, "shop_orders_total").isEmpty)
+        }
+    }
+
+    @Test func targetsAPIShowsActiveTargetsAndFollowsReloads() async throws {
+        let down = try PeerProcess.freePort()
+        try await TestServer.with(config: config([("gone", "127.0.0.1:\(down)")])) { server in
+            try await server.eventually {
+                let reply = try await server.get("/api/v1/targets")
+                return reply.body.contains("\"health\":\"down\"")
+            }
+            let reply = try await server.get("/api/v1/targets")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+            #expect(json["status"] as? String == "success")
+            let data = try #require(json["data"] as? [String: Any])
+            let active = try #require((data["activeTargets"] as? [[String: Any]])?.first)
+            #expect(active["scrapePool"] as? String == "gone")
+            #expect(active["scrapeUrl"] as? String == "http://127.0.0.1:\(down)/metrics")
+            #expect((active["labels"] as? [String: String]) == ["job": "gone", "instance": "127.0.0.1:\(down)"])
+            #expect((active["discoveredLabels"] as? [String: String])?["__address__"] == "127.0.0.1:\(down)")
+            #expect((active["lastError"] as? String)?.isEmpty == false)
+            #expect(active["scrapeInterval"] as? String == "1s")
+            #expect(data["droppedTargets"] as? [Any] != nil)
+            #expect(reply.body.contains("\"scrapeUrl\":\"http://127.0.0.1:\(down)/metrics\""), "slashes unescaped, as Prometheus writes them")
+
+            let configPath = try #require(server.configPath)
+            try config([("renamed", "127.0.0.1:\(down)")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+            #expect(try await server.post("/-/reload").status == 200)
+            try await server.eventually {
+                try await server.get("/api/v1/targets").body.contains("\"scrapePool\":\"renamed\"")
+            }
+            #expect(try await !server.get("/api/v1/targets").body.contains("\"scrapePool\":\"gone\""))
+        }
+    }
+
+    @Test func withoutAConfigOspreyScrapesItself() async throws {
+        try await TestServer.with(selfScrape: true) { server in
+            try await server.eventually(timeout: .seconds(60)) {
+                try await instant(server, "up{job=\"osprey\"}").first?.value == "1"
+            }
+            #expect(try await !instant(server, "osprey_build_info{job=\"osprey\"}").isEmpty)
+        }
+    }
+}
