@@ -5,13 +5,21 @@ import OspreyModel
 /// `relabel.Process` does.
 public struct Relabeler: Sendable {
     public let configs: [RelabelConfiguration]
+    private let steps: [RelabelStep]
 
+    /// Compiles every step's regex now, so that processing compiles nothing.
     public init(_ configs: [RelabelConfiguration]) {
         self.configs = configs
+        steps = configs.map(RelabelStep.init)
     }
 
     /// The labels after every step, or nil when a step drops them.
     public func process(_ labels: Labels) -> Labels? {
-        labels
+        guard !steps.isEmpty else { return labels }
+        var builder = RelabelBuilder(labels)
+        for step in steps {
+            guard step.apply(to: &builder) else { return nil }
+        }
+        return builder.labels
     }
 }
