@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
