@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -5,6 +5,9 @@ struct OspreyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "osprey-bench",
         abstract: "Osprey's benchmarks; each subcommand prints the figures its issue is judged on.",
-        subcommands: [ParseBenchmark.self, StorageBenchmark.self, ImportBenchmark.self, QueryBenchmark.self, DurabilityWriter.self]
+        subcommands: [
+            ParseBenchmark.self, StorageBenchmark.self, ImportBenchmark.self, QueryBenchmark.self, ScrapeBenchmark.self,
+            DurabilityWriter.self,
+        ]
     )
 }

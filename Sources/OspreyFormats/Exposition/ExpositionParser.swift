@@ -67,7 +67,7 @@ public struct ExpositionParser {
         return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> NumberedSample? in
             while let (start, end) = try nextLine(buffer) {
                 if buffer[start] == UInt8(ascii: "#") {
-                    _ = try parseComment(buffer, start, end)
+                    _ = try parseComment(buffer, start, end, materialize: false)
                     continue
                 }
                 var known: (end: Int, number: Int32)?
@@ -307,17 +307,20 @@ public struct ExpositionParser {
 
     // MARK: Comments and metadata
 
+    /// Reads a comment line. With `materialize` false (importers, scrapes) it only checks the
+    /// line and tracks the family, building no strings unless it has an error to report.
     private mutating func parseComment(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int
+        _ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, materialize: Bool = true
     ) throws(ExpositionError) -> ExpositionEntry? {
         var index = start + 1
         if format == .openMetrics {
-            let rest = SeriesScanner.text(buffer, index..<end)
-            if rest == " EOF" {
+            if Self.matches(buffer, index, end, " EOF"), index + 4 == end {
                 reachedEOF = true
                 return nil
             }
-            guard rest.hasPrefix(" HELP ") || rest.hasPrefix(" TYPE ") || rest.hasPrefix(" UNIT ") else {
+            guard Self.matches(buffer, index, end, " HELP ") || Self.matches(buffer, index, end, " TYPE ")
+                || Self.matches(buffer, index, end, " UNIT ")
+            else {
                 throw ExpositionError(
                     line: lineNumber, reason: "OpenMetrics allows only \"# HELP\", \"# TYPE\", \"# UNIT\" and \"# EOF\" comments")
             }
@@ -329,9 +332,12 @@ public struct ExpositionParser {
             index = afterHash
         }
         let keywordEnd = tokenEnd(buffer, index, end)
-        let keyword = SeriesScanner.text(buffer, index..<keywordEnd)
-        guard keyword == "HELP" || keyword == "TYPE" || (keyword == "UNIT" && format == .openMetrics) else {
-            return nil
+        let keyword: String
+        switch keywordEnd - index {
+        case 4 where Self.matches(buffer, index, end, "HELP"): keyword = "HELP"
+        case 4 where Self.matches(buffer, index, end, "TYPE"): keyword = "TYPE"
+        case 4 where Self.matches(buffer, index, end, "UNIT") && format == .openMetrics: keyword = "UNIT"
+        default: return nil
         }
         // `# HELP` or `# TYPE` with nothing after it names no metric: Prometheus reads it as a comment.
         if format == .text, SeriesScanner.skipBlanks(buffer, keywordEnd, end) == end {
@@ -343,9 +349,14 @@ public struct ExpositionParser {
             throw ExpositionError(
                 line: lineNumber, reason: "invalid metric name in # \(keyword): \(SeriesScanner.describe(buffer, index, end))")
         }
-        let name = SeriesScanner.text(buffer, index..<nameEnd)
-        if !family.name.elementsEqual(UnsafeBufferPointer(rebasing: buffer[index..<nameEnd])) {
-            family = Family(name: Array(buffer[index..<nameEnd]), type: .unknown)
+        let nameRange = index..<nameEnd
+        let name = { SeriesScanner.text(buffer, nameRange) }
+        let sameFamily = family.name.count == nameRange.count
+            && family.name.withUnsafeBufferPointer {
+                $0.baseAddress.map { memcmp($0, buffer.baseAddress! + index, nameRange.count) == 0 } ?? false
+            }
+        if !sameFamily {
+            family = Family(name: Array(buffer[nameRange]), type: .unknown)
         }
         switch keyword {
         case "HELP":
@@ -354,40 +365,46 @@ public struct ExpositionParser {
             if textStart < end {
                 textStart = try expectSeparatorOrText(buffer, nameEnd, end, keyword: keyword)
             }
-            let range = textStart..<end
-            guard String(validating: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self) != nil else {
-                throw ExpositionError(line: lineNumber, reason: "HELP text of \(name) is not valid UTF-8")
+            let text = UnsafeBufferPointer(rebasing: buffer[textStart..<end])
+            guard text.allSatisfy({ $0 < 0x80 }) || String(validating: text, as: UTF8.self) != nil else {
+                throw ExpositionError(line: lineNumber, reason: "HELP text of \(name()) is not valid UTF-8")
             }
-            return .help(metric: name, text: unescapeHelp(buffer, range))
+            return materialize ? .help(metric: name(), text: unescapeHelp(buffer, textStart..<end)) : nil
         case "TYPE":
             try claim(\.hasType, "TYPE", for: name)
             let typeStart = try expectSeparator(buffer, nameEnd, end, before: "type")
             let typeEnd = tokenEnd(buffer, typeStart, end)
             let word = SeriesScanner.text(buffer, typeStart..<typeEnd)
             guard let type = metricType(word) else {
-                throw ExpositionError(line: lineNumber, reason: "unknown metric type \"\(word)\" for \(name)")
+                throw ExpositionError(line: lineNumber, reason: "unknown metric type \"\(word)\" for \(name())")
             }
             if SeriesScanner.skipBlanks(buffer, typeEnd, end) < end || (format == .openMetrics && typeEnd < end) {
-                throw ExpositionError(line: lineNumber, reason: "unexpected text after the type of \(name)")
+                throw ExpositionError(line: lineNumber, reason: "unexpected text after the type of \(name())")
             }
             family.type = type
-            return .type(metric: name, type)
+            return materialize ? .type(metric: name(), type) : nil
         default:
             try claim(\.hasUnit, "UNIT", for: name)
             let unitStart = nameEnd == end ? end : try expectSeparatorOrText(buffer, nameEnd, end, keyword: keyword)
             let unit = SeriesScanner.text(buffer, unitStart..<end)
-            if !unit.isEmpty && !name.hasSuffix("_" + unit) {
-                throw ExpositionError(line: lineNumber, reason: "unit \"\(unit)\" is not a suffix of metric name \(name)")
+            if !unit.isEmpty && !name().hasSuffix("_" + unit) {
+                throw ExpositionError(line: lineNumber, reason: "unit \"\(unit)\" is not a suffix of metric name \(name())")
             }
-            return .unit(metric: name, unit: unit)
+            return materialize ? .unit(metric: name(), unit: unit) : nil
         }
     }
 
+    /// Whether the bytes at `index` spell `text`.
+    private static func matches(_ buffer: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int, _ text: StaticString) -> Bool {
+        guard end - index >= text.utf8CodeUnitCount else { return false }
+        return memcmp(buffer.baseAddress! + index, text.utf8Start, text.utf8CodeUnitCount) == 0
+    }
+
     private mutating func claim(
-        _ flag: WritableKeyPath<Family, Bool>, _ keyword: String, for name: String
+        _ flag: WritableKeyPath<Family, Bool>, _ keyword: String, for name: () -> String
     ) throws(ExpositionError) {
         if family[keyPath: flag] {
-            throw ExpositionError(line: lineNumber, reason: "second # \(keyword) line for \(name)")
+            throw ExpositionError(line: lineNumber, reason: "second # \(keyword) line for \(name())")
         }
         family[keyPath: flag] = true
     }
