@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "OspreyScrapeTests",
             dependencies: [
-                "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats",
+                "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -62,6 +62,40 @@ import Testing
         await target.stop()
     }
 
+    @Test func scrapesAskForOpenMetricsThenTextAndTakeGzip() async throws {
+        let target = try await MetricsTarget.start("zipped_metric 42\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let zipped = ["__name__": "zipped_metric", "job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(zipped).first?.value == 42 }
+        let headers = target.lastRequestHeaders
+        let accept = try #require(headers["accept"])
+        let openMetrics = try #require(accept.range(of: "application/openmetrics-text"))
+        let text = try #require(accept.range(of: "text/plain;version=0.0.4"))
+        #expect(openMetrics.lowerBound < text.lowerBound)
+        #expect(headers["accept-encoding"]?.contains("gzip") == true)
+        #expect(headers["x-prometheus-scrape-timeout-seconds"] == "0.15")
+        await manager.shutdown()
+        await target.stop()
+    }
+
+    @Test func aScrapeThatOutlastsItsTimeoutFails() async throws {
+        let target = try await MetricsTarget.start("slow_metric 1\n")
+        target.delay(.seconds(2))
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        let up = ["__name__": "up", "job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(up).last?.value == 0 }
+        let state = try #require(await manager.targets().first?.active.first)
+        #expect(state.health.lastError.contains("timed out"))
+        #expect(state.health.lastScrapeDuration < 1)
+        #expect(try stored.series(matching: ["__name__": "slow_metric"]).isEmpty)
+        await manager.shutdown()
+        await target.stop()
+    }
+
     @Test func aVanishedSeriesGoesStaleOnTheNextScrape() async throws {
         let target = try await MetricsTarget.start("kept 1\ngone 2\n")
         let stored = try TemporaryStorage()

@@ -6,6 +6,7 @@ import OspreyModel
 import OspreyStorage
 import ServiceLifecycle
 import Synchronization
+import CZlib
 
 /// A `/metrics` endpoint on an ephemeral loopback port whose body the test sets, served by a
 /// real HTTP server until `stop()`.
@@ -16,6 +17,10 @@ final class MetricsTarget: Sendable {
 
     private final class Body: Sendable {
         let content: Mutex<(text: String, contentType: String)>
+        /// How long to wait before answering, to outlast a scrape timeout.
+        let delay = Mutex<Duration>(.zero)
+        /// The headers of the last request, lowercased names.
+        let lastHeaders = Mutex<[String: String]>([:])
         init(_ text: String, _ contentType: String) { content = Mutex((text, contentType)) }
     }
 
@@ -28,8 +33,17 @@ final class MetricsTarget: Sendable {
     static func start(_ text: String, contentType: String = "text/plain; version=0.0.4") async throws -> MetricsTarget {
         let body = Body(text, contentType)
         let router = Router()
-        router.get("/metrics") { _, _ -> Response in
+        router.get("/metrics") { request, _ -> Response in
+            body.lastHeaders.withLock { headers in
+                headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first }
+            }
+            try await Task.sleep(for: body.delay.withLock { $0 })
             let (text, type) = body.content.withLock { ($0.text, $0.contentType) }
+            if request.headers[.acceptEncoding]?.contains("gzip") == true {
+                return Response(
+                    status: .ok, headers: [.contentType: type, .contentEncoding: "gzip"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: try Gzip.compress(Array(text.utf8)))))
+            }
             return Response(
                 status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
@@ -47,6 +61,14 @@ final class MetricsTarget: Sendable {
         var logger = Logger(label: "target")
         logger.logLevel = .critical
         return logger
+    }
+
+    /// The headers of the last scrape it answered, lowercased names.
+    var lastRequestHeaders: [String: String] { body.lastHeaders.withLock { $0 } }
+
+    /// Answers only after `delay`.
+    func delay(_ delay: Duration) {
+        body.delay.withLock { $0 = delay }
     }
 
     func serve(_ text: String) {
@@ -101,5 +123,30 @@ final class TemporaryStorage: Sendable {
     func series(matching labels: [String: String]) throws -> [Labels] {
         let matchers = try labels.map { try LabelMatcher(.equal, $0.key, $0.value) }
         return try storage.querier(minTime: .min, maxTime: .max).select(matchers).map(\.labels)
+    }
+}
+
+/// gzip, as an exporter compresses a page for a client that accepts it.
+enum Gzip {
+    static func compress(_ input: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits plus 16: a gzip header and trailer rather than zlib's.
+        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            == Z_OK
+        else { throw ScrapeTestFailure("deflateInit2 failed") }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
+        var input = input
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw ScrapeTestFailure("deflate failed: \(status)") }
+        return Array(output[..<Int(stream.total_out)])
     }
 }
