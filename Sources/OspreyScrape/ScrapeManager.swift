@@ -36,17 +36,50 @@ public actor ScrapeManager {
         self.logger = logger
     }
 
-    /// Takes a new set of jobs: removed jobs stop, changed ones restart, unchanged ones run on.
+    /// Takes a new set of jobs: removed jobs stop (their series marked stale), jobs whose
+    /// settings changed restart, and jobs whose targets alone changed keep the loops of the
+    /// targets that stay, so those series go on without a gap.
     public func apply(_ configs: [ScrapeConfiguration]) async {
         let wanted = Dictionary(configs.map { ($0.jobName, $0) }, uniquingKeysWith: { first, _ in first })
-        for (name, job) in jobs where wanted[name] != job.config {
-            await stop(job, endingSeries: wanted[name] == nil)
-            jobs[name] = nil
+        for (name, job) in jobs {
+            guard let config = wanted[name] else {
+                await stop(job, endingSeries: true)
+                jobs[name] = nil
+                continue
+            }
+            if config == job.config { continue }
+            if Self.sameSettings(config, job.config) {
+                await rediscover(name, with: config)
+            } else {
+                await stop(job, endingSeries: false)
+                jobs[name] = nil
+            }
         }
         order = configs.map(\.jobName)
         for config in configs where jobs[config.jobName] == nil {
             await start(config)
         }
+    }
+
+    /// Whether two versions of a job differ in their targets at most.
+    private static func sameSettings(_ left: ScrapeConfiguration, _ right: ScrapeConfiguration) -> Bool {
+        var left = left
+        left.staticConfigs = right.staticConfigs
+        left.fileSDConfigs = right.fileSDConfigs
+        return left == right
+    }
+
+    /// Takes a job's new target sources, keeping the loops of targets that stay.
+    private func rediscover(_ name: String, with config: ScrapeConfiguration) async {
+        guard var job = jobs[name] else { return }
+        for task in job.discovery { task.cancel() }
+        for task in job.discovery { await task.value }
+        job.config = config
+        job.discovery = []
+        job.groups = [0: TargetGroup.groups(of: config.staticConfigs)]
+        jobs[name] = job
+        startDiscovery(of: config)
+        sync(name)
     }
 
     /// Stops every loop, leaving series as they are: a restart carries on with them.
@@ -80,19 +113,24 @@ public actor ScrapeManager {
             config: config, client: client, relabeler: Relabeler(config.relabelConfigs),
             metricRelabeler: Relabeler(config.metricRelabelConfigs))
         job.groups[0] = TargetGroup.groups(of: config.staticConfigs)
+        jobs[config.jobName] = job
+        startDiscovery(of: config)
+        sync(config.jobName)
+    }
+
+    /// Reads the job's target files now and follows their changes.
+    private func startDiscovery(of config: ScrapeConfiguration) {
+        let name = config.jobName
         for (offset, fileConfig) in config.fileSDConfigs.enumerated() {
             let discovery = FileDiscovery(fileConfig, pollInterval: filePollInterval, logger: logger)
-            job.groups[offset + 1] = discovery.read()
-            let name = config.jobName
-            job.discovery.append(
+            jobs[name]?.groups[offset + 1] = discovery.read()
+            jobs[name]?.discovery.append(
                 Task { [weak self] in
                     for await groups in discovery.updates() {
                         await self?.discovered(groups, job: name, provider: offset + 1)
                     }
                 })
         }
-        jobs[config.jobName] = job
-        sync(config.jobName)
     }
 
     private func discovered(_ groups: [TargetGroup], job name: String, provider: Int) {

@@ -96,6 +96,32 @@ import Testing
         await target.stop()
     }
 
+    @Test func aReloadThatAddsATargetKeepsTheOthersScraping() async throws {
+        let first = try await MetricsTarget.start("first_metric 1\n")
+        let second = try await MetricsTarget.start("second_metric 2\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", first)])
+        let firstSeries = ["__name__": "first_metric", "job": "app", "instance": first.address, "env": "test"]
+        try await eventually { await manager.targets().first?.active.first?.health.state == .up }
+
+        await manager.apply([
+            job("app", first) {
+                $0.staticConfigs = [StaticConfiguration(targets: [first.address, second.address], labels: ["env": "test"])]
+            }
+        ])
+        let active = try #require(await manager.targets().first?.active)
+        #expect(active.count == 2)
+        // A restarted loop would not have scraped yet: the kept one still knows its last scrape.
+        #expect(active.first { $0.target.url.contains(first.address) }?.health.state == .up)
+        let secondSeries = ["__name__": "second_metric", "job": "app", "instance": second.address, "env": "test"]
+        try await eventually { try !stored.samples(secondSeries).isEmpty }
+        #expect(try stored.samples(firstSeries).allSatisfy { !$0.value.isStaleMarker })
+        await manager.shutdown()
+        await first.stop()
+        await second.stop()
+    }
+
     @Test func aVanishedSeriesGoesStaleOnTheNextScrape() async throws {
         let target = try await MetricsTarget.start("kept 1\ngone 2\n")
         let stored = try TemporaryStorage()
