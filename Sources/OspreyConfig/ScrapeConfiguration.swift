@@ -349,12 +349,9 @@ struct ByteSize: Decodable {
     var bytes: Int
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) {
-            bytes = number
-            return
-        }
-        let text = try container.decode(String.self).trimmingCharacters(in: .whitespaces)
+        // Read as text either way: the strict decoder reports a failed `Int` attempt as an
+        // error even under `try?`, which refused `10MB`.
+        let text = try decoder.singleValueContainer().decode(String.self).trimmingCharacters(in: .whitespaces)
         let digits = text.prefix { $0.isNumber }
         let unit = text.dropFirst(digits.count).uppercased().replacingOccurrences(of: "IB", with: "B")
         let scales: [String: Int] = ["": 1, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40]

@@ -42,14 +42,17 @@ extension ScrapeTarget {
     ) -> (active: [ScrapeTarget], dropped: [DroppedTarget]) {
         var active: [ScrapeTarget] = []
         var dropped: [DroppedTarget] = []
-        var seen: Set<ScrapeTarget> = []
+        // Prometheus tells targets apart by labels and URL only: the same endpoint found twice
+        // (say in two target files, differing in `__meta_filepath`) is scraped once.
+        var seen: Set<[String]> = []
         for group in groups {
             for target in group.targets {
                 var discovered = group.labels
                 for label in target { discovered = discovered.setting(label.name, to: label.value) }
                 discovered = defaults(of: job, over: discovered)
-                if let built = build(from: discovered, relabeler: relabeler) {
-                    if seen.insert(built).inserted { active.append(built) }
+                if let built = build(from: discovered, params: job.params, relabeler: relabeler) {
+                    let identity = built.labels.flatMap { [$0.name, $0.value] } + [built.url]
+                    if seen.insert(identity).inserted { active.append(built) }
                 } else {
                     dropped.append(DroppedTarget(discoveredLabels: discovered))
                 }
@@ -76,7 +79,7 @@ extension ScrapeTarget {
 
     /// The target relabelling leaves of `discovered`, or nil when it drops it or leaves no
     /// usable address, interval or timeout.
-    private static func build(from discovered: Labels, relabeler: Relabeler) -> ScrapeTarget? {
+    private static func build(from discovered: Labels, params: [String: [String]], relabeler: Relabeler) -> ScrapeTarget? {
         guard var labels = relabeler.process(discovered),
             let address = labels[TargetLabelNames.address], !address.isEmpty,
             let scheme = labels[TargetLabelNames.scheme], scheme == "http" || scheme == "https",
@@ -85,14 +88,8 @@ extension ScrapeTarget {
             interval > .zero, timeout > .zero, timeout <= interval
         else { return nil }
         let hostPort = withDefaultPort(address, scheme: scheme)
-        var components = URLComponents()
-        components.scheme = scheme
         let path = labels[TargetLabelNames.metricsPath] ?? "/metrics"
-        let parameters = labels.filter { $0.name.hasPrefix(TargetLabelNames.paramPrefix) }.map {
-            URLQueryItem(name: String($0.name.dropFirst(TargetLabelNames.paramPrefix.count)), value: $0.value)
-        }
-        components.queryItems = parameters.isEmpty ? nil : parameters
-        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        let query = self.query(params: params, labels: labels)
         let url = "\(scheme)://\(hostPort)\(path.hasPrefix("/") ? path : "/" + path)\(query)"
         if labels[TargetLabelNames.instance] == nil {
             labels = labels.setting(TargetLabelNames.instance, to: hostPort)
@@ -100,6 +97,42 @@ extension ScrapeTarget {
         // An empty value is an absent label, as everywhere in Prometheus.
         let kept = Labels(labels.filter { !$0.name.hasPrefix("__") && !$0.value.isEmpty })
         return ScrapeTarget(discoveredLabels: discovered, labels: kept, url: url, interval: interval, timeout: timeout)
+    }
+
+    /// The URL query as Prometheus's `Target.URL` writes it: the job's `params`, the first value
+    /// of each replaced by its `__param_<name>` label (which relabelling may have changed or
+    /// added), keys sorted and escaped as Go's `url.Values.Encode` does, so that `+` or `&` in
+    /// a value reach the target as written.
+    private static func query(params: [String: [String]], labels: Labels) -> String {
+        var values = params
+        for label in labels where label.name.hasPrefix(TargetLabelNames.paramPrefix) {
+            let name = String(label.name.dropFirst(TargetLabelNames.paramPrefix.count))
+            if values[name]?.isEmpty == false { values[name]?[0] = label.value } else { values[name] = [label.value] }
+        }
+        let pairs = values.keys.sorted().flatMap { name in
+            (values[name] ?? []).map { goQueryEscape(name) + "=" + goQueryEscape($0) }
+        }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
+    /// Go's `url.QueryEscape`: letters, digits and `-_.~` as they are, space as `+`, every other
+    /// byte as `%XX`.
+    private static func goQueryEscape(_ text: String) -> String {
+        var escaped = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                escaped += "+"
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                escaped += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return escaped
     }
 
     /// `host` becomes `host:80` (or `:443`); `host:port` and `[v6]:port` stay.
