@@ -9,7 +9,7 @@ import Testing
 /// through `ScrapeManager`, checked by the series a user would query.
 @Suite(.timeLimit(.minutes(2))) struct ScrapeRelabelAndDiscoveryTests {
     private func job(_ name: String, _ configure: (inout ScrapeConfiguration) -> Void) -> ScrapeConfiguration {
-        var config = ScrapeConfiguration(jobName: name, scrapeInterval: .milliseconds(200), scrapeTimeout: .milliseconds(150))
+        var config = ScrapeConfiguration(jobName: name, scrapeInterval: .seconds(1), scrapeTimeout: .seconds(1))
         configure(&config)
         return config
     }
