@@ -80,6 +80,27 @@ import Testing
         await target.stop()
     }
 
+    @Test(arguments: [
+        (BasicAuth(username: "scraper", password: "s3cret") as BasicAuth?, nil as Authorization?, "Basic c2NyYXBlcjpzM2NyZXQ="),
+        (nil, Authorization(credentials: "token-123"), "Bearer token-123"),
+        (nil, Authorization(type: "Custom", credentials: "abc"), "Custom abc"),
+    ])
+    func scrapesCarryTheJobsCredentials(basic: BasicAuth?, authorization: Authorization?, header: String) async throws {
+        let target = try await MetricsTarget.start("guarded 1\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([
+            job("app", target) {
+                $0.basicAuth = basic
+                $0.authorization = authorization
+            }
+        ])
+        try await eventually { target.lastRequestHeaders["authorization"] != nil }
+        #expect(target.lastRequestHeaders["authorization"] == header)
+        await manager.shutdown()
+        await target.stop()
+    }
+
     @Test func aScrapeThatOutlastsItsTimeoutFails() async throws {
         let target = try await MetricsTarget.start("slow_metric 1\n")
         target.delay(.seconds(5))
