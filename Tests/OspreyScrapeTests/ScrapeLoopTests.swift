@@ -101,9 +101,10 @@ import Testing
         await target.stop()
     }
 
-    @Test func aScrapeThatOutlastsItsTimeoutFails() async throws {
-        let target = try await MetricsTarget.start("slow_metric 1\n")
-        target.delay(.seconds(5))
+    @Test(arguments: [false, true])
+    func aScrapeThatOutlastsItsTimeoutFails(stallingInTheBody: Bool) async throws {
+        let target = try await MetricsTarget.start("slow_metric 1\nslow_metric_two 2\n")
+        if stallingInTheBody { target.stallBody(.seconds(5)) } else { target.delay(.seconds(5)) }
         let stored = try TemporaryStorage()
         let manager = manager(stored)
         await manager.apply([job("app", target)])

@@ -18,7 +18,7 @@ final class ScrapeClient: Sendable {
         "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
 
     /// A fetched body and the format its `Content-Type` names.
-    struct Fetched {
+    struct Fetched: Sendable {
         var body: [UInt8]
         var format: ExpositionFormat
     }
@@ -37,7 +37,30 @@ final class ScrapeClient: Sendable {
         try? await http.shutdown()
     }
 
+    /// The target's page, within its scrape timeout: the whole exchange, body included, is
+    /// abandoned when the timeout passes, as Prometheus abandons it.
     func fetch(_ target: ScrapeTarget) async throws(ScrapeError) -> Fetched {
+        do {
+            return try await withThrowingTaskGroup(of: Fetched?.self) { group in
+                group.addTask { try await self.fetchUntimed(target) }
+                group.addTask {
+                    try await Task.sleep(for: target.timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let fetched = first else {
+                    throw ScrapeError.timeout("scrape timed out after \(target.timeout.prometheusString)")
+                }
+                return fetched
+            }
+        } catch let error as ScrapeError {
+            throw error
+        } catch {
+            throw .connection("\(error)")
+        }
+    }
+
+    private func fetchUntimed(_ target: ScrapeTarget) async throws(ScrapeError) -> Fetched {
         var request = HTTPClientRequest(url: target.url)
         request.headers.add(name: "Accept", value: Self.accept)
         request.headers.add(name: "Accept-Encoding", value: "gzip")

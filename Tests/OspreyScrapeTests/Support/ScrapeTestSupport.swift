@@ -19,6 +19,8 @@ final class MetricsTarget: Sendable {
         let content: Mutex<(text: String, contentType: String)>
         /// How long to wait before answering, to outlast a scrape timeout.
         let delay = Mutex<Duration>(.zero)
+        /// How long to stall in the middle of the body, after the headers went out.
+        let bodyStall = Mutex<Duration>(.zero)
         /// The headers of the last request, lowercased names.
         let lastHeaders = Mutex<[String: String]>([:])
         init(_ text: String, _ contentType: String) { content = Mutex((text, contentType)) }
@@ -39,6 +41,17 @@ final class MetricsTarget: Sendable {
             }
             try await Task.sleep(for: body.delay.withLock { $0 })
             let (text, type) = body.content.withLock { ($0.text, $0.contentType) }
+            let stall = body.bodyStall.withLock { $0 }
+            if stall > .zero {
+                return Response(
+                    status: .ok, headers: [.contentType: type],
+                    body: ResponseBody { writer in
+                        try await writer.write(ByteBuffer(string: String(text.prefix(text.count / 2))))
+                        try await Task.sleep(for: stall)
+                        try await writer.write(ByteBuffer(string: String(text.dropFirst(text.count / 2))))
+                        try await writer.finish(nil)
+                    })
+            }
             if request.headers[.acceptEncoding]?.contains("gzip") == true {
                 return Response(
                     status: .ok, headers: [.contentType: type, .contentEncoding: "gzip"],
@@ -69,6 +82,11 @@ final class MetricsTarget: Sendable {
     /// Answers only after `delay`.
     func delay(_ delay: Duration) {
         body.delay.withLock { $0 = delay }
+    }
+
+    /// Sends the headers and half the body, then waits `stall` before the rest.
+    func stallBody(_ stall: Duration) {
+        body.bodyStall.withLock { $0 = stall }
     }
 
     func serve(_ text: String) {
