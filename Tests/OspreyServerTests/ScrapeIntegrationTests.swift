@@ -20,8 +20,9 @@ import Testing
             }.joined()
     }
 
-    /// The instant vector of `query` now, as label sets and values.
+    /// The instant vector of `query` now, as label sets and values, once the storage is open.
     private func instant(_ server: TestServer, _ query: String) async throws -> [(labels: [String: String], value: String)] {
+        try await server.eventually { try await server.get("/-/ready").status == 200 }
         let escaped = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
         let reply = try await server.get("/api/v1/query?query=\(escaped)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
@@ -83,6 +84,71 @@ import Testing
             try await app.stop()
             try await server.eventually { try await instant(server, "up{job=\"shop\"}").first?.value == "0" }
             #expect(try await instant(server, "shop_orders_total").isEmpty)
+        }
+    }
+
+    /// An https target with a self-signed certificate: trusted through `ca_file`, accepted with
+    /// `insecure_skip_verify`, refused otherwise with the reason in `lastError`.
+    @Test(.enabled(if: PrometheusAPIClientTests.pythonAvailable && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func httpsTargetsFollowTheirTLSConfig() async throws {
+        let folder = try TemporaryFolder()
+        try await Command.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", folder.path + "/key.pem", "-out", folder.path + "/cert.pem",
+            ])
+        let port = try PeerProcess.freePort()
+        let target = try PeerProcess.start(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import http.server, ssl
+                class Page(http.server.BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        body = b"tls_metric 1\\n"
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/plain; version=0.0.4")
+                        self.send_header("Content-Length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    def log_message(self, *args):
+                        pass
+                server = http.server.HTTPServer(("127.0.0.1", \(port)), Page)
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain("\(folder.path)/cert.pem", "\(folder.path)/key.pem")
+                server.socket = context.wrap_socket(server.socket, server_side=True)
+                server.serve_forever()
+                """,
+            ])
+        defer { Task { try? await target.stop() } }
+        let config = """
+            scrape_configs:
+              - job_name: trusted
+                scheme: https
+                scrape_interval: 1s
+                tls_config: {ca_file: \(folder.path)/cert.pem}
+                static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+              - job_name: insecure
+                scheme: https
+                scrape_interval: 1s
+                tls_config: {insecure_skip_verify: true}
+                static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+              - job_name: untrusted
+                scheme: https
+                scrape_interval: 1s
+                static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+            """
+        try await TestServer.with(config: config) { server in
+            for job in ["trusted", "insecure"] {
+                try await server.eventually { try await instant(server, "tls_metric{job=\"\(job)\"}").first?.value == "1" }
+            }
+            try await server.eventually { try await instant(server, "up{job=\"untrusted\"}").first?.value == "0" }
+            #expect(try await instant(server, "tls_metric{job=\"untrusted\"}").isEmpty)
+            let targets = try await server.get("/api/v1/targets?scrapePool=untrusted").body
+            #expect(targets.contains("\"health\":\"down\""))
+            #expect(targets.lowercased().contains("certificate"), "lastError names the certificate problem: \(targets)")
         }
     }
 
