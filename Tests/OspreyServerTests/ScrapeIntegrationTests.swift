@@ -1,5 +1,17 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
+
+/// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
+private func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw TestFailure("condition not met within \(timeout)")
+}
 
 /// Scraping real targets as a Prometheus user runs them: Debian's node_exporter and an app
 /// instrumented with PyPI's prometheus_client, both on loopback, read back through the query
@@ -181,6 +193,34 @@ import Testing
             }
             #expect(try await !server.get("/api/v1/targets").body.contains("\"scrapePool\":\"gone\""))
         }
+    }
+
+    @Test func sighupReloadsTheScrapeJobsOfARunningServer() async throws {
+        let folder = try TemporaryFolder()
+        let configPath = folder.path + "/osprey.yml"
+        let dead = try PeerProcess.freePort()
+        try config([("before", "127.0.0.1:\(dead)")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let osprey = try PeerProcess.start(
+            try OspreyBinary.path, ["server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data", "--config", configPath])
+        defer { Task { try? await osprey.stop() } }
+        var base = ""
+        try await eventually {
+            guard let line = osprey.output.text.split(separator: "\n").first(where: { $0.hasPrefix("osprey listening on ") }),
+                let address = line.split(separator: " ").dropFirst(3).first
+            else { return false }
+            base = String(address.dropLast(1))
+            return true
+        }
+        func targets() async throws -> String {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/api/v1/targets"), timeout: .seconds(10))
+            return String(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
+        try await eventually { try await targets().contains("\"scrapePool\":\"before\"") }
+
+        try config([("after", "127.0.0.1:\(dead)")]).write(toFile: configPath, atomically: true, encoding: .utf8)
+        kill(osprey.processIdentifier, SIGHUP)
+        try await eventually { try await targets().contains("\"scrapePool\":\"after\"") }
+        #expect(try await !targets().contains("\"scrapePool\":\"before\""))
     }
 
     @Test func withoutAConfigOspreyScrapesItself() async throws {

@@ -11,6 +11,8 @@ final class PeerProcess: @unchecked Sendable {
         self.process = process
     }
 
+    var processIdentifier: Int32 { process.processIdentifier }
+
     static func start(_ executable: String, _ arguments: [String]) throws -> PeerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
