@@ -24,6 +24,17 @@ import Testing
         }
     }
 
+    /// A subquery without a step takes `global.evaluation_interval`, as in Prometheus: every 5 s
+    /// over 30 s from `t0 + 20 s` sees the samples at t0, +5 s, +10 s, +15 s and +20 s.
+    @Test func subqueriesWithoutAStepTakeTheEvaluationInterval() async throws {
+        try await withData("global:\n  evaluation_interval: 5s\n") { server in
+            let query = #"count_over_time(api_requests_total{instance="a:1"}[30s:])"#
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let reply = try await server.get("/api/v1/query?query=\(query)&time=1700000020")
+            #expect(reply.body.contains(#""value":[1700000020,"5"]"#), "\(reply.body)")
+        }
+    }
+
     @Test func grafanasHealthCheckQueryAnswers() async throws {
         try await TestServer.with { server in
             let reply = try await server.get("/api/v1/query?query=1%2B1&time=1700000000.5")

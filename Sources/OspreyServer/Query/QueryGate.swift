@@ -18,6 +18,8 @@ struct QueryGate: Sendable {
         var form: FormValues
         var queryable: any Queryable
         var configuration: QueryConfiguration
+        /// `global.evaluation_interval`: the step of subqueries that give none.
+        var evaluationInterval: Duration
     }
 
     func handle(_ request: Request, _ body: (Admitted) async throws -> Response) async throws -> Response {
@@ -26,7 +28,11 @@ struct QueryGate: Sendable {
             // The form is read holding a place: a body of many match[] is memory too.
             let form = try await FormValues.read(request)
             let queryable = try access.openStorage()
-            return try await body(Admitted(form: form, queryable: queryable, configuration: config.current.query))
+            let current = config.current
+            return try await body(
+                Admitted(
+                    form: form, queryable: queryable, configuration: current.query,
+                    evaluationInterval: current.global.evaluationInterval))
         }
     }
 }

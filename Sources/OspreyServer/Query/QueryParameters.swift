@@ -64,12 +64,14 @@ extension FormValues {
 }
 
 extension QueryConfiguration {
-    /// The engine's options for one query.
-    func engineOptions(timeout: Duration) -> QueryOptions {
+    /// The engine's options for one query; subqueries without a step take the evaluation
+    /// interval, as in Prometheus.
+    func engineOptions(timeout: Duration, evaluationInterval: Duration) -> QueryOptions {
         var options = QueryOptions()
         options.timeout = timeout
         options.maxSamples = maxSamples
         options.lookbackDelta = lookbackDelta.milliseconds
+        options.defaultSubqueryStep = max(evaluationInterval.milliseconds, 1)
         return options
     }
 }

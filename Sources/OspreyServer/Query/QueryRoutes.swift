@@ -33,7 +33,7 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
             let form = admitted.form
             let time = try form.time("time", default: MetricsStorage.now())
             let timeout = try form.timeout(within: admitted.configuration)
-            let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout))
+            let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout, evaluationInterval: admitted.evaluationInterval))
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
             do throws(QueryError) {
@@ -70,7 +70,7 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
                     "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
             }
             let timeout = try form.timeout(within: admitted.configuration)
-            let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout))
+            let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout, evaluationInterval: admitted.evaluationInterval))
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
             do throws(QueryError) {
