@@ -1,6 +1,6 @@
 /// Regular expressions with the semantics of Go's RE2, which Prometheus 2 uses for label
-/// matchers and `label_replace`: `.` matches one code point but not a newline, `\d` `\w` `\s`
-/// are ASCII, `\pL` names a Unicode class, and Perl extensions RE2 lacks (look-around,
+/// matchers, `label_replace` and relabelling: `.` matches one code point but not `\n` (it does
+/// match `\r`), `\d` `\w` `\s` are ASCII, `\pL` names a Unicode class, and Perl extensions RE2 lacks (look-around,
 /// back-references, atomic groups, possessive quantifiers) are errors rather than features.
 public enum GoRegex {
     public struct SyntaxError: Error, Sendable, CustomStringConvertible {
@@ -11,7 +11,7 @@ public enum GoRegex {
     public static func anchored(_ pattern: String) throws(SyntaxError) -> Regex<AnyRegexOutput> {
         try rejectUnsupported(pattern)
         do {
-            return try Regex("^(?:" + expandingShortClasses(pattern) + ")$")
+            return try Regex("^(?:" + translated(pattern) + ")$")
                 .matchingSemantics(.unicodeScalar)
                 .asciiOnlyDigits()
                 .asciiOnlyWordCharacters()
@@ -21,20 +21,53 @@ public enum GoRegex {
         }
     }
 
-    /// RE2 spells one-letter Unicode classes `\pL`; Swift needs `\p{L}`.
-    private static func expandingShortClasses(_ pattern: String) -> String {
+    /// Rewrites what RE2 and Swift's engine read differently. RE2 spells one-letter Unicode
+    /// classes `\pL` where Swift needs `\p{L}`. RE2's `.` matches every code point but `\n`,
+    /// while Swift's also refuses `\r`, `\u{85}` and the other line breaks, so outside a
+    /// character class (and unless `(?s)` asks for every character) `.` becomes `[^\n]`.
+    private static func translated(_ pattern: String) -> String {
+        let dotIsAnyLine = !pattern.contains("(?s")
         var result = ""
         var scalars = pattern.unicodeScalars.makeIterator()
+        var inClass = false
+        var classStart = false
         while let scalar = scalars.next() {
-            guard scalar == "\\", let next = scalars.next() else {
-                result.unicodeScalars.append(scalar)
+            let atClassStart = classStart
+            classStart = false
+            if scalar == "\\", let next = scalars.next() {
+                if next == "Q" {
+                    // `\Q…\E` quotes: everything up to `\E` is literal, a dot included.
+                    result += "\\Q"
+                    var previous: Unicode.Scalar?
+                    while let quoted = scalars.next() {
+                        result.unicodeScalars.append(quoted)
+                        if previous == "\\", quoted == "E" { break }
+                        previous = quoted
+                    }
+                } else if next == "p" || next == "P", let letter = scalars.next() {
+                    result += letter == "{" ? "\\\(next){" : "\\\(next){\(letter)}"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                    result.unicodeScalars.append(next)
+                }
                 continue
             }
-            if next == "p" || next == "P", let letter = scalars.next() {
-                result += letter == "{" ? "\\\(next){" : "\\\(next){\(letter)}"
+            if inClass {
+                // A `]` first in a class (after `[` or `[^`) is a member, not its end.
+                if scalar == "^", atClassStart {
+                    classStart = true
+                } else if scalar == "]", !atClassStart {
+                    inClass = false
+                }
+                result.unicodeScalars.append(scalar)
+            } else if scalar == "[" {
+                inClass = true
+                classStart = true
+                result.unicodeScalars.append(scalar)
+            } else if scalar == ".", dotIsAnyLine {
+                result += "[^\\n]"
             } else {
                 result.unicodeScalars.append(scalar)
-                result.unicodeScalars.append(next)
             }
         }
         return result

@@ -127,6 +127,24 @@ import Testing
         #expect(!(try LabelMatcher(.regex, "x", "a|b").matches("ab")))
         #expect(!(try LabelMatcher(.regex, "x", "a.c").matches("a\nc")))
         #expect(try LabelMatcher(.notRegex, "x", "a").matches(""))
+    }
+
+    /// RE2's `.` is every code point but `\n`: carriage returns and other line breaks match it,
+    /// where Swift's own `.` would refuse them.
+    @Test func dotMatchesEverythingButNewlineAsInRE2() throws {
+        for value in ["a\rc", "a\u{85}c", "a\u{2028}c", "a\u{0B}c", "a\u{0C}c", "a\r\nc".replacingOccurrences(of: "\n", with: "")] {
+            #expect(try LabelMatcher(.regex, "x", "a.c").matches(value), "\(value.debugDescription)")
+        }
+        #expect(try LabelMatcher(.regex, "x", ".*").matches("line one\r"))
+        #expect(!(try LabelMatcher(.regex, "x", ".*").matches("two\nlines")))
+        #expect(try LabelMatcher(.regex, "x", "(?s).*").matches("two\nlines"))
+        // A dot in a class or escaped is a literal dot.
+        #expect(try LabelMatcher(.regex, "x", "a[.]c").matches("a.c"))
+        #expect(!(try LabelMatcher(.regex, "x", "a[.]c").matches("abc")))
+        #expect(!(try LabelMatcher(.regex, "x", "a\\.c").matches("abc")))
+        #expect(try LabelMatcher(.regex, "x", "[^a]..").matches("b\rc"))
+        #expect(try LabelMatcher(.regex, "x", #"\Qa.b\E."#).matches("a.b\r"))
+        #expect(!(try LabelMatcher(.regex, "x", #"\Qa.b\E"#).matches("axb")))
         #expect(!(try LabelMatcher(.regex, "x", ".+").matchesEmpty))
         #expect(try LabelMatcher(.regex, "x", ".*").matchesEmpty)
     }
