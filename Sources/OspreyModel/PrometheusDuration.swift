@@ -51,6 +51,17 @@ extension Duration {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
+    /// Whole nanoseconds, rounded toward zero.
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    /// Seconds as a fraction, for rates and for Prometheus's float-seconds fields.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
     /// Prometheus's spelling, e.g. `1h30m` or `0s`. Years and weeks only when they divide the
     /// duration exactly, as Prometheus prints `90d` rather than `12w6d`.
     public var prometheusString: String {

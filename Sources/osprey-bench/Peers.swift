@@ -1,4 +1,5 @@
 import Foundation
+import OspreyModel
 
 #if canImport(Glibc)
 import Glibc
@@ -151,10 +152,19 @@ extension Peers {
         }
         let config = folder + "/prometheus.yml"
         try "global: {}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        return try launchPrometheus(prometheus, config: config, data: folder + "/data", port: port)
+    }
+
+    /// Runs Prometheus on loopback with this config and data folder (retention 100 years, so old
+    /// yardstick data stays) and waits until it is ready; returns the process and its base URL.
+    static func launchPrometheus(
+        _ prometheus: String, config: String, data: String, port: Int? = nil
+    ) throws -> (Process, String) {
+        let port = try port ?? freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: prometheus)
         process.arguments = [
-            "--config.file=\(config)", "--storage.tsdb.path=\(folder)/data", "--storage.tsdb.retention.time=100y",
+            "--config.file=\(config)", "--storage.tsdb.path=\(data)", "--storage.tsdb.retention.time=100y",
             "--web.listen-address=127.0.0.1:\(port)", "--log.level=error",
         ]
         process.standardOutput = FileHandle.nullDevice

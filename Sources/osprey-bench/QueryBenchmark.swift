@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import OspreyModel
 
 /// Loads the yardstick into Osprey, Prometheus and VictoriaMetrics side by side, runs the same
 /// range queries against each one's HTTP API and prints the sum of per-query median latencies.

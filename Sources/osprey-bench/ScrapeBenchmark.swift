@@ -55,7 +55,7 @@ struct ScrapeBenchmark: AsyncParsableCommand {
             print("side-by-side run skipped (--no-peers)")
         } else if let prometheus = Peers.installed("prometheus") {
             systems.append(
-                ("Prometheus", "Prometheus", try Self.startPrometheus(prometheus, config: folder + "/scrape.yml", data: folder + "/prometheus")))
+                ("Prometheus", "Prometheus", try Peers.launchPrometheus(prometheus, config: folder + "/scrape.yml", data: folder + "/prometheus").0))
         } else {
             print("prometheus not installed: no side-by-side figure (apt-get install prometheus)")
         }
@@ -132,21 +132,6 @@ struct ScrapeBenchmark: AsyncParsableCommand {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         try Peers.waitUntilAnswering("http://127.0.0.1:\(port)/-/ready")
-        return process
-    }
-
-    private static func startPrometheus(_ prometheus: String, config: String, data: String) throws -> Process {
-        let port = try Peers.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: prometheus)
-        process.arguments = [
-            "--config.file=\(config)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(port)",
-            "--log.level=error",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        try Peers.waitUntilAnswering("http://127.0.0.1:\(port)/-/ready", timeout: .seconds(120))
         return process
     }
 

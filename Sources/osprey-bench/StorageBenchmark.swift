@@ -38,7 +38,8 @@ struct StorageBenchmark: ParsableCommand {
         defer { if data == nil { try? FileManager.default.removeItem(atPath: folder) } }
 
         let storage = try MetricsStorage(path: folder)
-        var refs: [RawSeriesKey: SeriesRef] = [:]
+        var series = SeriesKeyTable()
+        var refs: [SeriesRef?] = []
         var appender = storage.appender()
         var samples = 0
         var minTime = Timestamp.max
@@ -60,17 +61,19 @@ struct StorageBenchmark: ParsableCommand {
             carry = Array(block[cut...])
             block.removeSubrange(cut...)
             var parser = ExpositionParser(bytes: block, format: .text)
-            while let entry = try parser.next() {
-                guard case .sample(let sample) = entry, let timestamp = sample.timestamp else { continue }
-                let key = RawSeriesKey(sample.series)
+            while let numbered = try parser.nextSample(numbering: &series) {
+                if numbered.isNew { refs.append(nil) }
+                let sample = numbered.sample
+                guard let timestamp = sample.timestamp else { continue }
                 let ref: SeriesRef
-                if let known = refs[key] {
+                if let known = refs[Int(numbered.series)] {
                     ref = known
                 } else {
+                    let labels = try ExpositionParser.labels(ofSeries: block[sample.series], format: .text)
                     let began = ContinuousClock.now
-                    ref = try appender.append(sample.labels, timestamp: timestamp, value: sample.value)
+                    ref = try appender.append(labels, timestamp: timestamp, value: sample.value)
                     appending += ContinuousClock.now - began
-                    refs[key] = ref
+                    refs[Int(numbered.series)] = ref
                     samples += 1
                     continue
                 }
@@ -104,7 +107,7 @@ struct StorageBenchmark: ParsableCommand {
         let diskBytes = Peers.folderSize(folder)
         // Selects run on the storage opened again, as after a restart.
         let reopened = try MetricsStorage(path: folder)
-        print("file: \(file), \(samples) samples, \(refs.count) series")
+        print("file: \(file), \(samples) samples, \(series.count) series")
         print(String(format: "append through the Appender (commits of %d to WAL and head): %.2f s = %.2f M samples/s", batch, appending.seconds, Double(samples) / appending.seconds / 1e6))
         print(String(format: "read + parse + append, as an import is: %.2f s = %.2f M samples/s", wall.seconds, Double(samples) / wall.seconds / 1e6))
         print(String(format: "checkpoint to shards: %.2f s; recompression of cold shards: %.2f s", flushing.seconds, compacting.seconds))
@@ -112,12 +115,11 @@ struct StorageBenchmark: ParsableCommand {
         print("peak RSS: \(Self.peakResidentMegabytes()) MB")
 
         var generator = SystemRandomNumberGenerator()
-        let series = Array(refs.keys)
         var latencies: [Double] = []
         var returned = 0
         for _ in 0..<selects {
-            let key = series[Int.random(in: 0..<series.count, using: &generator)]
-            var keyParser = ExpositionParser(bytes: Array(key.bytes) + Array(" 0\n".utf8), format: .text)
+            let key = series.key(Int.random(in: 0..<series.count, using: &generator))
+            var keyParser = ExpositionParser(bytes: Array(key) + Array(" 0\n".utf8), format: .text)
             guard case .sample(let parsed)? = try keyParser.next() else { continue }
             let matchers = [LabelMatcher.equal(Labels.metricName, parsed.name)]
                 + parsed.labels.filter { $0.name == "instance" }.map { LabelMatcher.equal($0.name, $0.value) }

@@ -168,20 +168,21 @@ struct ConformanceData: Sendable {
             path: folder.path,
             options: StorageOptions(retention: .seconds(100 * 365 * 86_400), samplesPerChunk: 120))
         var parser = ExpositionParser(bytes: [UInt8](try Data(contentsOf: file(dataset, "data.om"))), format: .openMetrics)
-        var refs: [RawSeriesKey: SeriesRef] = [:]
+        var series = SeriesKeyTable()
+        var refs: [SeriesRef] = []
         var appender = storage.appender()
         var samples = 0
-        while let entry = try parser.next() {
-            guard case .sample(let sample) = entry else { continue }
+        while let numbered = try parser.nextSample(numbering: &series) {
+            let sample = numbered.sample
             // The parser has already turned OpenMetrics seconds into milliseconds.
             guard let timestamp = sample.timestamp else {
                 throw SetupError(description: "data.om line \(parser.line) has no timestamp")
             }
-            let key = RawSeriesKey(sample.series)
-            if let ref = refs[key] {
-                try appender.append(ref, timestamp: timestamp, value: sample.value)
+            if numbered.isNew {
+                let labels = try ExpositionParser.labels(ofSeries: series.key(Int(numbered.series)), format: .openMetrics)
+                refs.append(try appender.append(labels, timestamp: timestamp, value: sample.value))
             } else {
-                refs[key] = try appender.append(sample.labels, timestamp: timestamp, value: sample.value)
+                try appender.append(refs[Int(numbered.series)], timestamp: timestamp, value: sample.value)
             }
             samples += 1
             if samples % 10_000 == 0 { try appender.commit() }

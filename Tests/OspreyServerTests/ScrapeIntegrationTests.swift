@@ -3,16 +3,6 @@ import Foundation
 import NIOCore
 import Testing
 
-/// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
-private func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    throw TestFailure("condition not met within \(timeout)")
-}
-
 /// Scraping real targets as a Prometheus user runs them: Debian's node_exporter and an app
 /// instrumented with PyPI's prometheus_client, both on loopback, read back through the query
 /// and targets APIs.

@@ -22,7 +22,7 @@ public struct SeriesKeyTable: Sendable {
 
     /// The number of `key`, given the next free number when the table has not seen it.
     public mutating func number(of key: UnsafeBufferPointer<UInt8>) -> (number: Int32, isNew: Bool) {
-        let hash = RawSeriesKey.fingerprint(UnsafeRawBufferPointer(key))
+        let hash = Self.fingerprint(UnsafeRawBufferPointer(key))
         let (found, slot) = probe(key, hash)
         if let found { return (found, false) }
         arena.append(contentsOf: key)
@@ -34,7 +34,7 @@ public struct SeriesKeyTable: Sendable {
 
     /// The number of `key` if the table holds it.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        probe(key, RawSeriesKey.fingerprint(UnsafeRawBufferPointer(key))).found
+        probe(key, Self.fingerprint(UnsafeRawBufferPointer(key))).found
     }
 
     /// The key's number, or the empty slot where it would go.
@@ -71,5 +71,27 @@ public struct SeriesKeyTable: Sendable {
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(entry)
         }
+    }
+
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    /// A word-at-a-time hash of the key's bytes (SipHash over a whole series would cost more than
+    /// the parse of its line), seeded per process so pushed text cannot aim at collisions.
+    @inline(__always)
+    static func fingerprint(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = seed ^ (UInt64(raw.count) &* 0x9E37_79B9_7F4A_7C15)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 29
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < raw.count {
+            tail = tail << 8 | UInt64(raw[offset])
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 32)
     }
 }

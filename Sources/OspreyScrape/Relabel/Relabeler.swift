@@ -4,12 +4,10 @@ import OspreyModel
 /// A list of relabelling steps, compiled once, applied to label sets in order, as Prometheus's
 /// `relabel.Process` does.
 public struct Relabeler: Sendable {
-    public let configs: [RelabelConfiguration]
     private let steps: [RelabelStep]
 
     /// Compiles every step's regex now, so that processing compiles nothing.
     public init(_ configs: [RelabelConfiguration]) {
-        self.configs = configs
         steps = configs.map(RelabelStep.init)
     }
 

@@ -65,7 +65,7 @@ final class ScrapeClient: Sendable {
         request.headers.add(name: "Accept", value: Self.accept)
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: "User-Agent", value: "Osprey")
-        request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: target.timeout.secondsValue.goFixedString)
+        request.headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: target.timeout.seconds.goFixedString)
         if let header = try authorizationHeader() { request.headers.add(name: "Authorization", value: header) }
         let limit = job.bodySizeLimit > 0 ? job.bodySizeLimit : Int.max
         do {
@@ -129,15 +129,5 @@ final class ScrapeClient: Sendable {
         }
         if config.insecureSkipVerify { tls.certificateVerification = .none }
         return tls
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-
-    var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

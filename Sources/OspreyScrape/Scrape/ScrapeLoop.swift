@@ -82,15 +82,11 @@ final class ScrapeLoop: Sendable {
         do throws(ScrapeError) {
             let fetched = try await client.fetch(target)
             try append(fetched, at: timestamp, to: &appender, cache: &cache, counts: &counts)
-            for number in cache.vanished {
-                try? appendSample(number, timestamp, .staleMarker, to: &appender, cache: &cache)
-            }
+            markStale(cache.vanished, at: timestamp, to: &appender, cache: &cache)
         } catch {
             failure = error
             appender.rollback()
-            for number in cache.previous {
-                try? appendSample(number, timestamp, .staleMarker, to: &appender, cache: &cache)
-            }
+            markStale(cache.previous, at: timestamp, to: &appender, cache: &cache)
         }
         let duration = Date().timeIntervalSince(started)
         reports.append(up: failure == nil, duration: duration, counts: counts, at: timestamp, to: &appender, logger: logger)
@@ -153,6 +149,15 @@ final class ScrapeLoop: Sendable {
         }
     }
 
+    /// Staleness markers for these series, so queries stop returning them from `timestamp`.
+    private func markStale(
+        _ numbers: [Int32], at timestamp: Timestamp, to appender: inout any Appender, cache: inout SeriesCache
+    ) {
+        for number in numbers {
+            try? appendSample(number, timestamp, .staleMarker, to: &appender, cache: &cache)
+        }
+    }
+
     /// A scraped series' labels with the target's added as Prometheus adds them (with
     /// `honor_labels` the scraped ones win; without, a clashing scraped label is kept as
     /// `exported_<name>`), then metric relabelling; nil when it drops the series.
@@ -183,9 +188,7 @@ final class ScrapeLoop: Sendable {
         guard let storage = storage(), !cache.previous.isEmpty else { return }
         var cache = cache
         var appender = storage.appender()
-        for number in cache.previous {
-            try? appendSample(number, timestamp, .staleMarker, to: &appender, cache: &cache)
-        }
+        markStale(cache.previous, at: timestamp, to: &appender, cache: &cache)
         var reports = ReportSeries(target: target.labels)
         reports.appendStale(at: timestamp, to: &appender)
         do {

@@ -174,8 +174,10 @@ final class WriteAheadLog {
             let actual = bytes.withUnsafeBufferPointer {
                 UInt32(crc32(0, $0.baseAddress! + payload.lowerBound, uInt(length)))
             }
-            guard actual == checksum, (try? decodePayload(bytes, payload) { _ in }) == true else { break }
-            _ = try? decodePayload(bytes, payload) { body($0) }
+            // A record is replayed whole or not at all: its entries are collected before any is applied.
+            var entries: [Entry] = []
+            guard actual == checksum, (try? decodePayload(bytes, payload) { entries.append($0) }) == true else { break }
+            entries.forEach(body)
             position = payload.upperBound
         }
         return position

@@ -110,13 +110,18 @@ struct TestServer: Sendable {
     func eventually(
         timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestFailure("condition not met within \(timeout)")
+        try await OspreyServerTests.eventually(timeout: timeout, condition)
     }
+}
+
+/// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
+func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestFailure("condition not met within \(timeout)")
 }
 
 struct TestFailure: Error, CustomStringConvertible {

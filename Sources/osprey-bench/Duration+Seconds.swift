@@ -1,4 +1,0 @@
-/// Benchmarks print seconds as decimals.
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
