@@ -52,9 +52,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OspreyRules",
+            dependencies: [
+                "OspreyModel", "OspreyConfig", "OspreyStorage", "OspreyQuery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "OspreyServer",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "CZlib",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
+                "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -68,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "osprey",
             dependencies: [
-                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery",
+                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +116,15 @@ let package = Package(
             dependencies: [
                 "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OspreyRulesTests",
+            dependencies: [
+                "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -10,6 +10,10 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var auth: AuthConfiguration
     /// The scrape jobs, interval and timeout filled from `global` where a job leaves them out.
     public var scrapeConfigs: [ScrapeConfiguration]
+    /// Rule file paths and globs, as written (relative ones are taken from the config file's folder).
+    public var ruleFiles: [String]
+    /// Notification routes, receivers and Alertmanagers.
+    public var alerting: AlertingConfiguration
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
@@ -17,7 +21,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public init(
         global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
         ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
-        auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = []
+        auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = [],
+        ruleFiles: [String] = [], alerting: AlertingConfiguration = AlertingConfiguration()
     ) {
         self.global = global
         self.storage = storage
@@ -25,11 +30,15 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         self.query = query
         self.auth = auth
         self.scrapeConfigs = scrapeConfigs.map { $0.resolved(with: global) }
+        self.ruleFiles = ruleFiles
+        self.alerting = alerting
     }
 
     enum CodingKeys: String, CodingKey {
         case global, storage, ingest, query, auth
         case scrapeConfigs = "scrape_configs"
+        case ruleFiles = "rule_files"
+        case alerting
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +51,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         let global = self.global
         scrapeConfigs = (try container.decodeIfPresent([ScrapeConfiguration].self, forKey: .scrapeConfigs) ?? [])
             .map { $0.resolved(with: global) }
+        ruleFiles = try container.decodeIfPresent([String].self, forKey: .ruleFiles) ?? []
+        alerting = try container.decodeIfPresent(AlertingConfiguration.self, forKey: .alerting) ?? AlertingConfiguration()
         var problems: [String] = []
         var seen: Set<String> = []
         for job in scrapeConfigs {
