@@ -16,14 +16,14 @@ public final class QueryCancellation: Sendable {
 /// Runs `work` on a thread of its own and awaits it; cancelling the awaiting task cancels the
 /// work through `cancellation`. Queries are few at a time (the API's bulkhead bounds them), so a
 /// thread each costs little, and the cooperative threads stay free for requests and pushes.
-func onOwnThread<Value: Sendable>(
-    _ work: @escaping @Sendable (QueryCancellation) throws(QueryError) -> Value
-) async throws(QueryError) -> Value {
+public func onOwnThread<Value: Sendable, Failure: Error>(
+    _ work: @escaping @Sendable (QueryCancellation) throws(Failure) -> Value
+) async throws(Failure) -> Value {
     let cancellation = QueryCancellation()
-    let result: Result<Value, QueryError> = await withTaskCancellationHandler {
+    let result: Result<Value, Failure> = await withTaskCancellationHandler {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                do throws(QueryError) {
+                do throws(Failure) {
                     continuation.resume(returning: .success(try work(cancellation)))
                 } catch {
                     continuation.resume(returning: .failure(error))

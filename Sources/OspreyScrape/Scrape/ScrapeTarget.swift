@@ -144,15 +144,3 @@ extension ScrapeTarget {
         return address.contains(":") ? address : address + ":" + port
     }
 }
-
-/// 64-bit FNV-1a: a small hash that is the same in every process, unlike Swift's `Hasher`.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        value = (value ^ 0xFF) &* 0x0000_0100_0000_01B3
-    }
-}
