@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -52,6 +53,10 @@ public struct Server: Service {
         QueryRoutes(gate: query).register(on: router)
         let scrape = ScrapeService(config: config, storage: storage, selfScrape: options.selfScrape, logger: logger)
         TargetsRoute(scrape: scrape).register(on: router)
+        let rules = RuleService(
+            config: config, storage: storage, externalURL: Self.externalURL(options.listen), logger: logger,
+            notify: { _ in })
+        RulesRoutes(rules: rules, gate: query).register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(
@@ -61,6 +66,7 @@ public struct Server: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 scrape.serverStarted(at: ListenAddress(host: options.listen.host, port: port))
+                rules.serverStarted(externalURL: Self.externalURL(ListenAddress(host: options.listen.host, port: port)))
                 await onStarted(
                     StartedServer(
                         address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath,
@@ -69,7 +75,7 @@ public struct Server: Service {
             logger: logger
         )
 
-        var services: [(String, any Service)] = [("storage", storage), ("scrape", scrape), ("http", http)]
+        var services: [(String, any Service)] = [("storage", storage), ("scrape", scrape), ("rules", rules), ("http", http)]
         if options.handlesSignals {
             services.append(("reload-signal", ReloadSignalService(config: config)))
         }
@@ -86,5 +92,12 @@ public struct Server: Service {
             )
         )
         try await group.run()
+    }
+
+    /// Where users reach this server, for alert links: Prometheus's default of the host's name
+    /// and the port, unless the server listens on one address only.
+    static func externalURL(_ listen: ListenAddress) -> String {
+        let host = ["0.0.0.0", "::", ""].contains(listen.host) ? ProcessInfo.processInfo.hostName : listen.host
+        return "http://\(ListenAddress(host: host, port: listen.port))"
     }
 }

@@ -86,8 +86,11 @@ final class ErrorReport {
     }
 }
 
-/// Thrown up the stack once an error is in the report, so that it is not reported twice.
-struct AlreadyReported: Error {}
+/// Thrown up the stack once an error is in the report, so that it is not reported twice; a type
+/// whose field failed to decode (and was read as absent) throws it to stop without a second error.
+public struct AlreadyReported: Error {
+    public init() {}
+}
 
 struct NodeDecoder: Decoder {
     let node: Node

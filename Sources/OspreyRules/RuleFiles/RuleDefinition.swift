@@ -75,7 +75,10 @@ public struct RuleDefinition: Sendable, Hashable, Decodable {
                 throw fail("invalid alert name: \(alert)")
             }
         }
-        guard let expression else { throw fail("field 'expr' must be set in rule") }
+        guard let expression else {
+            // A present but unreadable expression is reported already, at its own line.
+            throw container.contains(.expr) ? AlreadyReported() : fail("field 'expr' must be set in rule")
+        }
         expr = expression.expr
         exprText = expression.text
         holdDuration = hold ?? .zero

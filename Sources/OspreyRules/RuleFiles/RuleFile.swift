@@ -49,3 +49,21 @@ struct RuleFileDocument: Decodable {
         }
     }
 }
+
+extension RuleFile {
+    /// Loads every file `patterns` (the config's `rule_files`) name; the errors of all of them
+    /// are reported at once.
+    public static func loadAll(_ patterns: [String], relativeTo directory: String?) throws(ConfigErrors) -> [RuleFile] {
+        var files: [RuleFile] = []
+        var errors: [ConfigError] = []
+        for path in RuleFilePaths.expand(patterns, relativeTo: directory) {
+            do {
+                files.append(try load(path: path))
+            } catch {
+                errors += error.errors
+            }
+        }
+        guard errors.isEmpty else { throw ConfigErrors(errors) }
+        return files
+    }
+}

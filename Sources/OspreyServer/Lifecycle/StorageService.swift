@@ -24,6 +24,14 @@ final class StorageService: Service {
     /// The folder and the storage, once open.
     var opened: (directory: DataDirectory, storage: MetricsStorage)? { state.withLock { $0 } }
 
+    /// Waits until the storage is open (a WAL replay may take a while); throws on cancellation.
+    func waitUntilOpen() async throws -> MetricsStorage {
+        while true {
+            if let storage = opened?.storage { return storage }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     func run() async throws {
         let directory = try DataDirectory(path: path)
         let storage = try MetricsStorage(

@@ -59,16 +59,12 @@ struct TargetsRoute<Context: RequestContext> {
         Active(
             discoveredLabels: dictionary(state.target.discoveredLabels), labels: dictionary(state.target.labels),
             scrapePool: job, scrapeUrl: state.target.url, globalUrl: state.target.url, lastError: state.health.lastError,
-            lastScrape: state.health.lastScrape.map(rfc3339) ?? "0001-01-01T00:00:00Z",
+            lastScrape: state.health.lastScrape?.rfc3339 ?? "0001-01-01T00:00:00Z",
             lastScrapeDuration: state.health.lastScrapeDuration, health: state.health.state.rawValue,
             scrapeInterval: state.target.interval.prometheusString, scrapeTimeout: state.target.timeout.prometheusString)
     }
 
     private static func dictionary(_ labels: Labels) -> [String: String] {
         Dictionary(labels.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
-    }
-
-    private static func rfc3339(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
