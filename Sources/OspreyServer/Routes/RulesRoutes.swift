@@ -63,14 +63,14 @@ struct RulesRoutes<Context: RequestContext> {
         router.get("/api/v1/rules") { request, context in
             try await gate.handle(request) { admitted in
                 let form = admitted.form
-                let type = form["type"]
+                let type = form.all("type").first
                 guard type == nil || type == "alert" || type == "record" else {
                     throw APIError.badData("unsupported type \"\(type ?? "")\", must be alert or record")
                 }
                 let names = Set(form.all("rule_name[]"))
                 let groupNames = Set(form.all("rule_group[]"))
                 let files = Set(form.all("file[]"))
-                let excludeAlerts = form["exclude_alerts"] == "true"
+                let excludeAlerts = form.all("exclude_alerts").first == "true"
                 let groups = await statuses().compactMap { group -> Group? in
                     guard groupNames.isEmpty || groupNames.contains(group.name), files.isEmpty || files.contains(group.file) else {
                         return nil
