@@ -26,6 +26,19 @@ public actor RuleManager {
         let group: Mutex<RuleGroup>
         let task: Mutex<Task<Void, Never>?> = Mutex(nil)
         init(_ group: RuleGroup) { self.group = Mutex(group) }
+
+        /// Evaluates the group on a thread of its own (queries compute without suspending) and
+        /// keeps the result; returns the alerts to notify.
+        func evaluate(at time: Timestamp, context: RuleEvaluationContext, restoring: Bool) async -> [Alert] {
+            let group = self.group.withLock { $0 }
+            let (evaluated, alerts) = await onOwnThread { _ throws(Never) in
+                var group = group
+                let alerts = group.evaluate(at: time, context: context, restoring: restoring)
+                return (group, alerts)
+            }
+            self.group.withLock { $0 = evaluated }
+            return alerts
+        }
     }
 
     public init(context: RuleEvaluationContext, logger: Logger, notify: @escaping Notify) {
@@ -75,6 +88,23 @@ public actor RuleManager {
         order.compactMap { running[$0]?.group.withLock { $0.status } }
     }
 
+    /// Evaluates every group once at `time`, all groups at once as their schedules would, and
+    /// notifies their alerts; for benchmarks and for checking rules against stored data.
+    public func evaluateAll(at time: Timestamp) async -> [RuleGroupStatus] {
+        let context = self.context
+        let notify = self.notify
+        let runners = order.compactMap { running[$0] }
+        await withTaskGroup(of: Void.self) { tasks in
+            for runner in runners {
+                tasks.addTask {
+                    let alerts = await runner.evaluate(at: time, context: context, restoring: false)
+                    if !alerts.isEmpty { await notify(alerts) }
+                }
+            }
+        }
+        return groups()
+    }
+
     /// Stops every group.
     public func shutdown() async {
         for runner in running.values {
@@ -101,15 +131,7 @@ public actor RuleManager {
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(wait)) } catch { return }
             }
-            let group = runner.group.withLock { $0 }
-            let evaluationTime = tick - queryOffset
-            let shouldRestore = restoring
-            let (evaluated, alerts) = await onOwnThread { _ throws(Never) in
-                var group = group
-                let alerts = group.evaluate(at: evaluationTime, context: context, restoring: shouldRestore)
-                return (group, alerts)
-            }
-            runner.group.withLock { $0 = evaluated }
+            let alerts = await runner.evaluate(at: tick - queryOffset, context: context, restoring: restoring)
             restoring = false
             if !alerts.isEmpty { await notify(alerts) }
             let now = Date().milliseconds
