@@ -36,11 +36,13 @@ struct TestServer: Sendable {
         var headers: [String: String] = [:]
     }
 
-    /// Starts a server, runs `body` against it, then stops it whatever `body` did.
+    /// Starts a server, runs `body` against it, then stops it whatever `body` did. Servers given
+    /// the same `folder` one after another share their config and data, as restarts do.
     static func with<T: Sendable>(
-        config: String? = nil, selfScrape: Bool = false, _ body: @Sendable (TestServer) async throws -> T
+        config: String? = nil, selfScrape: Bool = false, folder: TemporaryFolder? = nil,
+        _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let folder = try TemporaryFolder()
+        let folder = try folder ?? TemporaryFolder()
         var configPath: String?
         if let config {
             configPath = folder.path + "/osprey.yml"
