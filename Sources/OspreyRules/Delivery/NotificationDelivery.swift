@@ -142,10 +142,13 @@ public final class NotificationDelivery: Sendable {
         request.body = .bytes(ByteBuffer(data: notification.body))
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(attemptTimeout.nanoseconds))
-            // Read (a bounded part of) the body so the connection can be reused, and to quote it.
-            let body = try await response.body.collect(upTo: 64 * 1024)
+            // Read the body so the connection can be reused; keep its start to quote in the error.
+            var start = ByteBuffer()
+            for try await part in response.body where start.readableBytes < 256 {
+                start.writeImmutableBuffer(part)
+            }
             guard (200..<300).contains(response.status.code) else {
-                let text = String(buffer: body).prefix(256)
+                let text = String(buffer: start).prefix(256)
                 return "receiver answered HTTP \(response.status.code)" + (text.isEmpty ? "" : ": \(text)")
             }
             return nil
