@@ -72,23 +72,19 @@ public final class AlertingStore: NotificationOutbox, Sendable {
     // MARK: NotificationOutbox
 
     public func lastNotified(receiver: String, groupKey: String) async throws -> NotificationLogEntry? {
-        let row: Row?
         do {
-            row = try await database.read { db in
+            return try await database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT firing, resolved, sent_at FROM notification_log WHERE receiver = ? AND group_key = ?",
-                    arguments: [receiver, groupKey])
+                    arguments: [receiver, groupKey]
+                ).map { row in
+                    NotificationLogEntry(
+                        firing: try Self.fingerprints(row["firing"]), resolved: try Self.fingerprints(row["resolved"]),
+                        sentAt: Date(timeIntervalSince1970: row["sent_at"]))
+                }
             }
         } catch {
             throw AlertingStoreError("read the notification log of receiver \"\(receiver)\" group \(groupKey)", error)
-        }
-        guard let row else { return nil }
-        do {
-            return NotificationLogEntry(
-                firing: try Self.fingerprints(row["firing"]), resolved: try Self.fingerprints(row["resolved"]),
-                sentAt: Date(timeIntervalSince1970: row["sent_at"]))
-        } catch {
-            throw AlertingStoreError("decode the notification log of receiver \"\(receiver)\" group \(groupKey)", error)
         }
     }
 
@@ -166,15 +162,15 @@ public final class AlertingStore: NotificationOutbox, Sendable {
     /// The oldest notification of `queue`, nil when the queue is empty.
     public func head(of queue: OutboxQueue) async throws(AlertingStoreError) -> PendingNotification? {
         do {
-            let row = try await database.read { db in
+            return try await database.read { db in
                 try Row.fetchOne(
                     db,
                     sql: """
                         SELECT * FROM outbox WHERE receiver = ? AND group_key = ? AND url = ? ORDER BY id LIMIT 1
                         """,
-                    arguments: [queue.receiver, queue.groupKey, queue.url])
+                    arguments: [queue.receiver, queue.groupKey, queue.url]
+                ).map(Self.pending)
             }
-            return try row.map(Self.pending)
         } catch {
             throw AlertingStoreError("read the outbox of \(queue)", error)
         }
@@ -183,8 +179,9 @@ public final class AlertingStore: NotificationOutbox, Sendable {
     /// Every notification still owed, oldest first.
     public func pendingNotifications() async throws(AlertingStoreError) -> [PendingNotification] {
         do {
-            let rows = try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id") }
-            return try rows.map(Self.pending)
+            return try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id").map(Self.pending)
+            }
         } catch {
             throw AlertingStoreError("read the outbox", error)
         }

@@ -139,7 +139,7 @@ public final class NotificationDelivery: Sendable {
             request.headers.add(name: name, value: value)
         }
         if !request.headers.contains(name: "User-Agent") { request.headers.add(name: "User-Agent", value: "Osprey") }
-        request.body = .bytes(ByteBuffer(data: notification.body))
+        request.body = .bytes(ByteBuffer(bytes: notification.body))
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(attemptTimeout.nanoseconds))
             // Read the body so the connection can be reused; keep its start to quote in the error.

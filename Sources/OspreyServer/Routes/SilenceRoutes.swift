@@ -19,8 +19,8 @@ struct SilenceRoutes {
         router.get("/api/v2/silences") { request, _ -> Response in
             let store = try self.available()
             let filter: SilenceFilter
-            do {
-                filter = try SilenceFilter(parsing: request.uri.queryParameters.getAll("filter").map(String.init))
+            do throws(SilenceError) {
+                filter = try SilenceFilter(parsing: request.uri.queryParameters.getAll("filter").map { String($0) })
             } catch {
                 return Self.error(error)
             }
@@ -30,26 +30,27 @@ struct SilenceRoutes {
         router.post("/api/v2/silences") { request, _ -> Response in
             let store = try self.available()
             let body = try await request.body.collect(upTo: Self.bodyLimit)
-            do {
-                let postable = try PostableSilence(json: Data(buffer: body))
-                let id = try await store.save(postable)
-                return try Self.json(["silenceID": id])
+            let id: String
+            do throws(SilenceError) {
+                id = try await store.save(try PostableSilence(json: Data(body.readableBytesView)))
             } catch {
                 return Self.error(error)
             }
+            return try Self.json(["silenceID": id])
         }
         router.get("/api/v2/silence/{silenceID}") { _, context -> Response in
             let store = try self.available()
-            do {
-                let silence = try store.silence(id: context.parameters.get("silenceID") ?? "")
-                return try Self.json(GettableSilence(silence, at: Date()))
+            let silence: Silence
+            do throws(SilenceError) {
+                silence = try store.silence(id: context.parameters.get("silenceID") ?? "")
             } catch {
                 return Self.error(error)
             }
+            return try Self.json(GettableSilence(silence, at: Date()))
         }
         router.delete("/api/v2/silence/{silenceID}") { _, context -> Response in
             let store = try self.available()
-            do {
+            do throws(SilenceError) {
                 try await store.expire(id: context.parameters.get("silenceID") ?? "")
                 return Response(status: .ok)
             } catch {
@@ -70,7 +71,7 @@ struct SilenceRoutes {
         encoder.outputFormatting = .withoutEscapingSlashes
         return Response(
             status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     /// 400 for bad input (including expiring an expired silence, where Alertmanager answers
