@@ -17,9 +17,12 @@ public struct RetryBackoff: Sendable, Hashable {
 
     /// The cap before jitter after `attempts` failed attempts (1 for the first failure).
     public func ceiling(afterAttempts attempts: Int) -> Duration {
-        let doublings = min(max(attempts - 1, 0), 62)
-        let grown = initial.seconds * Double(UInt64(1) << UInt64(doublings))
-        return grown >= maximum.seconds ? maximum : .seconds(grown)
+        var ceiling = initial
+        for _ in 1..<max(attempts, 1) {
+            guard ceiling < maximum else { break }
+            ceiling *= 2
+        }
+        return min(ceiling, maximum)
     }
 
     /// The wait after `attempts` failed attempts, drawn from `0...ceiling`.
