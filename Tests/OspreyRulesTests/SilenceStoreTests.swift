@@ -111,6 +111,12 @@ import Testing
         #expect(try silences.silence(id: replaced).state(at: later) == .active)
         #expect(try silences.silence(id: replaced).startsAt == later, "a start in the past becomes now")
 
+        // A pending silence may move its start, keeping its id.
+        let pending = try await silences.save(Self.postable(matchers, from: 600, to: 7200), at: later)
+        let moved = try await silences.save(Self.postable(matchers, from: 1200, to: 7200, id: pending), at: later)
+        #expect(moved == pending)
+        #expect(try silences.silence(id: pending).startsAt == Self.now.addingTimeInterval(1200))
+
         await #expect(throws: SilenceError.notFound(id: "unknown")) {
             try await silences.save(Self.postable(matchers, id: "unknown"), at: later)
         }

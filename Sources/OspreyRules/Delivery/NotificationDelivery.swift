@@ -39,7 +39,7 @@ public final class NotificationDelivery: Sendable {
         self.logger = logger
     }
 
-    /// Counts since start; `pending` is the outbox's size.
+    /// Notifications sent and attempts failed since this delivery was made.
     public var statistics: DeliveryStatistics { counters.withLock { $0 } }
 
     /// How many notifications wait in the outbox.

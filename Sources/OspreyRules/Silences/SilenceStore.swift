@@ -108,7 +108,8 @@ public final class SilenceStore: AlertSilencer, Sendable {
                 return try Self.insert(postable, db: db, now: now)
             }
             var updated = previous
-            updated.startsAt = max(postable.startsAt, previous.state(at: now) == .active ? previous.startsAt : now)
+            // An active silence keeps the start it had; a pending one may move its start.
+            if previous.state(at: now) == .pending { updated.startsAt = postable.startsAt }
             updated.endsAt = postable.endsAt
             updated.createdBy = postable.createdBy
             updated.comment = postable.comment
