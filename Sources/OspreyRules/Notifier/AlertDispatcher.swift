@@ -72,7 +72,7 @@ public actor AlertDispatcher {
     /// Flushes every group whose timer has run out.
     public func flushDue() async {
         let time = now()
-        let due = groups.filter { $0.value.nextFlush <= time }.keys.sorted { $0.routeID + $0.groupLabels.alertmanagerText < $1.routeID + $1.groupLabels.alertmanagerText }
+        let due = groups.filter { $0.value.nextFlush <= time }.sorted { $0.value.nextFlush < $1.value.nextFlush }.map(\.key)
         for id in due where !flushing.contains(id) {
             await flush(id, at: time)
         }

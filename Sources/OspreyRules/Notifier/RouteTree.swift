@@ -25,7 +25,7 @@ public struct RouteTree: Sendable {
         let defaults = MatchedRoute(
             id: "", key: "", receiver: "", grouping: .labels([]), groupWait: Self.defaultGroupWait,
             groupInterval: Self.defaultGroupInterval, repeatInterval: Self.defaultRepeatInterval)
-        root = try Self.node(configuration, inheriting: defaults, parent: nil, index: 0)
+        root = try Self.node(configuration, inheriting: defaults, under: nil, index: 0)
     }
 
     /// The routes an alert with these labels goes to, depth first: the deepest matching routes,
@@ -46,7 +46,7 @@ public struct RouteTree: Sendable {
     }
 
     private static func node(
-        _ configuration: AlertingRouteConfiguration, inheriting parent: MatchedRoute, parent parentNode: (id: String, key: String)?,
+        _ configuration: AlertingRouteConfiguration, inheriting parent: MatchedRoute, under parentNode: (id: String, key: String)?,
         index: Int
     ) throws(LabelMatcher.InvalidRegex) -> Node {
         var matchers: [LabelMatcher] = configuration.match.map { LabelMatcher.equal($0.key, $0.value) }
@@ -67,7 +67,7 @@ public struct RouteTree: Sendable {
             repeatInterval: configuration.repeatInterval ?? parent.repeatInterval)
         var children: [Node] = []
         for (childIndex, child) in configuration.routes.enumerated() {
-            children.append(try node(child, inheriting: route, parent: (id, key), index: childIndex))
+            children.append(try node(child, inheriting: route, under: (id, key), index: childIndex))
         }
         return Node(matchers: matchers, route: route, continues: configuration.continue, children: children)
     }
