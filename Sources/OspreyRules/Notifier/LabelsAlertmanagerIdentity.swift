@@ -1,0 +1,32 @@
+import OspreyModel
+
+extension Labels {
+    /// The alert fingerprint Alertmanager and Prometheus compute (`model.LabelSet.Fingerprint`):
+    /// FNV-1a 64 over the names and values in name order, each followed by a 0xFF byte.
+    public var alertmanagerFingerprint: UInt64 {
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        func add(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash &*= 1_099_511_628_211
+        }
+        for label in self {
+            for byte in label.name.utf8 { add(byte) }
+            add(0xFF)
+            for byte in label.value.utf8 { add(byte) }
+            add(0xFF)
+        }
+        return hash
+    }
+
+    /// The fingerprint as Alertmanager prints it: 16 lower-case hex digits.
+    public var alertmanagerFingerprintText: String {
+        let digits = String(alertmanagerFingerprint, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The label set as Go's `model.LabelSet.String()` prints it, `{a="1", b="2"}`: the form
+    /// group keys are made of.
+    public var alertmanagerText: String {
+        "{" + map { "\($0.name)=\(GoText.quoted($0.value))" }.joined(separator: ", ") + "}"
+    }
+}
