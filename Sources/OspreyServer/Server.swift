@@ -53,10 +53,13 @@ public struct Server: Service {
         QueryRoutes(gate: query).register(on: router)
         let scrape = ScrapeService(config: config, storage: storage, selfScrape: options.selfScrape, logger: logger)
         TargetsRoute(scrape: scrape).register(on: router)
+        let notifier = NotifierService(
+            config: config, storage: storage, externalURL: Self.externalURL(options.listen), logger: logger)
         let rules = RuleService(
             config: config, storage: storage, externalURL: Self.externalURL(options.listen), logger: logger,
-            notify: { _ in })
+            notify: { alerts in await notifier.notify(alerts) })
         RulesRoutes(rules: rules, gate: query).register(on: router)
+        SilenceRoutes(store: { notifier.opened?.store.silences }).register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(
@@ -66,7 +69,9 @@ public struct Server: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 scrape.serverStarted(at: ListenAddress(host: options.listen.host, port: port))
-                rules.serverStarted(externalURL: Self.externalURL(ListenAddress(host: options.listen.host, port: port)))
+                let externalURL = Self.externalURL(ListenAddress(host: options.listen.host, port: port))
+                rules.serverStarted(externalURL: externalURL)
+                notifier.serverStarted(externalURL: externalURL)
                 await onStarted(
                     StartedServer(
                         address: ListenAddress(host: options.listen.host, port: port), dataPath: dataPath,
@@ -75,7 +80,9 @@ public struct Server: Service {
             logger: logger
         )
 
-        var services: [(String, any Service)] = [("storage", storage), ("scrape", scrape), ("rules", rules), ("http", http)]
+        var services: [(String, any Service)] = [
+            ("storage", storage), ("notifier", notifier), ("scrape", scrape), ("rules", rules), ("http", http),
+        ]
         if options.handlesSignals {
             services.append(("reload-signal", ReloadSignalService(config: config)))
         }

@@ -11,7 +11,7 @@ public actor AlertDispatcher {
     private var receivers: [String: AlertingReceiverConfiguration] = [:]
     private let outbox: any NotificationOutbox
     private let silencer: any AlertSilencer
-    private let builder: WebhookNotificationBuilder
+    private var builder: WebhookNotificationBuilder
     private let logger: Logger
     private let now: @Sendable () -> Date
 
@@ -59,7 +59,10 @@ public actor AlertDispatcher {
 
     /// Switches to a reloaded config: routes rebuilt, groups re-created from the alerts held.
     /// What receivers were last told stays in the outbox's log, so nothing is sent twice.
-    public func apply(_ configuration: AlertingConfiguration) async throws(LabelMatcher.InvalidRegex) {
+    public func apply(
+        _ configuration: AlertingConfiguration, builder: WebhookNotificationBuilder? = nil
+    ) async throws(LabelMatcher.InvalidRegex) {
+        if let builder { self.builder = builder }
         routes = try configuration.route.map { (route) throws(LabelMatcher.InvalidRegex) in try RouteTree(route) }
         receivers = Dictionary(configuration.receivers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         groups = [:]

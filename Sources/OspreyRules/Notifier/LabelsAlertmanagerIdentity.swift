@@ -4,18 +4,12 @@ extension Labels {
     /// The alert fingerprint Alertmanager and Prometheus compute (`model.LabelSet.Fingerprint`):
     /// FNV-1a 64 over the names and values in name order, each followed by a 0xFF byte.
     public var alertmanagerFingerprint: UInt64 {
-        var hash: UInt64 = 14_695_981_039_346_656_037
-        func add(_ byte: UInt8) {
-            hash ^= UInt64(byte)
-            hash &*= 1_099_511_628_211
-        }
+        var hash = FNV1a()
         for label in self {
-            for byte in label.name.utf8 { add(byte) }
-            add(0xFF)
-            for byte in label.value.utf8 { add(byte) }
-            add(0xFF)
+            hash.add(label.name)
+            hash.add(label.value)
         }
-        return hash
+        return hash.value
     }
 
     /// The fingerprint as Alertmanager prints it: 16 lower-case hex digits.

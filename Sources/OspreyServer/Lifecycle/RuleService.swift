@@ -61,6 +61,6 @@ final class RuleService: Service, Sendable {
         return RuleEvaluationContext(
             queryable: storage, appendable: storage, engine: QueryEngine(options: options),
             externalLabels: current.global.externalLabels, externalURL: externalURL.withLock { $0 },
-            resendDelay: .seconds(60))
+            resendDelay: current.alerting.resendDelay)
     }
 }

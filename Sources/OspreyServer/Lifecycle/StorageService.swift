@@ -26,8 +26,17 @@ final class StorageService: Service {
 
     /// Waits until the storage is open (a WAL replay may take a while); throws on cancellation.
     func waitUntilOpen() async throws -> MetricsStorage {
+        try await waitForOpened().storage
+    }
+
+    /// Waits until the data folder and storage are open; returns the folder's path.
+    func waitUntilOpenDirectory() async throws -> String {
+        try await waitForOpened().directory.path
+    }
+
+    private func waitForOpened() async throws -> (directory: DataDirectory, storage: MetricsStorage) {
         while true {
-            if let storage = opened?.storage { return storage }
+            if let opened { return opened }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
