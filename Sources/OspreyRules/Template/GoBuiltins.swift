@@ -34,12 +34,12 @@ extension TemplateFunction {
             .bool(try TemplateComparison.less(arguments[0], arguments[1]))
         },
         "le": TemplateFunction(arity: .exactly(2)) { _, arguments throws(TemplateFunctionError) in
-            let less = try TemplateComparison.less(arguments[0], arguments[1])
-            return .bool(try less || TemplateComparison.equal(arguments[0], [arguments[1]]))
+            if try TemplateComparison.less(arguments[0], arguments[1]) { return .bool(true) }
+            return .bool(try TemplateComparison.equal(arguments[0], [arguments[1]]))
         },
         "gt": TemplateFunction(arity: .exactly(2)) { _, arguments throws(TemplateFunctionError) in
-            let less = try TemplateComparison.less(arguments[0], arguments[1])
-            return .bool(try !less && !TemplateComparison.equal(arguments[0], [arguments[1]]))
+            if try TemplateComparison.less(arguments[0], arguments[1]) { return .bool(false) }
+            return .bool(!(try TemplateComparison.equal(arguments[0], [arguments[1]])))
         },
         "ge": TemplateFunction(arity: .exactly(2)) { _, arguments throws(TemplateFunctionError) in
             .bool(!(try TemplateComparison.less(arguments[0], arguments[1])))

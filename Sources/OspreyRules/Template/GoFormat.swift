@@ -54,7 +54,7 @@ enum GoFormat {
             }
             let value = values[argumentIndex]
             argumentIndex += 1
-            output += format(value, verb: Character(verb), spec: spec)
+            output += formatted(value, verb: Character(verb), spec: spec)
         }
         if argumentIndex < values.count {
             let extra = values[argumentIndex...].map { "\($0.goTypeName)=\($0.goText)" }
@@ -102,7 +102,7 @@ enum GoFormat {
         return number
     }
 
-    private static func format(_ value: TemplateValue, verb: Character, spec: Spec) -> String {
+    private static func formatted(_ value: TemplateValue, verb: Character, spec: Spec) -> String {
         switch (verb, value) {
         case ("v", .float(let number)), ("g", .float(let number)), ("G", .float(let number)):
             let text = floatBody(number) { magnitude in

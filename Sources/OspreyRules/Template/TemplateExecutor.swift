@@ -9,8 +9,9 @@ struct TemplateExecutor {
         case continueLoop
     }
 
-    /// Go's limit on nested `{{template}}` calls, which stops a template from recursing forever.
-    private static let maximumDepth = 100_000
+    /// How deep `{{template}}` calls may nest. Go allows 100000 on its growable stacks; a
+    /// Swift thread's fixed stack would overflow long before, and alert templates need a few.
+    private static let maximumDepth = 100
 
     private let program: TemplateProgram
     private let name: String

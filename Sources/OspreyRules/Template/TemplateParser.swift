@@ -21,6 +21,9 @@ struct TemplateParser {
     private var index = 0
     private var variables: [String]
     private var loopDepth = 0
+    /// How deep controls and parentheses nest; bounded so hostile input cannot exhaust the stack.
+    private var nesting = 0
+    private static let maximumNesting = 100
     private var definitions: [String: [TemplateNode]] = [:]
 
     /// Parses `source`; `variables` are declared before the text starts (Prometheus's `$labels`...).
@@ -108,8 +111,12 @@ struct TemplateParser {
 
     /// `if`, `with` or `range` after its keyword, through the matching `{{end}}`.
     private mutating func parseControl(_ kind: String) throws(Failure) -> TemplateNode {
+        try enterNesting()
         let mark = variables.count
-        defer { variables.removeLast(variables.count - mark) }
+        defer {
+            variables.removeLast(variables.count - mark)
+            nesting -= 1
+        }
         let pipeline = try parsePipeline(context: kind, end: .rightDelimiter)
         if kind == "range" { loopDepth += 1 }
         let (list, end) = try parseList()
@@ -344,6 +351,8 @@ struct TemplateParser {
         case .string:
             return .constant(.string(token.text))
         case .leftParen:
+            try enterNesting()
+            defer { nesting -= 1 }
             return .pipeline(try parsePipeline(context: "parenthesized pipeline", end: .rightParen))
         default:
             throw Failure(offset: token.offset, message: "unexpected \(describe(token)) in operand")
@@ -351,6 +360,13 @@ struct TemplateParser {
     }
 
     // MARK: Tokens
+
+    private mutating func enterNesting() throws(Failure) {
+        guard nesting < Self.maximumNesting else {
+            throw Failure(offset: previousOffset, message: "nesting deeper than \(Self.maximumNesting) levels")
+        }
+        nesting += 1
+    }
 
     private mutating func expectRightDelimiter(after keyword: String) throws(Failure) {
         let token = nextNonSpace()
