@@ -31,9 +31,11 @@ import Testing
     }
 
     @Test func humanizeTimestampAndToTime() throws {
-        #expect(try each("humanizeTimestamp", [0, 1, 1234567890, 1.234567890123e+09, .nan])
+        #expect(try each("humanizeTimestamp", [0, 1, 1234567890, 1435065584.128, .nan])
             == "1970-01-01 00:00:00 +0000 UTC:1970-01-01 00:00:01 +0000 UTC:2009-02-13 23:31:30 +0000 UTC:"
-            + "2009-02-13 23:31:30.123 +0000 UTC:NaN:")
+            + "2015-06-23 13:19:44.128 +0000 UTC:NaN:")
+        // The float's nanoseconds are truncated to milliseconds, as Prometheus does: .123 is .122999…
+        #expect(try renderTemplate("{{ humanizeTimestamp 1234567890.123 }}") == "2009-02-13 23:31:30.122 +0000 UTC")
         #expect(try renderTemplate("{{ toTime 1435065584.128 }}") == "2015-06-23 13:19:44.128 +0000 UTC")
     }
 
