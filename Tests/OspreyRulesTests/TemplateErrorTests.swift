@@ -24,6 +24,11 @@ import Testing
         #expect(error?.description == #"template: __alert_Test:2:12: function "foo" not defined"#)
     }
 
+    @Test func columnsCountCharactersNotBytes() {
+        let error = parseError("Température élevée {{ nope }}")
+        #expect(error?.column == 23)
+    }
+
     @Test func undefinedVariable() {
         #expect(parseError("{{ $x }}")?.message == #"undefined variable "$x""#)
         #expect(parseError("{{ $x = 1 }}")?.message == #"undefined variable "$x""#)

@@ -130,6 +130,24 @@ import Testing
         #expect(try renderTemplate(text, value: 2) == "[node](2)")
     }
 
+    @Test func elseWithChains() throws {
+        let text = "{{ with $labels.team }}team {{ . }}{{ else with $labels.job }}job {{ . }}{{ else }}nobody{{ end }}"
+        #expect(try renderTemplate(text, labels: ["team": "db", "job": "node"]) == "team db")
+        #expect(try renderTemplate(text, labels: ["job": "node"]) == "job node")
+        #expect(try renderTemplate(text, labels: [:]) == "nobody")
+    }
+
+    @Test func multiLineTemplatesKeepTheirLayout() throws {
+        let text = """
+            Instances down:
+            {{ range $name, $value := $labels -}}
+            - {{ $name }}: {{ $value }}
+            {{ end -}}
+            done
+            """
+        #expect(try renderTemplate(text, labels: ["a": "1", "b": "2"]) == "Instances down:\n- a: 1\n- b: 2\ndone")
+    }
+
     @Test func textWithoutActionsIsUnchanged() throws {
         let text = "Disk is full on\nthe node; 100% }} {"
         #expect(try renderTemplate(text) == text)
