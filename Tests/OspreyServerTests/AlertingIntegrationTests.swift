@@ -68,8 +68,8 @@ import Testing
             try await server.eventually { !receiver.received.isEmpty }
 
             let delivery = try #require(receiver.received.first)
-            #expect(delivery.headers["Authorization"] == "Bearer secret-token-123")
-            #expect(delivery.headers["Content-Type"]?.hasPrefix("application/json") == true)
+            #expect(delivery.headers["authorization"] == "Bearer secret-token-123")
+            #expect(delivery.headers["content-type"]?.hasPrefix("application/json") == true)
             let payload = try delivery.json()
             #expect(payload["version"] as? String == "4")
             #expect(payload["status"] as? String == "firing")
@@ -150,9 +150,10 @@ import Testing
         let config = Self.config(rules: try Self.writeRules(in: folder), receiver: receiver.url)
         try await TestServer.with(config: config) { server in
             let endsAt = Date().addingTimeInterval(3600).formatted(.iso8601)
-            let silence = try await server.post(
-                "/api/v2/silences",
-                body: #"{"matchers":[{"name":"room","value":"kitchen","isRegex":false,"isEqual":true}],"startsAt":"\#(Date().formatted(.iso8601))","endsAt":"\#(endsAt)","createdBy":"test","comment":"oven on purpose"}"#)
+            let body = #"{"matchers":[{"name":"room","value":"kitchen","isRegex":false,"isEqual":true}],"startsAt":"\#(Date().formatted(.iso8601))","endsAt":"\#(endsAt)","createdBy":"test","comment":"oven on purpose"}"#
+            // The silence store opens with the data folder, just after the server listens.
+            try await server.eventually { try await server.get("/api/v2/silences").status == 200 }
+            let silence = try await server.post("/api/v2/silences", body: body)
             #expect(silence.status == 200, "\(silence.body)")
             let id = try #require(try Self.object(silence.body)["silenceID"] as? String)
 

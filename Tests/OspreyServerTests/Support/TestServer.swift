@@ -70,6 +70,8 @@ struct TestServer: Sendable {
             started: running)
         let result: T
         do {
+            // Storage opens in the background once the port is bound; tests start from a ready server.
+            _ = try await testServer.storage()
             result = try await body(testServer)
         } catch {
             await group.triggerGracefulShutdown()
@@ -110,20 +112,24 @@ struct TestServer: Sendable {
 
     /// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
     func eventually(
-        timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool
+        timeout: Duration = .seconds(30), file: StaticString = #fileID, line: UInt = #line,
+        _ condition: @Sendable () async throws -> Bool
     ) async throws {
-        try await OspreyServerTests.eventually(timeout: timeout, condition)
+        try await OspreyServerTests.eventually(timeout: timeout, file: file, line: line, condition)
     }
 }
 
 /// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+func eventually(
+    timeout: Duration = .seconds(30), file: StaticString = #fileID, line: UInt = #line,
+    _ condition: () async throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    throw TestFailure("condition not met within \(timeout)")
+    throw TestFailure("condition of \(file):\(line) not met within \(timeout)")
 }
 
 struct TestFailure: Error, CustomStringConvertible {
