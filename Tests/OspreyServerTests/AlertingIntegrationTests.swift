@@ -20,7 +20,7 @@ import Testing
     /// A config evaluating every second and sending to `receiver` with the given route timings.
     static func config(
         rules: String, receiver: String, groupInterval: String = "1s", repeatInterval: String = "1h",
-        extra: String = ""
+        resendDelay: String = "1m"
     ) -> String {
         """
         global:
@@ -30,6 +30,7 @@ import Testing
         rule_files:
           - \(rules)
         alerting:
+          resend_delay: \(resendDelay)
           route:
             receiver: team
             group_by: [alertname, room]
@@ -44,7 +45,6 @@ import Testing
                   http_config:
                     authorization:
                       credentials: secret-token-123
-        \(extra)
         """
     }
 
@@ -184,13 +184,14 @@ import Testing
         defer { Task { await receiver.stop() } }
         receiver.refuse(true)
         let folder = try TemporaryFolder()
-        let config = Self.config(rules: try Self.writeRules(in: folder), receiver: receiver.url)
+        // Firing alerts are valid for four resend delays: one that is no longer sent resolves 8 s on.
+        let config = Self.config(rules: try Self.writeRules(in: folder), receiver: receiver.url, resendDelay: "2s")
 
         try await TestServer.with(config: config, folder: folder) { server in
             _ = try await server.post("/api/v1/import/prometheus", body: "temperature{room=\"lab\"} 90\n")
             try await server.eventually { receiver.refusals > 0 }
         }
-        // Osprey restarts while the receiver is still down; the alert resolves meanwhile.
+        // Osprey restarts while the receiver is still down, and the condition clears meanwhile.
         try await TestServer.with(config: config, folder: folder) { server in
             _ = try await server.post("/api/v1/import/prometheus", body: "temperature{room=\"lab\"} 20\n")
             try await server.eventually { !(try await server.get("/api/v1/alerts").body.contains("TooHot")) }
