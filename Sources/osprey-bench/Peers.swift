@@ -174,4 +174,22 @@ extension Peers {
         try waitUntilAnswering(base + "/-/ready", timeout: .seconds(300))
         return (process, base)
     }
+
+    /// Starts the `osprey` executable built beside this one as a server on a free port; returns
+    /// the process and its base URL once it is ready.
+    static func launchOsprey(config: String, data: String) throws -> (Process, String) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("osprey").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchError("\(binary) not found: swift build -c release --product osprey")
+        }
+        let port = try freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["server", "--listen", "127.0.0.1:\(port)", "--data", data, "--config", config, "--log-level", "error"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let base = "http://127.0.0.1:\(port)"
+        try waitUntilAnswering(base + "/-/ready")
+        return (process, base)
+    }
 }

@@ -50,7 +50,7 @@ struct ScrapeBenchmark: AsyncParsableCommand {
                 system.process.waitUntilExit()
             }
         }
-        systems.append(("Osprey", "Osprey", try startOsprey(config: folder + "/scrape.yml", data: folder + "/osprey")))
+        systems.append(("Osprey", "Osprey", try Peers.launchOsprey(config: folder + "/scrape.yml", data: folder + "/osprey").0))
         if noPeers {
             print("side-by-side run skipped (--no-peers)")
         } else if let prometheus = Peers.installed("prometheus") {
@@ -117,22 +117,6 @@ struct ScrapeBenchmark: AsyncParsableCommand {
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         guard let port = await ports.first(where: { _ in true }) else { throw BenchError("target server did not start") }
         return (port, task)
-    }
-
-    /// The `osprey` executable built beside this one.
-    private func startOsprey(config: String, data: String) throws -> Process {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("osprey").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("\(binary) not found: swift build -c release --product osprey")
-        }
-        let port = try Peers.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["server", "--listen", "127.0.0.1:\(port)", "--data", data, "--config", config, "--log-level", "error"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        try Peers.waitUntilAnswering("http://127.0.0.1:\(port)/-/ready")
-        return process
     }
 
     /// User plus system CPU time of a process, from /proc/PID/stat.
