@@ -175,6 +175,39 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/amtool"), "apt-get install prometheus-alertmanager"))
+    func amtoolManagesOspreysSilences() async throws {
+        try await TestServer.with { server in
+            try await server.eventually { try await server.get("/api/v2/silences").status == 200 }
+            let url = "--alertmanager.url=\(server.baseURL)"
+            let added = try await Self.amtool([url, "silence", "add", "room=kitchen", "--comment=oven on purpose", "--duration=1h"])
+            #expect(added.status == 0, "\(added.stderr)")
+            let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let query = try await Self.amtool([url, "silence", "query", "-q"])
+            #expect(query.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == id)
+            #expect(try await Self.amtool([url, "silence", "expire", id]).status == 0)
+            #expect(try await Self.amtool([url, "silence", "query", "-q"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+            #expect(try await Self.amtool([url, "silence", "query", "--expired", "-q"]).stdout.contains(id))
+        }
+    }
+
+    static func amtool(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offCooperativePool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/amtool")
+            process.arguments = arguments
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        }
+    }
+
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
