@@ -63,7 +63,8 @@ final class NotifierService: Service, Sendable {
     }
 
     func run() async throws {
-        let directory = try await storage.waitUntilOpenDirectory()
+        // Storage may fail to open, and the group then shuts down: stop waiting for it.
+        let directory = try await cancelWhenGracefulShutdown { try await self.storage.waitUntilOpenDirectory() }
         let store = try AlertingStore(path: directory + "/alerting.sqlite")
         let dispatcher = try AlertDispatcher(
             configuration: config.current.alerting, outbox: store, silencer: store.silences, builder: builder(),

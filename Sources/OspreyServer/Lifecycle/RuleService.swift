@@ -39,7 +39,8 @@ final class RuleService: Service, Sendable {
     }
 
     func run() async throws {
-        let opened = try await storage.waitUntilOpen()
+        // Storage may fail to open, and the group then shuts down: stop waiting for it.
+        let opened = try await cancelWhenGracefulShutdown { try await self.storage.waitUntilOpen() }
         let manager = RuleManager(context: context(opened), logger: logger, notify: notify)
         running.withLock { $0 = manager }
         await manager.apply(config.ruleFiles, defaultInterval: config.current.global.evaluationInterval)
