@@ -3,7 +3,7 @@ import GRDB
 
 /// The alerting state that must outlive the process, in one SQLite file (`alerting.sqlite` in
 /// the data folder): the outbox of notifications still owed to receivers, the notification log
-/// of what each group last told its receiver, and the silences.
+/// of what each group last told its receiver, the silences, and the alerts the dispatcher holds.
 ///
 /// Every commit is synced to disk (`synchronous = FULL` in WAL mode) before it returns, so a
 /// notification that `enqueue` accepted survives `kill -9` and power loss alike.
@@ -63,6 +63,19 @@ public final class AlertingStore: NotificationOutbox, Sendable {
                         created_by TEXT NOT NULL,
                         comment TEXT NOT NULL,
                         updated_at REAL NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v2: the dispatcher's alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alerts (
+                        fingerprint INTEGER PRIMARY KEY,
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        starts_at REAL NOT NULL,
+                        ends_at REAL NOT NULL,
+                        generator_url TEXT NOT NULL
                     );
                     """)
         }

@@ -1,5 +1,5 @@
-/// Why the alerting database (outbox, notification log, silences) could not be read or written,
-/// with the operation that failed.
+/// Why the alerting database (outbox, notification log, silences, alerts) could not be read or
+/// written, with the operation that failed.
 public struct AlertingStoreError: Error, CustomStringConvertible {
     /// What was being done, e.g. "enqueue 3 notifications for receiver \"ops\"".
     public var operation: String

@@ -5,12 +5,14 @@ import OspreyModel
 
 /// Alertmanager's dispatcher inside Osprey: routes alerts into aggregation groups and, on each
 /// group's timers, queues webhook notifications into the outbox, deduplicated against the
-/// notification log and with silenced alerts left out.
+/// notification log and with silenced alerts left out. With a persistence, the alerts it holds
+/// outlive a restart: `restore()` takes them back.
 public actor AlertDispatcher {
     private var routes: RouteTree?
     private var receivers: [String: AlertingReceiverConfiguration] = [:]
     private let outbox: any NotificationOutbox
     private let silencer: any AlertSilencer
+    private let persistence: (any AlertStatePersistence)?
     private var builder: WebhookNotificationBuilder
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -22,15 +24,22 @@ public actor AlertDispatcher {
     private var flushing: Set<AggregationGroup.ID> = []
     /// The sleep of `run()`, cut short when a group may need flushing sooner.
     private var sleep: Task<Void, Never>?
+    /// The last write to `persistence`. Each write waits for the one before, so the store sees
+    /// the alerts change in the order they changed here, though the actor runs other calls
+    /// while a write is under way.
+    private var persisting: Task<Void, Never>?
 
-    /// A dispatcher for `configuration`; `now` is its clock, injectable for tests.
+    /// A dispatcher for `configuration`, keeping its alerts in `persistence` if given; `now` is
+    /// its clock, injectable for tests.
     public init(
         configuration: AlertingConfiguration, outbox: any NotificationOutbox, silencer: any AlertSilencer,
+        persistence: (any AlertStatePersistence)? = nil,
         builder: WebhookNotificationBuilder = WebhookNotificationBuilder(), logger: Logger = Logger(label: "osprey.notifier"),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(LabelMatcher.InvalidRegex) {
         self.outbox = outbox
         self.silencer = silencer
+        self.persistence = persistence
         self.builder = builder
         self.logger = logger
         self.now = now
@@ -40,9 +49,11 @@ public actor AlertDispatcher {
 
     /// Takes the rule manager's active alerts (firing ones ending in the future, resolved ones
     /// ending at their resolve time) into their groups, then flushes every group that is due,
-    /// so that with `group_wait: 0s` the notification is queued when this returns.
+    /// so that with `group_wait: 0s` the notification is queued when this returns. The alerts
+    /// are persisted first, so none that a receiver was told about is lost to a restart.
     public func receive(_ received: [Alert]) async {
         let time = now()
+        var changed: [Alert] = []
         for alert in received {
             let fingerprint = alert.labels.alertmanagerFingerprint
             var merged = alert
@@ -51,7 +62,26 @@ public actor AlertDispatcher {
                 merged.startsAt = min(old.startsAt, alert.startsAt)
             }
             alerts[fingerprint] = merged
+            changed.append(merged)
             place(merged, fingerprint: fingerprint, at: time)
+        }
+        await persist { [changed] in try await $0.saveAlerts(changed) }
+        sleep?.cancel()
+        await flushDue()
+    }
+
+    /// Takes the alerts persisted before a restart back into their groups, as `receive` would.
+    /// The notification log keeps receivers from hearing again what they were told already, and
+    /// an alert that is no longer sent resolves when its `endsAt` passes.
+    public func restore() async throws {
+        guard let persistence else { return }
+        let time = now()
+        for alert in try await persistence.loadAlerts() {
+            let fingerprint = alert.labels.alertmanagerFingerprint
+            // An alert received since the start is newer than the stored one.
+            guard alerts[fingerprint] == nil else { continue }
+            alerts[fingerprint] = alert
+            place(alert, fingerprint: fingerprint, at: time)
         }
         sleep?.cancel()
         await flushDue()
@@ -79,7 +109,8 @@ public actor AlertDispatcher {
         for id in due where !flushing.contains(id) {
             await flush(id, at: time)
         }
-        forgetNotifiedAlerts()
+        let forgotten = forgetNotifiedAlerts()
+        if !forgotten.isEmpty { await persist { try await $0.removeAlerts(forgotten) } }
     }
 
     /// When the next group is due, if any.
@@ -171,10 +202,31 @@ public actor AlertDispatcher {
         }
     }
 
-    /// Drops resolved alerts no group holds any more: they have been notified.
-    private func forgetNotifiedAlerts() {
+    /// Drops resolved alerts no group holds any more, as they have been notified, and tells
+    /// which they were.
+    private func forgetNotifiedAlerts() -> Set<UInt64> {
         let held = Set(groups.values.flatMap(\.alerts.keys))
         let time = now()
-        alerts = alerts.filter { held.contains($0.key) || !$0.value.isResolved(at: time) }
+        let forgotten = alerts.filter { !held.contains($0.key) && $0.value.isResolved(at: time) }.keys
+        for fingerprint in forgotten { alerts[fingerprint] = nil }
+        return Set(forgotten)
+    }
+
+    /// Writes to the persistence, if any, after the writes issued before. A failure is logged
+    /// and otherwise ignored: the alerts are still held here, and rules send firing ones again.
+    private func persist(_ write: @escaping @Sendable (any AlertStatePersistence) async throws -> Void) async {
+        guard let persistence else { return }
+        let previous = persisting
+        let logger = logger
+        let task = Task {
+            await previous?.value
+            do {
+                try await write(persistence)
+            } catch {
+                logger.error("alerts not persisted", metadata: ["error": "\(error)"])
+            }
+        }
+        persisting = task
+        await task.value
     }
 }

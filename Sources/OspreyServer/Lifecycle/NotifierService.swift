@@ -67,8 +67,10 @@ final class NotifierService: Service, Sendable {
         let directory = try await cancelWhenGracefulShutdown { try await self.storage.waitUntilOpenDirectory() }
         let store = try AlertingStore(path: directory + "/alerting.sqlite")
         let dispatcher = try AlertDispatcher(
-            configuration: config.current.alerting, outbox: store, silencer: store.silences, builder: builder(),
-            logger: logger)
+            configuration: config.current.alerting, outbox: store, silencer: store.silences, persistence: store,
+            builder: builder(), logger: logger)
+        // Before `notify` can reach the dispatcher, so the rules' alerts come after the stored ones.
+        try await dispatcher.restore()
         let delivery = NotificationDelivery(store: store, logger: logger)
         state.withLock { $0 = Opened(store: store, dispatcher: dispatcher, delivery: delivery) }
         let reloads = self.reloads
