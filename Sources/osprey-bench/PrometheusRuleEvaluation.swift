@@ -56,12 +56,14 @@ enum PrometheusRuleEvaluation {
             }
             usleep(1_000_000)
         }
-        for round in 0..<rounds {
-            run.figures.groupDurationSums.append(
-                durations.keys.reduce(0) { sum, group in
-                    let iteration = (firstSeen[group] ?? 0) + Double(round)
-                    return sum + (durations[group]?[iteration] ?? 0)
-                })
+        // Round j is every group's j-th completed evaluation; one missed for being late has no
+        // duration, so counting them is safer than numbering from the first.
+        let completed = durations.map { group, byIteration in
+            byIteration.filter { $0.key < latestSeen[group] ?? 0 }.sorted { $0.key < $1.key }.map(\.value)
+        }
+        let comparableRounds = min(rounds, completed.map(\.count).min() ?? 0)
+        for round in 0..<comparableRounds {
+            run.figures.groupDurationSums.append(completed.reduce(0) { $0 + $1[round] })
         }
         try readRules(base: base, curl: curl, into: &run)
         return run

@@ -49,7 +49,8 @@ struct RuleBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard let curl = Peers.installed("curl") else { throw BenchError("curl is needed: apt-get install curl") }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-rules-\(getpid())").path
+        // Not LocalOsprey's folder name: it clears that one when it starts.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-rule-files-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer {
@@ -99,7 +100,9 @@ struct RuleBenchmark: AsyncParsableCommand {
         let imported = try Peers.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + data.text, osprey.base + "/api/v1/import/prometheus"])
         guard imported.output == "204" else { throw BenchError("Osprey answered \(imported.output) to the import of \(data.text)") }
         guard let storage = osprey.started.storage() else { throw BenchError("Osprey's storage is not open") }
-        print(String(format: "Osprey: yardstick imported in %.1f s; %d rounds at Prometheus's evaluation times", (ContinuousClock.now - importStart).seconds, rounds))
+        let series = storage.statistics().series
+        guard series > 0 else { throw BenchError("Osprey holds no series after importing \(data.text)") }
+        print(String(format: "Osprey: yardstick imported in %.1f s (%d series); %d rounds at Prometheus's evaluation times", (ContinuousClock.now - importStart).seconds, series, rounds))
         let ospreyRun = try await OspreyRuleEvaluation.run(
             ruleFile: ruleFile, storage: storage, rounds: rounds, interval: .seconds(interval), lastEvaluations: lastEvaluations)
         for round in 0..<rounds {
