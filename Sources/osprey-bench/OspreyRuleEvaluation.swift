@@ -16,6 +16,10 @@ enum OspreyRuleEvaluation {
         var allAtOnceWallTimes: [Double] = []
         /// All groups at once: each round's sum of group durations (they share the cores).
         var allAtOnce = RuleEvaluationFigures()
+        /// The CPU seconds (user plus system, the whole process) of each round, both ways, to tell
+        /// contention between groups from other programs taking the cores.
+        var oneAtATimeCPUSeconds: [Double] = []
+        var allAtOnceCPUSeconds: [Double] = []
     }
 
     /// A group's evaluations end at `lastEvaluations[name]` (ms), `interval` apart, so that they
@@ -46,6 +50,7 @@ enum OspreyRuleEvaluation {
             var latest = Timestamp.min
             var sum = 0.0
             oneAtATimeStatuses = []
+            let cpuBefore = try ScrapeBenchmark.cpuSeconds(of: getpid())
             for (name, manager) in eachGroup {
                 guard let last = lastEvaluations[name] else { throw BenchError("no evaluation time for group \(name)") }
                 latest = max(latest, last - back)
@@ -54,11 +59,14 @@ enum OspreyRuleEvaluation {
                 oneAtATimeStatuses += statuses
             }
             run.oneAtATime.groupDurationSums.append(sum)
+            let cpuBetween = try ScrapeBenchmark.cpuSeconds(of: getpid())
+            run.oneAtATimeCPUSeconds.append(cpuBetween - cpuBefore)
 
             // Just after every group's own time, so that the series both ways write stay in order.
             let started = ContinuousClock.now
             allAtOnceStatuses = await allGroups.evaluateAll(at: latest + 1)
             run.allAtOnceWallTimes.append((ContinuousClock.now - started).seconds)
+            run.allAtOnceCPUSeconds.append(try ScrapeBenchmark.cpuSeconds(of: getpid()) - cpuBetween)
             run.allAtOnce.groupDurationSums.append(allAtOnceStatuses.reduce(0) { $0 + $1.evaluationDuration.seconds })
         }
         record(oneAtATimeStatuses, in: &run.oneAtATime)

@@ -107,8 +107,9 @@ struct RuleBenchmark: AsyncParsableCommand {
             ruleFile: ruleFile, storage: storage, rounds: rounds, interval: .seconds(interval), lastEvaluations: lastEvaluations)
         for round in 0..<rounds {
             print(String(
-                format: "  Osprey round %2d: groups one at a time: sum of group durations %8.1f ms; all groups at once: wall %8.1f ms, sum of group durations %8.1f ms",
-                round + 1, ospreyRun.oneAtATime.groupDurationSums[round] * 1000, ospreyRun.allAtOnceWallTimes[round] * 1000,
+                format: "  Osprey round %2d: groups one at a time: sum of group durations %7.1f ms (CPU %5.0f ms); all groups at once: wall %7.1f ms (CPU %5.0f ms), sum of group durations %8.1f ms",
+                round + 1, ospreyRun.oneAtATime.groupDurationSums[round] * 1000, ospreyRun.oneAtATimeCPUSeconds[round] * 1000,
+                ospreyRun.allAtOnceWallTimes[round] * 1000, ospreyRun.allAtOnceCPUSeconds[round] * 1000,
                 ospreyRun.allAtOnce.groupDurationSums[round] * 1000))
         }
         try await osprey.stop()
@@ -122,8 +123,10 @@ struct RuleBenchmark: AsyncParsableCommand {
         let concurrentSum = osprey.allAtOnce.medianGroupDurationSum
         print("")
         print("\(ruleFile.ruleCount) alert rules, \(ruleFile.groups.count) groups, yardstick of \(hosts) hosts x \(hours) h, median of \(rounds) evaluations each:")
-        print(String(format: "  Osprey: %.1f ms per evaluation of all rules (sum of group durations, groups one at a time)", oneAtATime * 1000))
-        print(String(format: "  Osprey, all groups at once (evaluateAll, %d cores): wall %.1f ms, sum of group durations %.1f ms", ProcessInfo.processInfo.activeProcessorCount, wall * 1000, concurrentSum * 1000))
+        let oneAtATimeCPU = RuleEvaluationFigures.median(osprey.oneAtATimeCPUSeconds)
+        let allAtOnceCPU = RuleEvaluationFigures.median(osprey.allAtOnceCPUSeconds)
+        print(String(format: "  Osprey: %.1f ms per evaluation of all rules (sum of group durations, groups one at a time; CPU %.0f ms)", oneAtATime * 1000, oneAtATimeCPU * 1000))
+        print(String(format: "  Osprey, all groups at once (evaluateAll, %d cores): wall %.1f ms (CPU %.0f ms), sum of group durations %.1f ms", ProcessInfo.processInfo.activeProcessorCount, wall * 1000, allAtOnceCPU * 1000, concurrentSum * 1000))
         report(osprey.oneAtATime, system: "Osprey")
         guard let prometheus else { return }
         let prometheusSum = prometheus.figures.medianGroupDurationSum
