@@ -90,8 +90,9 @@ let package = Package(
         .executableTarget(
             name: "osprey-bench",
             dependencies: [
-                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer",
+                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer", "OspreyQuery", "OspreyRules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
