@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func aBareHostGetsTheSchemesDefaultPort() throws {
-        let http = try #require(build(job(), [group(["db.example", "[::1]"])]).active.map(\.labels["instance"]))
+        let http = build(job(), [group(["db.example", "[::1]"])]).active.map(\.labels["instance"])
         #expect(http == ["db.example:80", "[::1]:80"])
         let https = build(job { $0.scheme = "https" }, [group(["db.example"])]).active
         #expect(https.map(\.labels["instance"]) == ["db.example:443"])

@@ -1,3 +1,4 @@
+import OspreyModel
 /// A duration as written in a query (`5m`, `1h30m`, `500ms`), read as Prometheus's
 /// `model.ParseDuration` reads it: units from years down to milliseconds, each at most once.
 /// Prometheus holds durations as Go nanoseconds, so anything past about 292 years is out of range.
@@ -16,7 +17,7 @@ enum DurationLiteral {
         if text == "0" { return .success(0) }
         if text.isEmpty { return .failure(SyntaxError(message: "empty duration string")) }
         guard let parts = parts(of: text) else {
-            return .failure(SyntaxError(message: "not a valid duration string: \(GoQuote.string(text))"))
+            return .failure(SyntaxError(message: "not a valid duration string: \(GoQuote.promQLString(text))"))
         }
         let nanosecondsPerMillisecond: Int64 = 1_000_000
         var nanoseconds: Int64 = 0

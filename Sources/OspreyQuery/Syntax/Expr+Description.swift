@@ -7,7 +7,7 @@ extension Expr: CustomStringConvertible {
     public var description: String {
         switch self {
         case .number(let value): GoNumber.format(value)
-        case .string(let value): GoQuote.string(value)
+        case .string(let value): GoQuote.promQLString(value)
         case .vectorSelector(let selector): selector.description
         case .matrixSelector(let matrix): matrix.description
         case .subquery(let subquery): subquery.description
@@ -101,7 +101,7 @@ extension Binary: CustomStringConvertible {
 extension LabelMatcher {
     /// `name="value"` with Go's quoting, as selectors print it (and sort by it).
     var canonicalText: String {
-        name + kind.rawValue + GoQuote.string(value)
+        name + kind.rawValue + GoQuote.promQLString(value)
     }
 }
 

@@ -1,3 +1,4 @@
+import OspreyModel
 /// Numbers as Prometheus reads and writes them, which is as Go's `strconv` and `fmt` do.
 enum GoNumber {
     /// Prometheus's number literal rule: an integer in Go syntax (`0x1f`, octal `0755`,
@@ -36,7 +37,7 @@ enum GoNumber {
         let lowercased = text.lowercased()
         if lowercased == "inf" || lowercased == "+inf" || lowercased == "infinity" { return .success(.infinity) }
         if lowercased == "nan" { return .success(.nan) }
-        let quoted = GoQuote.string(text)
+        let quoted = GoQuote.promQLString(text)
         guard !lowercased.hasPrefix("0x"), let value = Double(text) else {
             return .failure(NumberSyntaxError(message: "strconv.ParseFloat: parsing \(quoted): invalid syntax"))
         }

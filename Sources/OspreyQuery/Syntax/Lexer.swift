@@ -1,3 +1,4 @@
+import OspreyModel
 /// Splits PromQL text into tokens on demand, over UTF-8 bytes. What a character means depends on
 /// what is open: inside braces keywords are plain label names, inside brackets letters are
 /// separators, right after `[` only a duration may follow. The rules and the messages follow
@@ -173,14 +174,14 @@ struct Lexer {
     private mutating func numberOrDuration() throws(ParseError) -> Token {
         if scanNumber() { return token(.number) }
         if acceptRemainingDuration() { return token(.duration) }
-        throw error("bad number or duration syntax: \(GoQuote.string(scannedText))")
+        throw error("bad number or duration syntax: \(GoQuote.promQLString(scannedText))")
     }
 
     /// Right after `[`: the range must be a duration.
     private mutating func duration() throws(ParseError) -> Token {
         if scanNumber() { throw error("missing unit character in duration") }
         if !acceptRemainingDuration() {
-            throw error("bad duration syntax: \(GoQuote.string(scannedText))")
+            throw error("bad duration syntax: \(GoQuote.promQLString(scannedText))")
         }
         return token(.duration)
     }

@@ -168,7 +168,7 @@ struct Parser {
     private mutating func functionCall(named name: Token) throws(ParseError) -> SyntaxNode {
         let arguments = try callArguments()
         guard let function = Function.named(name.text) else {
-            throw source.error(at: name.offset, "unknown function with name \(GoQuote.string(name.text))")
+            throw source.error(at: name.offset, "unknown function with name \(GoQuote.promQLString(name.text))")
         }
         return SyntaxNode(kind: .call(function, arguments: arguments), offset: name.offset)
     }

@@ -1,3 +1,4 @@
+import OspreyModel
 /// One lexical item of PromQL: what it is, its text as written, and the byte offset where it
 /// starts (error positions are byte-based, as in Prometheus).
 struct Token: Sendable, Equatable {
@@ -61,9 +62,9 @@ struct Token: Sendable, Equatable {
         case .endOfInput:
             return "end of input"
         case .identifier:
-            return "identifier \(GoQuote.string(text))"
+            return "identifier \(GoQuote.promQLString(text))"
         case .metricIdentifier:
-            return "metric identifier \(GoQuote.string(text))"
+            return "metric identifier \(GoQuote.promQLString(text))"
         case .number:
             return "number \(Self.abbreviated(text))"
         case .string:
@@ -81,16 +82,16 @@ struct Token: Sendable, Equatable {
             return "<\(text)>"
         case .leftParen, .rightParen, .leftBrace, .rightBrace, .leftBracket, .rightBracket,
             .comma, .colon, .assign, .start, .end:
-            return GoQuote.string(text)
+            return GoQuote.promQLString(text)
         }
     }
 
     /// Go's `%.10q...` for long literals: the first ten characters, quoted, then an ellipsis.
     private static func abbreviated(_ text: String) -> String {
         // The length test counts bytes, the cut counts characters, as Go's `len` and `%.10q` do.
-        guard text.utf8.count > 10 else { return GoQuote.string(text) }
+        guard text.utf8.count > 10 else { return GoQuote.promQLString(text) }
         var prefix = String.UnicodeScalarView()
         prefix.append(contentsOf: text.unicodeScalars.prefix(10))
-        return GoQuote.string(String(prefix)) + "..."
+        return GoQuote.promQLString(String(prefix)) + "..."
     }
 }

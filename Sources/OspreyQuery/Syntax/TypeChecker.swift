@@ -56,7 +56,7 @@ struct TypeChecker {
             for matcher in selector.matchers.dropLast() where matcher.name == Labels.metricName {
                 throw source.error(
                     at: offset,
-                    "metric name must not be set twice: \(GoQuote.string(name)) or \(GoQuote.string(matcher.value))")
+                    "metric name must not be set twice: \(GoQuote.promQLString(name)) or \(GoQuote.promQLString(matcher.value))")
             }
             return
         }
@@ -68,7 +68,7 @@ struct TypeChecker {
 
     private func checkCall(_ function: Function, _ arguments: [SyntaxNode], at offset: Int) throws(ParseError) {
         let declared = function.argumentTypes.count
-        let name = GoQuote.string(function.name)
+        let name = GoQuote.promQLString(function.name)
         if function.variadic == 0 {
             if arguments.count != declared {
                 throw source.error(
@@ -97,7 +97,7 @@ struct TypeChecker {
         let lhs = try check(binary.lhs)
         let rhs = try check(binary.rhs)
         let op = binary.op
-        let quotedOp = GoQuote.string(op.rawValue)
+        let quotedOp = GoQuote.promQLString(op.rawValue)
 
         if binary.returnBool && !op.isComparison {
             throw source.error(at: binary.operatorOffset, "bool modifier can only be used on comparison operators")
@@ -109,7 +109,7 @@ struct TypeChecker {
         if matching.on, let label = matching.labels.first(where: matching.include.contains) {
             throw source.error(
                 at: binary.operatorOffset,
-                "label \(GoQuote.string(label)) must not occur in ON and GROUP clause at once")
+                "label \(GoQuote.promQLString(label)) must not occur in ON and GROUP clause at once")
         }
         if lhs != .scalar && lhs != .vector {
             throw source.error(at: binary.lhs.offset, "binary expression must contain only scalar and instant vector types")

@@ -64,8 +64,8 @@ public struct AlertmanagerForwarder: Sendable {
             if !alert.annotations.isEmpty {
                 fields.append("\"annotations\":" + GoText.jsonObject(alert.annotations.map { ($0.name, $0.value) }))
             }
-            fields.append("\"endsAt\":\"\(GoText.rfc3339Millis(alert.endsAt))\"")
-            fields.append("\"startsAt\":\"\(GoText.rfc3339Millis(alert.startsAt))\"")
+            fields.append("\"endsAt\":\"\(alert.endsAt.rfc3339Millis)\"")
+            fields.append("\"startsAt\":\"\(alert.startsAt.rfc3339Millis)\"")
             if !alert.generatorURL.isEmpty { fields.append("\"generatorURL\":" + GoText.jsonString(alert.generatorURL)) }
             fields.append("\"labels\":" + GoText.jsonObject(alert.labels.map { ($0.name, $0.value) }))
             return "{" + fields.joined(separator: ",") + "}"

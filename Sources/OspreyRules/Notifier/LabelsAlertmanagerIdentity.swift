@@ -21,6 +21,6 @@ extension Labels {
     /// The label set as Go's `model.LabelSet.String()` prints it, `{a="1", b="2"}`: the form
     /// group keys are made of.
     public var alertmanagerText: String {
-        "{" + map { "\($0.name)=\(GoText.quoted($0.value))" }.joined(separator: ", ") + "}"
+        "{" + map { "\($0.name)=\(GoQuote.string($0.value))" }.joined(separator: ", ") + "}"
     }
 }

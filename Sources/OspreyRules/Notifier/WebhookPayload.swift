@@ -66,8 +66,8 @@ public struct WebhookPayload: Sendable, Hashable {
         text += alerts.map { alert in
             "{\"status\":\(GoText.jsonString(alert.status)),\"labels\":\(Self.object(alert.labels)),"
                 + "\"annotations\":\(Self.object(alert.annotations)),"
-                + "\"startsAt\":\"\(GoText.rfc3339Nano(alert.startsAt))\","
-                + "\"endsAt\":\"\(alert.endsAt.map(GoText.rfc3339Nano) ?? GoText.zeroTime)\","
+                + "\"startsAt\":\"\(alert.startsAt.rfc3339Nano)\","
+                + "\"endsAt\":\"\(alert.endsAt?.rfc3339Nano ?? GoTime.zero)\","
                 + "\"generatorURL\":\(GoText.jsonString(alert.generatorURL)),\"fingerprint\":\(GoText.jsonString(alert.fingerprint))}"
         }.joined(separator: ",")
         text += "],\"groupLabels\":\(Self.object(groupLabels)),\"commonLabels\":\(Self.object(commonLabels)),"

@@ -19,10 +19,10 @@ public struct GettableSilence: Encodable, Sendable {
     public init(_ silence: Silence, at now: Date) {
         id = silence.id
         status = Status(state: silence.state(at: now))
-        updatedAt = RFC3339.format(silence.updatedAt)
+        updatedAt = silence.updatedAt.rfc3339Millis
         matchers = silence.matchers
-        startsAt = RFC3339.format(silence.startsAt)
-        endsAt = RFC3339.format(silence.endsAt)
+        startsAt = silence.startsAt.rfc3339Millis
+        endsAt = silence.endsAt.rfc3339Millis
         createdBy = silence.createdBy
         comment = silence.comment
     }

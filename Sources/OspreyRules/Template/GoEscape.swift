@@ -1,31 +1,6 @@
-/// Go's escaping functions that templates reach: `strconv.Quote` (`%q`), `html`, `js` and
-/// `urlquery`, each with Go's exact output so rendered alerts match Prometheus's.
+/// Go's escaping functions that templates reach: `html`, `js` and `urlquery`, each with Go's
+/// exact output so rendered alerts match Prometheus's.
 enum GoEscape {
-    /// `strconv.Quote`: double quotes, with Go escapes for quotes, backslashes and control characters.
-    static func quote(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\u{07}": output += "\\a"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{0B}": output += "\\v"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    output += "\\x" + hex(scalar.value, digits: 2, uppercase: false)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
-
     /// `template.HTMLEscapeString`.
     static func html(_ text: String) -> String {
         var output = ""

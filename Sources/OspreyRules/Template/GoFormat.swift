@@ -1,3 +1,4 @@
+import OspreyModel
 /// Go's `fmt.Sprint`, `fmt.Sprintln` and `fmt.Sprintf` over template values, as the `print`,
 /// `println` and `printf` functions (and Prometheus's humanizers) format.
 enum GoFormat {
@@ -129,7 +130,7 @@ enum GoFormat {
         case ("s", .string(let text)), ("v", .string(let text)):
             return pad(spec.precision.map { String(text.prefix($0)) } ?? text, spec: spec)
         case ("q", .string(let text)):
-            return pad(GoEscape.quote(text), spec: spec)
+            return pad(GoQuote.string(text), spec: spec)
         case ("x", .string(let text)), ("X", .string(let text)):
             let hex = text.utf8.map { byte in
                 let digits = String(byte, radix: 16)

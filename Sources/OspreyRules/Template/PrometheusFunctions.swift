@@ -98,7 +98,7 @@ extension TemplateFunction {
         "parseDuration": TemplateFunction(arity: .exactly(1)) { _, arguments throws(TemplateFunctionError) in
             let text = try arguments[0].stringArgument()
             guard let duration = try? Duration(prometheus: text) else {
-                throw .failed("not a valid duration string: \(GoEscape.quote(text))")
+                throw .failed("not a valid duration string: \(GoQuote.string(text))")
             }
             let (seconds, attoseconds) = duration.components
             return .float(Double(seconds) + Double(attoseconds) / 1e18)

@@ -1,3 +1,4 @@
+import OspreyModel
 /// How function parameters take template values, with Go's conversion rules and errors.
 extension TemplateValue {
     /// The value as a `string` parameter takes it.
@@ -31,7 +32,7 @@ extension TemplateValue {
         case .int(let number): return Double(number)
         case .string(let text):
             guard let number = Self.parseGoFloat(text) else {
-                throw .failed("strconv.ParseFloat: parsing \(GoEscape.quote(text)): invalid syntax")
+                throw .failed("strconv.ParseFloat: parsing \(GoQuote.string(text)): invalid syntax")
             }
             return number
         default:

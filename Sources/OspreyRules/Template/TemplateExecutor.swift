@@ -1,3 +1,4 @@
+import OspreyModel
 /// Runs a parsed template the way Go's text/template executes: variables scoped to the
 /// control structure that declared them, pipelines feeding each stage's result to the next as
 /// its last argument, and a missing map key giving the zero value (Prometheus's `missingkey=zero`).
@@ -119,7 +120,7 @@ struct TemplateExecutor {
         _ name: String, pipeline: TemplatePipeline?, offset: Int, source: String, dot: TemplateValue
     ) throws(TemplateError) {
         guard let body = program.definitions[name] else {
-            throw failure("no such template \(GoEscape.quote(name))", offset: offset, source: source)
+            throw failure("no such template \(GoQuote.string(name))", offset: offset, source: source)
         }
         guard depth < Self.maximumDepth else {
             throw failure("exceeded maximum template depth (\(Self.maximumDepth))", offset: offset, source: source)
@@ -215,7 +216,7 @@ struct TemplateExecutor {
         _ function: String, arguments: [TemplateOperand], final: TemplateValue?, command: TemplateCommand, dot: TemplateValue
     ) throws(TemplateError) -> TemplateValue {
         guard let definition = TemplateFunction.all[function] else {
-            throw failure("\(GoEscape.quote(function)) is not a defined function", at: command)
+            throw failure("\(GoQuote.string(function)) is not a defined function", at: command)
         }
         let count = arguments.count + (final == nil ? 0 : 1)
         switch definition.arity {

@@ -1,3 +1,4 @@
+import OspreyModel
 /// Builds a `TemplateProgram` from tokens the way Go's text/template parser does, checking at
 /// parse time what Go checks: functions exist, variables are declared, `{{end}}`s match,
 /// `{{break}}` sits in a `{{range}}`.
@@ -168,7 +169,7 @@ struct TemplateParser {
         } else {
             pipeline = try parsePipeline(context: keyword, end: .rightDelimiter)
         }
-        return .include(name: name, pipeline: pipeline, offset: start, source: "template \(GoEscape.quote(name))")
+        return .include(name: name, pipeline: pipeline, offset: start, source: "template \(GoQuote.string(name))")
     }
 
     private mutating func parseDefine() throws(Failure) {
@@ -183,7 +184,7 @@ struct TemplateParser {
         let (name, _) = try parseTemplateName(context: "block")
         let pipeline = try parsePipeline(context: "block", end: .rightDelimiter)
         try parseDefinitionBody(name: name)
-        return .include(name: name, pipeline: pipeline, offset: start, source: "template \(GoEscape.quote(name))")
+        return .include(name: name, pipeline: pipeline, offset: start, source: "template \(GoQuote.string(name))")
     }
 
     /// A defined template's body sees only `$`, its own dot, as in Go.
@@ -378,7 +379,7 @@ struct TemplateParser {
     private func describe(_ token: TemplateToken) -> String {
         switch token.kind {
         case .keyword: "<\(token.text)>"
-        case .string: GoEscape.quote(token.text)
+        case .string: GoQuote.string(token.text)
         case .endOfInput: "EOF"
         case .space: "space"
         default: "\"\(token.text)\""

@@ -116,13 +116,13 @@ struct RulesRoutes<Context: RequestContext> {
     private static func alert(_ alert: RuleAlert) -> AlertEntry {
         AlertEntry(
             labels: dictionary(alert.labels), annotations: dictionary(alert.annotations), state: alert.state.rawValue,
-            activeAt: Date(timeIntervalSince1970: Double(alert.activeAt) / 1000).rfc3339,
-            keepFiringSince: alert.keepFiringSince.map { Date(timeIntervalSince1970: Double($0) / 1000).rfc3339 },
+            activeAt: Date(timeIntervalSince1970: Double(alert.activeAt) / 1000).rfc3339Nano,
+            keepFiringSince: alert.keepFiringSince.map { Date(timeIntervalSince1970: Double($0) / 1000).rfc3339Nano },
             value: alert.value.goExponentString)
     }
 
     private static func time(_ date: Date?) -> String {
-        date?.rfc3339 ?? "0001-01-01T00:00:00Z"
+        date?.rfc3339Nano ?? GoTime.zero
     }
 
     private static func dictionary(_ labels: Labels) -> [String: String] {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OspreyModel
+import OspreyRules
 import OspreyScrape
 
 /// `/api/v1/targets`, shaped as Prometheus's: active targets with their labels before and
@@ -59,7 +60,7 @@ struct TargetsRoute<Context: RequestContext> {
         Active(
             discoveredLabels: dictionary(state.target.discoveredLabels), labels: dictionary(state.target.labels),
             scrapePool: job, scrapeUrl: state.target.url, globalUrl: state.target.url, lastError: state.health.lastError,
-            lastScrape: state.health.lastScrape?.rfc3339 ?? "0001-01-01T00:00:00Z",
+            lastScrape: state.health.lastScrape?.rfc3339Nano ?? GoTime.zero,
             lastScrapeDuration: state.health.lastScrapeDuration, health: state.health.state.rawValue,
             scrapeInterval: state.target.interval.prometheusString, scrapeTimeout: state.target.timeout.prometheusString)
     }

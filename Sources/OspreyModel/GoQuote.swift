@@ -1,13 +1,21 @@
-/// Go's quoting (`strconv.Quote`, `%q`, `%#U`), which Prometheus uses both to print string
-/// literals and to show characters in its error messages.
-enum GoQuote {
+/// Go's quoting (`strconv.Quote`, `%q`, `%#U`): how Prometheus prints string literals and shows
+/// characters in its errors, how templates' `%q` prints, and how Alertmanager writes label sets.
+public enum GoQuote {
     /// `strconv.Quote`: double quotes, C-style escapes, non-printable characters as `\x`/`\u`/`\U`.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
+        quoted(text, escapingReplacementCharacter: false)
+    }
+
+    /// `strconv.Quote`, but with U+FFFD escaped too: it prints, yet Prometheus's lexer rejects it
+    /// in strings as a bad byte, so printed queries would not parse again.
+    public static func promQLString(_ text: String) -> String {
+        quoted(text, escapingReplacementCharacter: true)
+    }
+
+    private static func quoted(_ text: String, escapingReplacementCharacter: Bool) -> String {
         var quoted = "\""
         for scalar in text.unicodeScalars {
-            // U+FFFD prints, but Prometheus's lexer rejects it in strings as a bad byte; escaped
-            // (unlike Go's `Quote`) so that printed queries parse again.
-            if scalar == "\u{FFFD}" {
+            if escapingReplacementCharacter, scalar == "\u{FFFD}" {
                 quoted += "\\ufffd"
             } else {
                 appendEscaped(scalar, quote: "\"", to: &quoted)
@@ -18,7 +26,7 @@ enum GoQuote {
     }
 
     /// `%q` of a rune: single quotes, same escapes.
-    static func rune(_ scalar: Unicode.Scalar) -> String {
+    public static func rune(_ scalar: Unicode.Scalar) -> String {
         var quoted = "'"
         appendEscaped(scalar, quote: "'", to: &quoted)
         quoted += "'"
@@ -26,7 +34,7 @@ enum GoQuote {
     }
 
     /// `%#U`: `U+0071 'q'`, or just `U+0001` for a character that does not print.
-    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
         var text = "U+" + hex(scalar.value, digits: 4, uppercase: true)
         if isPrintable(scalar) {
             text += " '\(Character(scalar))'"
@@ -35,7 +43,7 @@ enum GoQuote {
     }
 
     /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
-    static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == " " { return true }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
