@@ -19,12 +19,14 @@ import Testing
         #expect(try cache.samples(of: record(after)) == after)
     }
 
-    @Test func theCacheStaysWithinItsCapacity() throws {
-        let cache = DecodedChunkCache(capacity: 100)
-        for start in 0..<50 {
+    @Test(arguments: [(100, 1), (1600, 16)])
+    func theCacheStaysWithinItsCapacity(capacity: Int, stripes: Int) throws {
+        let cache = DecodedChunkCache(capacity: capacity, stripes: stripes)
+        for start in 0..<200 {
             let samples = (0..<20).map { Sample(timestamp: Timestamp(start * 100 + $0), value: Double($0)) }
             #expect(try cache.samples(of: record(samples)) == samples)
         }
-        #expect(cache.heldSamples <= 100)
+        #expect(cache.heldSamples <= capacity)
+        #expect(cache.heldSamples > 0)
     }
 }

@@ -34,26 +34,37 @@ final class DecodedChunkCache: Sendable {
         var samples = 0
     }
 
-    private let state = Mutex(State())
+    /// One part of the cache under its own lock: concurrent queries (rule groups evaluated at
+    /// once) read chunks all the time, and one lock for all made them queue.
+    private final class Stripe: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let stripes: [Stripe]
     /// The most samples held at once (16 bytes each).
     let capacity: Int
+    private let stripeCapacity: Int
 
-    init(capacity: Int) {
+    init(capacity: Int, stripes: Int = 16) {
         self.capacity = capacity
+        self.stripes = (0..<max(1, stripes)).map { _ in Stripe() }
+        stripeCapacity = capacity / max(1, stripes)
     }
 
     /// Samples held now.
-    var heldSamples: Int { state.withLock { $0.samples } }
+    var heldSamples: Int { stripes.reduce(0) { $0 + $1.state.withLock { $0.samples } } }
 
     /// The chunk's samples, decoded now or earlier.
     func samples(of record: ChunkRecord) throws(StorageError) -> [Sample] {
         if let decoded = record.decoded { return decoded }
         guard capacity > 0 else { return try record.samples() }
         let key = Key(record)
-        if let cached = state.withLock({ $0.entries[key] }) { return cached }
+        let stripe = stripes[Int(UInt(bitPattern: key.contentHash ^ Int(truncatingIfNeeded: key.seriesID)) % UInt(stripes.count))]
+        if let cached = stripe.state.withLock({ $0.entries[key] }) { return cached }
         let samples = try record.samples()
+        let capacity = stripeCapacity
         guard samples.count <= capacity / 4 else { return samples }
-        state.withLock { state in
+        stripe.state.withLock { state in
             guard state.entries.updateValue(samples, forKey: key) == nil else { return }
             state.order.append(key)
             state.samples += samples.count
