@@ -189,14 +189,7 @@ final class WebhookArrivals: Sendable {
             }
             return Response(status: .ok)
         }
-        var logger = Logger(label: "webhooks")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        guard let port = await ports.first(where: { _ in true }) else { throw BenchError("webhook receiver did not start") }
+        let (port, task) = try await LocalHTTPServer.start(router, name: "webhook receiver")
         return WebhookArrivals(port: port, arrivals: arrivals, task: task)
     }
 
@@ -238,14 +231,7 @@ final class ProbeTarget: Sendable {
             let page = (0..<rounds).map { "latency_probe{round=\"\($0)\"} 1\n" }.joined()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
-        var logger = Logger(label: "probe-target")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        guard let port = await ports.first(where: { _ in true }) else { throw BenchError("probe target did not start") }
+        let (port, task) = try await LocalHTTPServer.start(router, name: "probe target")
         return ProbeTarget(port: port, state: state, task: task)
     }
 

@@ -108,15 +108,7 @@ struct ScrapeBenchmark: AsyncParsableCommand {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: page.render(round: round))))
         }
-        var logger = Logger(label: "targets")
-        logger.logLevel = .error
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        guard let port = await ports.first(where: { _ in true }) else { throw BenchError("target server did not start") }
-        return (port, task)
+        return try await LocalHTTPServer.start(router, name: "target server")
     }
 
     /// User plus system CPU time of a process, from /proc/PID/stat.
