@@ -64,6 +64,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OspreyProbes",
+            dependencies: [
+                "OspreyModel", "OspreyConfig", "OspreyStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "OspreyServer",
             dependencies: [
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
@@ -129,6 +141,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "OspreyProbesTests",
+            dependencies: [
+                "OspreyProbes", "OspreyConfig", "OspreyModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "OspreyConfigTests",
