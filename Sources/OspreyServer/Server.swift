@@ -47,7 +47,6 @@ public struct Server: Service {
         StatusRoutes(config: config).register(on: router)
         let ingest = IngestGate(config: config, storage: storage)
         let query = QueryGate(config: config, storage: storage)
-        MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query).register(on: router)
         ImportRoutes(ingest: ingest).register(on: router)
         PushgatewayRoutes(ingest: ingest).register(on: router)
         QueryRoutes(gate: query).register(on: router)
@@ -60,6 +59,8 @@ public struct Server: Service {
             notify: { alerts in await notifier.notify(alerts) })
         RulesRoutes(rules: rules, gate: query).register(on: router)
         SilenceRoutes(store: { notifier.opened?.store.silences }).register(on: router)
+        MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query, rules: rules, notifier: notifier)
+            .register(on: router)
 
         let dataPath = options.dataPath
         let http = Application(

@@ -93,6 +93,8 @@ import Testing
             #expect((alert["generatorURL"] as? String)?.contains("/graph?g0.expr=temperature%20%3E%2080") == true)
             let fingerprint = try #require(alert["fingerprint"] as? String)
             #expect(fingerprint.count == 16 && fingerprint.allSatisfy(\.isHexDigit))
+            try await server.eventually { try await server.get("/metrics").body.contains("osprey_notifications_sent_total 1") }
+            #expect(try await server.get("/metrics").body.contains("osprey_notifications_queued 0"))
         }
     }
 

@@ -65,6 +65,11 @@ import Testing
             #expect(recorded.contains(#""room":"lab""#) && recorded.contains(#""90""#))
             let series = try await server.get("/api/v1/query?query=ALERTS").body
             #expect(series.contains(#""alertstate":"firing""#) && series.contains(#""alertname":"TooHot""#))
+
+            // Osprey's own metrics tell how the group is doing, labelled as Prometheus labels its own.
+            let metrics = try await server.get("/metrics").body
+            #expect(metrics.contains("osprey_rule_group_last_duration_seconds{rule_group=\"\(rulesPath);lab\"}"))
+            #expect(metrics.contains("osprey_rule_group_failing_rules{rule_group=\"\(rulesPath);lab\"} 0"))
         }
     }
 

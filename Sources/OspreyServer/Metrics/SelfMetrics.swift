@@ -1,4 +1,6 @@
 import Foundation
+import OspreyModel
+import OspreyRules
 import OspreyStorage
 import Prometheus
 import Synchronization
@@ -23,7 +25,14 @@ public final class SelfMetrics: Sendable {
     private let rejectedInvalid: Counter
     /// Counters as last reported, so each scrape adds only what is new.
     private let reported = Mutex(MetricsStorage.Counters())
-    private let shardGauges = Mutex<[Int64: Gauge]>([:])
+    private let shardGauges = Mutex<[String: Gauge]>([:])
+    private let ruleGroupDurations = Mutex<[String: Gauge]>([:])
+    private let ruleGroupLastEvaluations = Mutex<[String: Gauge]>([:])
+    private let ruleGroupFailingRules = Mutex<[String: Gauge]>([:])
+    private let notificationsSent: Counter
+    private let notificationAttemptsFailed: Counter
+    private let notificationsQueued: Gauge
+    private let reportedDeliveries = Mutex(DeliveryStatistics())
 
     static let requestDurationBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100),
@@ -71,6 +80,14 @@ public final class SelfMetrics: Sendable {
         rejectedSeriesLimit = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "series_limit")])
         rejectedOutOfRetention = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "out_of_retention")])
         rejectedInvalid = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "invalid_labels")])
+        notificationsSent = registry.makeCounter(
+            descriptor: Self.osprey("notifications_sent", unit: "total", help: "Notifications their receiver (or Alertmanager) accepted."))
+        notificationAttemptsFailed = registry.makeCounter(
+            descriptor: Self.osprey(
+                "notification_attempts_failed", unit: "total",
+                help: "Delivery attempts that failed (no connection, timeout, non-2xx); each is retried."))
+        notificationsQueued = registry.makeGauge(
+            descriptor: Self.osprey("notifications_queued", unit: "", help: "Notifications waiting in the outbox for delivery."))
     }
 
     func setInFlight(ingest: Int, query: Int) {
@@ -100,18 +117,58 @@ public final class SelfMetrics: Sendable {
 
     /// One gauge per shard file, labelled with the start of its window; gauges of deleted shards go.
     private func updateShardGauges(_ sizes: [Int64: Int64]) {
-        let descriptor = Self.osprey("storage_shard", unit: "bytes", help: "Bytes of each shard file, by the start of its time window.")
-        shardGauges.withLock { gauges in
-            for (start, gauge) in gauges where sizes[start] == nil {
+        let values = Dictionary(uniqueKeysWithValues: sizes.map { start, size in
+            (Date(timeIntervalSince1970: Double(start) / 1000).formatted(.iso8601), Double(size))
+        })
+        setGauges(
+            shardGauges, Self.osprey("storage_shard", unit: "bytes", help: "Bytes of each shard file, by the start of its time window."),
+            label: "window_start", values: values)
+    }
+
+    /// Brings the rule and notification metrics up to date; called when `/metrics` is scraped.
+    /// Groups are labelled `file;name`, as Prometheus labels its rule group metrics.
+    func observe(ruleGroups: [RuleGroupStatus], deliveries: DeliveryStatistics, queued: Int) {
+        let key = { (group: RuleGroupStatus) in "\(group.file);\(group.name)" }
+        setGauges(
+            ruleGroupDurations,
+            Self.osprey("rule_group_last_duration", unit: "seconds", help: "How long the last evaluation of each rule group took."),
+            label: "rule_group", values: Dictionary(ruleGroups.map { (key($0), $0.evaluationDuration.seconds) }, uniquingKeysWith: { $1 }))
+        setGauges(
+            ruleGroupLastEvaluations,
+            Self.osprey(
+                "rule_group_last_evaluation_timestamp", unit: "seconds",
+                help: "When each rule group was last evaluated, in seconds since the Unix epoch."),
+            label: "rule_group",
+            values: Dictionary(
+                ruleGroups.map { (key($0), $0.lastEvaluation?.timeIntervalSince1970 ?? 0) }, uniquingKeysWith: { $1 }))
+        setGauges(
+            ruleGroupFailingRules,
+            Self.osprey("rule_group_failing_rules", unit: "", help: "Rules of each group whose last evaluation failed."),
+            label: "rule_group",
+            values: Dictionary(
+                ruleGroups.map { (key($0), Double($0.rules.count { $0.health == .err })) }, uniquingKeysWith: { $1 }))
+        let previous = reportedDeliveries.withLock { reported in
+            defer { reported = deliveries }
+            return reported
+        }
+        notificationsSent.increment(by: Double(max(0, deliveries.sent - previous.sent)))
+        notificationAttemptsFailed.increment(by: Double(max(0, deliveries.failedAttempts - previous.failedAttempts)))
+        notificationsQueued.set(to: Double(queued))
+    }
+
+    /// Sets one gauge of `gauges` per value, labelled `label`; gauges of values gone are removed.
+    private func setGauges(
+        _ gauges: borrowing Mutex<[String: Gauge]>, _ descriptor: MetricNameDescriptor, label: String, values: [String: Double]
+    ) {
+        gauges.withLock { gauges in
+            for (key, gauge) in gauges where values[key] == nil {
                 registry.unregisterGauge(gauge)
-                gauges[start] = nil
+                gauges[key] = nil
             }
-            for (start, size) in sizes {
-                let gauge = gauges[start] ?? registry.makeGauge(
-                    descriptor: descriptor,
-                    labels: [("window_start", Date(timeIntervalSince1970: Double(start) / 1000).formatted(.iso8601))])
-                gauges[start] = gauge
-                gauge.set(to: Double(size))
+            for (key, value) in values {
+                let gauge = gauges[key] ?? registry.makeGauge(descriptor: descriptor, labels: [(label, key)])
+                gauges[key] = gauge
+                gauge.set(to: value)
             }
         }
     }

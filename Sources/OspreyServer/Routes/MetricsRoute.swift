@@ -8,12 +8,19 @@ struct MetricsRoute<Context: RequestContext> {
     let storage: StorageService
     let ingest: IngestGate
     let query: QueryGate
+    let rules: RuleService
+    let notifier: NotifierService
 
     func register(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
             metrics.setInFlight(ingest: ingest.access.limit.holders, query: query.access.limit.holders)
             if let opened = storage.opened {
                 metrics.observe(opened.storage.statistics(), dataBytes: opened.directory.sizeOnDisk())
+            }
+            if let notifier = notifier.opened {
+                let queued = (try? await notifier.delivery.pendingCount()) ?? 0
+                metrics.observe(
+                    ruleGroups: await rules.manager?.groups() ?? [], deliveries: notifier.delivery.statistics, queued: queued)
             }
             return Response(
                 status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
