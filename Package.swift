@@ -145,7 +145,8 @@ let package = Package(
         .testTarget(
             name: "OspreyProbesTests",
             dependencies: [
-                "OspreyProbes", "OspreyConfig", "OspreyModel",
+                "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -11,7 +11,7 @@ import Testing
         let hash: UInt64 = 123_456_789_012_345
         let offset = Int64(hash % 15_000_000_000)
         for now in stride(from: Int64(1_795_000_000_000_000_000), to: 1_795_000_060_000_000_000, by: 3_700_000_123) {
-            let delay = ScrapeLoop.delay(untilOffset: hash, interval: interval, now: now)
+            let delay = StableSchedule.delay(untilOffset: hash, interval: interval, now: now)
             #expect(delay >= .zero && delay < interval)
             #expect((now + delay.nanoseconds) % 15_000_000_000 == offset)
         }
@@ -23,7 +23,7 @@ import Testing
             staticConfigs: [StaticConfiguration(targets: (0..<50).map { "host-\($0):9100" })])
         let targets = ScrapeTarget.build(job: job, groups: TargetGroup.groups(of: job.staticConfigs), relabeler: Relabeler([]))
             .active
-        let offsets = targets.map { ScrapeLoop.delay(untilOffset: $0.stableHash, interval: .seconds(10), now: 0) }
+        let offsets = targets.map { StableSchedule.delay(untilOffset: $0.stableHash, interval: .seconds(10), now: 0) }
         // Fifty targets in ten one-second slices: every slice has some, none has most.
         let slices = Dictionary(grouping: offsets) { $0.components.seconds }
         #expect(slices.count == 10)

@@ -16,7 +16,7 @@ struct RuleGroup: Sendable {
     let interval: Duration
     private(set) var rules: [Rule]
     private(set) var statuses: [RuleStatus]
-    private var previousSeries: [Set<Labels>]
+    private var written: [StalenessTracker]
     private(set) var lastEvaluation: Date?
     private(set) var evaluationDuration: Duration = .zero
 
@@ -31,7 +31,7 @@ struct RuleGroup: Sendable {
             }
         }
         statuses = definition.rules.map { RuleStatus(definition: $0) }
-        previousSeries = Array(repeating: [], count: definition.rules.count)
+        written = Array(repeating: StalenessTracker(), count: definition.rules.count)
     }
 
     /// Identifies the group across reloads, as Prometheus's group key does.
@@ -103,27 +103,10 @@ struct RuleGroup: Sendable {
     private mutating func write(
         _ samples: [VectorElement], rule index: Int, at time: Timestamp, to appendable: any Appendable
     ) throws(RuleEvaluationError) {
-        let current = Set(samples.map(\.labels))
-        let vanished = previousSeries[index].subtracting(current)
-        guard !samples.isEmpty || !vanished.isEmpty else { return }
-        var appender = appendable.appender()
-        var skipped: StorageError?
-        for sample in samples {
-            do {
-                try appender.append(sample.labels, timestamp: time, value: sample.value)
-            } catch {
-                skipped = error
-            }
-        }
-        for labels in vanished {
-            try? appender.append(labels, timestamp: time, value: .staleMarker)
-        }
         do {
-            try appender.commit()
+            try written[index].write(samples.map { ($0.labels, $0.value) }, at: time, to: appendable)
         } catch {
             throw .storage("\(error)")
         }
-        previousSeries[index] = current
-        if let skipped { throw .storage("\(skipped)") }
     }
 }

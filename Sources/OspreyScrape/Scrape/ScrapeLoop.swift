@@ -58,18 +58,8 @@ final class ScrapeLoop: Sendable {
     /// Scrapes fall at the same offset in every interval, found from the target's hash, so a
     /// job's targets spread over the interval and keep their place across restarts.
     private func delayToNextSlot() -> Duration {
-        Self.delay(
+        StableSchedule.delay(
             untilOffset: target.stableHash, interval: target.interval, now: Int64(Date().timeIntervalSince1970 * 1e9))
-    }
-
-    /// Time from `now` (Unix nanoseconds) to the next instant whose distance from a whole
-    /// multiple of `interval` is `hash` modulo the interval.
-    static func delay(untilOffset hash: UInt64, interval: Duration, now: Int64) -> Duration {
-        let interval = max(interval.nanoseconds, 1)
-        let offset = Int64(truncatingIfNeeded: hash % UInt64(interval))
-        var wait = (offset - now % interval) % interval
-        if wait < 0 { wait += interval }
-        return .nanoseconds(wait)
     }
 
     private func scrape(_ cache: inout SeriesCache, _ reports: inout ReportSeries) async {

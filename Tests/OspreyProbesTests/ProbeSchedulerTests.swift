@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import OspreyModel
+import OspreyProbes
+import OspreyStorage
+import Synchronization
+import Testing
+
+@Suite struct ProbeSchedulerTests {
+    /// Counts the probes run per target; the target named `hang` never answers in time.
+    final class FakeTargets: Sendable {
+        let runs = Mutex<[String: Int]>([:])
+
+        func probe(_ probe: ScheduledProbe) async -> ProbeResult {
+            runs.withLock { $0[probe.target, default: 0] += 1 }
+            if probe.target == "hang" {
+                try? await Task.sleep(for: .seconds(30))
+                return ProbeResult(success: false, duration: .seconds(30), metrics: [], failure: "timeout")
+            }
+            return ProbeResult(
+                success: probe.target != "down", duration: .milliseconds(3),
+                metrics: [ProbeMetric(name: "probe_http_status_code", value: probe.target == "down" ? 500 : 200, help: "")],
+                failure: probe.target == "down" ? "status code 500 not in valid_status_codes" : nil)
+        }
+    }
+
+    @Test func eachTargetIsProbedOncePerIntervalAndAHangingOneDelaysNoOther() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-probes-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let storage = try MetricsStorage(path: folder)
+        defer { try? storage.close() }
+        let targets = FakeTargets()
+        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: 4, logger: Logger(label: "test")) { probe in
+            await targets.probe(probe)
+        }
+        let probes = ["up", "down", "hang"].map {
+            ScheduledProbe(job: "web", module: "http_2xx", target: $0, interval: .seconds(1), labels: Labels(["team": "a"]))
+        }
+        await scheduler.apply(probes)
+        try await Task.sleep(for: .seconds(8))
+        let statuses = await scheduler.statuses()
+        await scheduler.shutdown()
+
+        let runs = targets.runs.withLock { $0 }
+        for target in ["up", "down"] {
+            #expect((7...9).contains(runs[target] ?? 0), "\(target) probed \(runs[target] ?? 0) times in 8 s at 1 s")
+        }
+        #expect(runs["hang"] == 1, "a probe still running is not started again")
+        let hang = try #require(statuses.first { $0.probe.target == "hang" })
+        #expect((6...8).contains(hang.skipped))
+
+        let down = try #require(statuses.first { $0.probe.target == "down" })
+        #expect(down.lastSucceeded == false)
+        #expect(down.lastError == "status code 500 not in valid_status_codes")
+        #expect(down.lastSuccess == nil)
+        #expect(statuses.first { $0.probe.target == "up" }?.lastSuccess != nil)
+
+        // Stored as Prometheus would store blackbox exporter's answers for these targets.
+        let querier = storage.querier(minTime: .min, maxTime: .max)
+        let success = try querier.select([.equal("__name__", "probe_success"), .equal("instance", "down")])
+        #expect(success.first?.labels == Labels(["__name__": "probe_success", "job": "web", "instance": "down", "team": "a"]))
+        #expect(success.first?.samples.allSatisfy { $0.value == 0 } == true)
+        #expect(success.first?.samples.count == runs["down"])
+        let status = try querier.select([.equal("__name__", "probe_http_status_code"), .equal("instance", "up")])
+        #expect(status.first?.samples.last?.value == 200)
+    }
+}
