@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "OspreyProbes",
             dependencies: [
-                "OspreyModel", "OspreyConfig", "OspreyStorage",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "OspreyProbesTests",
             dependencies: [
-                "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage",
+                "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage", "OspreyFormats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -29,11 +29,7 @@ public struct ScheduledProbe: Sendable, Hashable {
     /// `probe_success`, `probe_duration_seconds` and the prober's metrics, with `job` and `instance`.
     func series(of result: ProbeResult) -> [(labels: Labels, value: Double)] {
         let base = labels.setting("job", to: job).setting("instance", to: target)
-        let metrics = [
-            ProbeMetric(name: "probe_success", value: result.success ? 1 : 0, help: ""),
-            ProbeMetric(name: "probe_duration_seconds", value: result.duration.seconds, help: ""),
-        ] + result.metrics
-        return metrics.map { metric in
+        return result.allMetrics.map { metric in
             (metric.labels.reduce(base) { $0.setting($1.name, to: $1.value) }.setting(Labels.metricName, to: metric.name), metric.value)
         }
     }
