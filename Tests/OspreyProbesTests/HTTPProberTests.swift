@@ -1,0 +1,123 @@
+import NIOCore
+import NIOPosix
+import OspreyConfig
+import OspreyModel
+import OspreyProbes
+import Testing
+
+/// The http prober against real loopback servers: blackbox's metrics and its success rules.
+@Suite struct HTTPProberTests {
+    private func value(_ result: ProbeResult, _ name: String, phase: String? = nil) -> Double? {
+        result.metrics.first { $0.name == name && (phase == nil || $0.labels["phase"] == phase) }?.value
+    }
+
+    @Test func aHealthyPageSucceedsWithBlackboxMetrics() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe("127.0.0.1:\(server.port)/ok")
+        #expect(result.success, "\(result.failure ?? "")")
+        #expect(result.failure == nil)
+        #expect(value(result, "probe_http_status_code") == 200)
+        #expect(value(result, "probe_http_uncompressed_body_length") == 11)
+        #expect(value(result, "probe_http_content_length") == 11)
+        #expect(value(result, "probe_http_redirects") == 0)
+        #expect(value(result, "probe_http_ssl") == 0)
+        #expect(value(result, "probe_http_version") == 1.1)
+        #expect(value(result, "probe_ip_protocol") == 4)
+        #expect(value(result, "probe_failed_due_to_regex") == 0)
+        let names = Set(result.metrics.map(\.name))
+        for name in [
+            "probe_dns_lookup_time_seconds", "probe_ip_addr_hash", "probe_http_duration_seconds",
+        ] {
+            #expect(names.contains(name))
+        }
+        let phases = ["resolve", "connect", "tls", "processing", "transfer"].compactMap {
+            value(result, "probe_http_duration_seconds", phase: $0)
+        }
+        #expect(phases.count == 5)
+        #expect(phases.allSatisfy { $0 >= 0 })
+        #expect(phases.reduce(0, +) <= result.duration.seconds + 0.001)
+        #expect(result.metrics.allSatisfy { !$0.help.isEmpty })
+    }
+
+    @Test func aServerErrorFailsWithTheReason() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe(server.base + "/broken")
+        #expect(!result.success)
+        #expect(result.failure == "status code 500 not in valid_status_codes [2xx]")
+        #expect(value(result, "probe_http_status_code") == 500)
+    }
+
+    @Test func aSlowAnswerTimesOutWithinTheBound() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(1)).probe(server.base + "/slow")
+        #expect(clock.now - start < .seconds(2))
+        #expect(!result.success)
+        #expect(result.failure == "timeout after 1s")
+    }
+
+    @Test func redirectsAreFollowedAndCounted() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe(server.base + "/moved")
+        #expect(result.success, "\(result.failure ?? "")")
+        #expect(value(result, "probe_http_redirects") == 1)
+        #expect(value(result, "probe_http_status_code") == 200)
+    }
+
+    @Test func withoutFollowingARedirectIsInvalidUnlessListed() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let refused = await HTTPProber(HTTPProbeConfiguration(followRedirects: false), timeout: .seconds(5))
+            .probe(server.base + "/moved")
+        #expect(!refused.success)
+        #expect(refused.failure == "status code 302 not in valid_status_codes [2xx]")
+        #expect(value(refused, "probe_http_redirects") == 0)
+        let allowed = await HTTPProber(HTTPProbeConfiguration(validStatusCodes: [302], followRedirects: false), timeout: .seconds(5))
+            .probe(server.base + "/moved")
+        #expect(allowed.success, "\(allowed.failure ?? "")")
+    }
+
+    @Test func bodyRulesFailWithFailedDueToRegex() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let matched = await HTTPProber(HTTPProbeConfiguration(failIfBodyMatchesRegexp: ["is w.ll"]), timeout: .seconds(5))
+            .probe(server.base + "/ok")
+        #expect(!matched.success)
+        #expect(matched.failure == "body matched regular expression \"is w.ll\"")
+        #expect(value(matched, "probe_failed_due_to_regex") == 1)
+
+        let missing = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["database"]), timeout: .seconds(5))
+            .probe(server.base + "/ok")
+        #expect(!missing.success)
+        #expect(missing.failure == "body did not match regular expression \"database\"")
+        #expect(value(missing, "probe_failed_due_to_regex") == 1)
+
+        let kept = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["^all"]), timeout: .seconds(5))
+            .probe(server.base + "/ok")
+        #expect(kept.success, "\(kept.failure ?? "")")
+        #expect(value(kept, "probe_failed_due_to_regex") == 0)
+    }
+
+    @Test func methodAndBodyAreSent() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let config = HTTPProbeConfiguration(method: "POST", body: "ping", failIfBodyNotMatchesRegexp: ["^ping$"])
+        let result = await HTTPProber(config, timeout: .seconds(5)).probe(server.base + "/echo")
+        #expect(result.success, "\(result.failure ?? "")")
+    }
+
+    @Test func aClosedPortIsConnectionRefused() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        let port = server.port
+        server.stop()
+        try await Task.sleep(for: .milliseconds(200))
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe("http://127.0.0.1:\(port)/")
+        #expect(!result.success)
+        #expect(result.failure == "connection refused")
+    }
+}
