@@ -77,6 +77,7 @@ public struct HTTPProber: Sendable {
                 continue
             }
             judge(hop, url: url, report: &report)
+            if url.scheme?.lowercased() == "https" { await inspectTLS(url, report: &report) }
             break
         }
         try? await client.shutdown()
@@ -183,6 +184,22 @@ public struct HTTPProber: Sendable {
         if let broken = HTTPProbeRules.firstBroken(config, headers: head.headers, body: response.body) {
             report.failedDueToRegex = true
             report.fail(broken)
+        }
+    }
+
+    /// Certificate expiry and TLS version of the final https answer's server; a failed look
+    /// leaves the metrics out rather than failing a probe whose request succeeded.
+    private func inspectTLS(_ url: URL, report: inout HTTPProbeReport) async {
+        guard let host = url.host, let address = report.address?.address,
+            let tls = try? HTTPProbeCredentials.tls(config.tlsConfig)
+        else { return }
+        do {
+            let inspection = try await HTTPProbeTLSInspection.inspect(
+                host: host, address: address, port: url.port ?? 443, configuration: tls, serverName: config.tlsConfig.serverName)
+            report.certificateExpiry = inspection.earliestExpiry
+            report.tlsVersion = inspection.version
+        } catch {
+            report.steps.append("could not read the TLS certificate: \(error)")
         }
     }
 
