@@ -121,3 +121,34 @@ import Testing
         #expect(result.failure == "connection refused")
     }
 }
+
+/// The http prober against a loopback https server: TLS metrics and the SSL rules.
+@Suite struct HTTPProberTLSTests {
+    private let trusting = OspreyConfig.TLSConfiguration(insecureSkipVerify: true)
+
+    @Test func anHTTPSPageReportsCertificateExpiryAndTLSVersion() async throws {
+        let server = try await HTTPSProbeTestServer.start()
+        defer { server.stop() }
+        let result = await HTTPProber(HTTPProbeConfiguration(tlsConfig: trusting), timeout: .seconds(5))
+            .probe("https://127.0.0.1:\(server.port)/")
+        #expect(result.success, "\(result.failure ?? "")")
+        #expect(result.metrics.first { $0.name == "probe_http_ssl" }?.value == 1)
+        #expect(result.metrics.first { $0.name == "probe_ssl_earliest_cert_expiry" }?.value == HTTPSProbeTestServer.expiry)
+        let version = result.metrics.first { $0.name == "probe_tls_version_info" }
+        #expect(version?.labels["version"] == "TLS 1.3")
+    }
+
+    @Test func sslRulesAreApplied() async throws {
+        let server = try await HTTPSProbeTestServer.start()
+        defer { server.stop() }
+        let result = await HTTPProber(HTTPProbeConfiguration(failIfSSL: true, tlsConfig: trusting), timeout: .seconds(5))
+            .probe("https://127.0.0.1:\(server.port)/")
+        #expect(!result.success)
+        #expect(result.failure == "final request was over SSL (fail_if_ssl)")
+
+        let plain = try await HTTPProbeTestServer.start()
+        defer { plain.stop() }
+        let notSSL = await HTTPProber(HTTPProbeConfiguration(failIfNotSSL: true), timeout: .seconds(5)).probe(plain.base + "/ok")
+        #expect(notSSL.failure == "final request was not over SSL (fail_if_not_ssl)")
+    }
+}
