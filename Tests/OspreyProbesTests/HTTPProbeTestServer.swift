@@ -17,6 +17,8 @@ struct HTTPProbeTestServer {
             return "late"
         }
         router.get("moved") { _, _ in Response(status: .found, headers: [.location: "/ok"]) }
+        router.get("cookie") { _, _ in Response(status: .ok, headers: [.setCookie: "session=abc"]) }
+        router.get("whoami") { request, _ -> String in request.headers[.authorization] ?? "nobody" }
         router.post("echo") { request, _ -> String in
             let body = try await request.body.collect(upTo: 1 << 20)
             return String(buffer: body)

@@ -152,3 +152,63 @@ import Testing
         #expect(notSSL.failure == "final request was not over SSL (fail_if_not_ssl)")
     }
 }
+
+/// Header rules, credentials and version rules of the http prober.
+@Suite struct HTTPProberRuleTests {
+    @Test func headerRulesFailWithFailedDueToRegex() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let matched = await HTTPProber(
+            HTTPProbeConfiguration(failIfHeaderMatches: [ProbeHeaderMatch(header: "Set-Cookie", regexp: "session=")]),
+            timeout: .seconds(5)
+        ).probe(server.base + "/cookie")
+        #expect(matched.failure == "header Set-Cookie matched regular expression \"session=\"")
+        #expect(matched.metrics.first { $0.name == "probe_failed_due_to_regex" }?.value == 1)
+
+        let missing = await HTTPProber(
+            HTTPProbeConfiguration(failIfHeaderNotMatches: [ProbeHeaderMatch(header: "X-Served-By", regexp: "web")]),
+            timeout: .seconds(5)
+        ).probe(server.base + "/ok")
+        #expect(missing.failure == "header X-Served-By is missing")
+
+        let allowed = await HTTPProber(
+            HTTPProbeConfiguration(
+                failIfHeaderMatches: [ProbeHeaderMatch(header: "X-Served-By", regexp: ".*", allowMissing: true)]),
+            timeout: .seconds(5)
+        ).probe(server.base + "/ok")
+        #expect(allowed.success, "\(allowed.failure ?? "")")
+    }
+
+    @Test func credentialsAreSent() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let bearer = await HTTPProber(
+            HTTPProbeConfiguration(
+                failIfBodyNotMatchesRegexp: ["^Bearer t0ken$"], authorization: Authorization(credentials: "t0ken")),
+            timeout: .seconds(5)
+        ).probe(server.base + "/whoami")
+        #expect(bearer.success, "\(bearer.failure ?? "")")
+        let basic = await HTTPProber(
+            HTTPProbeConfiguration(
+                failIfBodyNotMatchesRegexp: ["^Basic dTpw$"], basicAuth: BasicAuth(username: "u", password: "p")),
+            timeout: .seconds(5)
+        ).probe(server.base + "/whoami")
+        #expect(basic.success, "\(basic.failure ?? "")")
+    }
+
+    @Test func versionRulesAreApplied() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let refused = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/2.0"]), timeout: .seconds(5))
+            .probe(server.base + "/ok")
+        #expect(refused.failure == "HTTP version HTTP/1.1 not in valid_http_versions [\"HTTP/2.0\"]")
+        let kept = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/1.1"]), timeout: .seconds(5))
+            .probe(server.base + "/ok")
+        #expect(kept.success, "\(kept.failure ?? "")")
+    }
+
+    @Test func anInvalidTargetSaysSo() async {
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(1)).probe("ftp://example.com/")
+        #expect(result.failure == "invalid target \"ftp://example.com/\": not an http or https URL")
+    }
+}
