@@ -114,7 +114,8 @@ public struct HTTPProber: Sendable {
             parts.host = resolved.address.contains(":") ? "[\(resolved.address)]" : resolved.address
             if let rewritten = parts.string {
                 requestURL = rewritten
-                headers.replaceOrAdd(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
+                let name = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+                headers.replaceOrAdd(name: "Host", value: url.port.map { "\(name):\($0)" } ?? name)
             }
         }
         for (name, value) in config.headers { headers.replaceOrAdd(name: name, value: value) }
