@@ -1,0 +1,38 @@
+import Hummingbird
+import NIOCore
+
+/// A loopback HTTP server on an ephemeral port with the answers the http prober tests need.
+struct HTTPProbeTestServer {
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    static func start() async throws -> HTTPProbeTestServer {
+        let router = Router()
+        router.get("ok") { _, _ in "all is well" }
+        router.get("broken") { _, _ in Response(status: .internalServerError) }
+        router.get("slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(3))
+            return "late"
+        }
+        router.get("moved") { _, _ in Response(status: .found, headers: [.location: "/ok"]) }
+        router.get("cookie") { _, _ in Response(status: .ok, headers: [.setCookie: "session=abc"]) }
+        router.get("whoami") { request, _ -> String in request.headers[.authorization] ?? "nobody" }
+        router.post("echo") { request, _ -> String in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return String(buffer: body)
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        guard let port = await ports.first(where: { _ in true }) else { throw ServerDidNotStart() }
+        return HTTPProbeTestServer(port: port, task: task)
+    }
+
+    func stop() { task.cancel() }
+
+    struct ServerDidNotStart: Error {}
+}
