@@ -1,0 +1,112 @@
+import NIOCore
+import NIOPosix
+import OspreyConfig
+import Testing
+
+@testable import OspreyProbes
+
+/// The DNS prober against a tiny UDP server that knows one name.
+@Suite struct DNSProberTests {
+    private func withServer(_ body: (Int) async throws -> Void) async throws {
+        let server = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { $0.pipeline.addHandler(DNSTestServerHandler()) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+        do {
+            try await body(port)
+        } catch {
+            try? await server.close()
+            throw error
+        }
+        try await server.close()
+    }
+
+    private func metric(_ result: ProbeResult, _ name: String) -> Double? {
+        result.metrics.first { $0.name == name }?.value
+    }
+
+    @Test func aKnownNameSucceedsWithOneAnswer() async throws {
+        try await withServer { port in
+            let config = DNSProbeConfiguration(
+                queryName: "example.test", queryType: "A",
+                validateAnswerRRs: DNSRRValidation(failIfNoneMatchesRegexp: ["example\\.test\\.\\t300\\tIN\\tA\\t127\\.0\\.0\\.1"]))
+            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            #expect(result.success, "\(result.failure ?? "") \(result.steps)")
+            #expect(metric(result, "probe_dns_answer_rrs") == 1)
+            #expect(metric(result, "probe_dns_query_succeeded") == 1)
+            #expect(metric(result, "probe_ip_protocol") == 4)
+        }
+    }
+
+    @Test func anUnknownNameFailsOnItsResponseCode() async throws {
+        try await withServer { port in
+            let config = DNSProbeConfiguration(queryName: "missing.test", queryType: "A")
+            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            #expect(!result.success)
+            #expect(metric(result, "probe_dns_query_succeeded") == 1)
+            #expect(metric(result, "probe_dns_answer_rrs") == 0)
+            #expect(result.failure?.contains("NXDOMAIN") == true, "\(result.failure ?? "")")
+            let allowed = DNSProbeConfiguration(queryName: "missing.test", queryType: "A", validRcodes: ["NXDOMAIN"])
+            #expect(await DNSProber(allowed, timeout: .seconds(2)).probe("127.0.0.1:\(port)").success)
+        }
+    }
+
+    @Test func aRuleOverTheAnswersCanFailTheProbe() async throws {
+        try await withServer { port in
+            let config = DNSProbeConfiguration(
+                queryName: "example.test", queryType: "A", validateAnswerRRs: DNSRRValidation(failIfMatchesRegexp: ["127\\.0\\.0\\.1"]))
+            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            #expect(!result.success)
+            #expect(result.failure?.contains("answer section") == true, "\(result.failure ?? "")")
+        }
+    }
+
+    @Test func aSilentServerTimesOut() async throws {
+        // Bound but never read: the query goes unanswered.
+        let silent = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(silent.localAddress?.port)
+        let result = await DNSProber(DNSProbeConfiguration(queryName: "example.test"), timeout: .milliseconds(300))
+            .probe("127.0.0.1:\(port)")
+        try await silent.close()
+        #expect(!result.success)
+        #expect(result.failure?.contains("timeout after") == true, "\(result.failure ?? "")")
+    }
+
+    @Test func messagesRoundTripTheWireFormat() throws {
+        let query = DNSMessage.query(id: 7, name: "example.test.", type: 1, rrClass: 1, recursionDesired: true)
+        let response = DNSTestServerHandler.answer(query)
+        let parsed = try DNSMessage(parsing: response)
+        #expect(parsed.id == 7)
+        #expect(parsed.rcode == 0)
+        #expect(parsed.answers.map(\.text) == ["example.test.\t300\tIN\tA\t127.0.0.1"])
+    }
+}
+
+/// Answers `example.test A` with 127.0.0.1 (its name compressed to the question) and anything else with NXDOMAIN.
+private final class DNSTestServerHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        var buffer = envelope.data
+        let query = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard query.count > 12 else { return }
+        let reply = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: Self.answer(query)))
+        context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+    }
+
+    static func answer(_ query: [UInt8]) -> [UInt8] {
+        let question = Array(query[12...])
+        let known = Array([7] + "example".utf8 + [4] + "test".utf8 + [0]) + [0, 1, 0, 1]
+        var reply = Array(query[0..<2])
+        let found = question == known
+        reply += [0x81, found ? 0x80 : 0x83]  // response, RD, RA; rcode NOERROR or NXDOMAIN
+        reply += [0, 1, 0, found ? 1 : 0, 0, 0, 0, 0]
+        reply += question
+        if found {
+            reply += [0xc0, 12, 0, 1, 0, 1, 0, 0, 0x01, 0x2c, 0, 4, 127, 0, 0, 1]
+        }
+        return reply
+    }
+}
