@@ -79,7 +79,7 @@ let package = Package(
             name: "OspreyServer",
             dependencies: [
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
-                "CZlib",
+                "OspreyProbes", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -27,7 +27,7 @@ public struct DNSProbeConfiguration: Codable, Equatable, Sendable {
     public var validateAdditionalRRs: DNSRRValidation
     public var transportProtocol: TransportProtocol
     public var recursionDesired: Bool
-    public var preferredIPProtocol: IPProtocol
+    public var preferredIPProtocol: ProbeIPProtocol
     public var ipProtocolFallback: Bool
     public var sourceIPAddress: String?
 
@@ -35,7 +35,7 @@ public struct DNSProbeConfiguration: Codable, Equatable, Sendable {
         queryName: String, queryType: String = "ANY", queryClass: String = "IN", validRcodes: [String] = ["NOERROR"],
         validateAnswerRRs: DNSRRValidation = DNSRRValidation(), validateAuthorityRRs: DNSRRValidation = DNSRRValidation(),
         validateAdditionalRRs: DNSRRValidation = DNSRRValidation(), transportProtocol: TransportProtocol = .udp,
-        recursionDesired: Bool = true, preferredIPProtocol: IPProtocol = .ip6, ipProtocolFallback: Bool = true,
+        recursionDesired: Bool = true, preferredIPProtocol: ProbeIPProtocol = .ip6, ipProtocolFallback: Bool = true,
         sourceIPAddress: String? = nil
     ) {
         self.queryName = queryName
@@ -79,7 +79,7 @@ public struct DNSProbeConfiguration: Codable, Equatable, Sendable {
             validateAdditionalRRs: try container.decodeIfPresent(DNSRRValidation.self, forKey: .validateAdditionalRRs) ?? DNSRRValidation(),
             transportProtocol: try container.decodeIfPresent(TransportProtocol.self, forKey: .transportProtocol) ?? .udp,
             recursionDesired: try container.decodeIfPresent(Bool.self, forKey: .recursionDesired) ?? true,
-            preferredIPProtocol: try container.decodeIfPresent(IPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
+            preferredIPProtocol: try container.decodeIfPresent(ProbeIPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
             ipProtocolFallback: try container.decodeIfPresent(Bool.self, forKey: .ipProtocolFallback) ?? true,
             sourceIPAddress: try container.decodeIfPresent(String.self, forKey: .sourceIPAddress))
         if !problems.isEmpty {
@@ -146,7 +146,7 @@ public struct DNSRRValidation: Codable, Equatable, Sendable {
             [failIfMatchesRegexp, failIfAllMatchRegexp, failIfNotMatchesRegexp, failIfNoneMatchesRegexp])
         {
             for pattern in patterns {
-                do { _ = try ProbePattern.searching(pattern) } catch {
+                do { _ = try ProbeRegex.unanchored(pattern) } catch {
                     problems.append("\(key): invalid regex \"\(pattern)\": \(error)")
                 }
             }
@@ -160,25 +160,25 @@ public struct DNSRRValidation: Codable, Equatable, Sendable {
     public func violation(of records: [String]) throws(GoRegex.SyntaxError) -> String? {
         func matches(_ regex: Regex<AnyRegexOutput>, _ record: String) -> Bool { (try? regex.firstMatch(in: record)) != nil }
         for pattern in failIfMatchesRegexp {
-            let regex = try ProbePattern.searching(pattern)
+            let regex = try ProbeRegex.unanchored(pattern)
             if let record = records.first(where: { matches(regex, $0) }) {
                 return "record \"\(record)\" matches fail_if_matches_regexp \"\(pattern)\""
             }
         }
         for pattern in failIfAllMatchRegexp {
-            let regex = try ProbePattern.searching(pattern)
+            let regex = try ProbeRegex.unanchored(pattern)
             if !records.isEmpty, records.allSatisfy({ matches(regex, $0) }) {
                 return "every record matches fail_if_all_match_regexp \"\(pattern)\""
             }
         }
         for pattern in failIfNotMatchesRegexp {
-            let regex = try ProbePattern.searching(pattern)
+            let regex = try ProbeRegex.unanchored(pattern)
             if let record = records.first(where: { !matches(regex, $0) }) {
                 return "record \"\(record)\" does not match fail_if_not_matches_regexp \"\(pattern)\""
             }
         }
         for pattern in failIfNoneMatchesRegexp {
-            let regex = try ProbePattern.searching(pattern)
+            let regex = try ProbeRegex.unanchored(pattern)
             if !records.contains(where: { matches(regex, $0) }) {
                 return "no record matches fail_if_none_matches_regexp \"\(pattern)\""
             }

@@ -1,7 +1,7 @@
 /// The `icmp:` block of a blackbox exporter module: one echo request, judged by whether its
 /// reply comes back in time.
 public struct ICMPProbeConfiguration: Codable, Equatable, Sendable {
-    public var preferredIPProtocol: IPProtocol
+    public var preferredIPProtocol: ProbeIPProtocol
     public var ipProtocolFallback: Bool
     public var sourceIPAddress: String?
     /// Bytes of payload after the ICMP header; 0 sends blackbox's default text.
@@ -11,7 +11,7 @@ public struct ICMPProbeConfiguration: Codable, Equatable, Sendable {
     public var ttl: Int
 
     public init(
-        preferredIPProtocol: IPProtocol = .ip6, ipProtocolFallback: Bool = true, sourceIPAddress: String? = nil,
+        preferredIPProtocol: ProbeIPProtocol = .ip6, ipProtocolFallback: Bool = true, sourceIPAddress: String? = nil,
         payloadSize: Int = 0, dontFragment: Bool = false, ttl: Int = 64
     ) {
         self.preferredIPProtocol = preferredIPProtocol
@@ -34,7 +34,7 @@ public struct ICMPProbeConfiguration: Codable, Equatable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            preferredIPProtocol: try container.decodeIfPresent(IPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
+            preferredIPProtocol: try container.decodeIfPresent(ProbeIPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
             ipProtocolFallback: try container.decodeIfPresent(Bool.self, forKey: .ipProtocolFallback) ?? true,
             sourceIPAddress: try container.decodeIfPresent(String.self, forKey: .sourceIPAddress),
             payloadSize: try container.decodeIfPresent(Int.self, forKey: .payloadSize) ?? 0,

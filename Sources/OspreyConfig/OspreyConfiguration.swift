@@ -14,6 +14,10 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var ruleFiles: [String]
     /// Notification routes, receivers and Alertmanagers.
     public var alerting: AlertingConfiguration
+    /// Probe modules by name, in the shape of blackbox exporter's `modules`.
+    public var probeModules: [String: ProbeModuleConfiguration]
+    /// Probe jobs, their interval filled from `global.scrape_interval` where they leave it out.
+    public var probes: [ProbeJobConfiguration]
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
@@ -22,7 +26,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         global: GlobalConfiguration = GlobalConfiguration(), storage: StorageConfiguration = StorageConfiguration(),
         ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
         auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = [],
-        ruleFiles: [String] = [], alerting: AlertingConfiguration = AlertingConfiguration()
+        ruleFiles: [String] = [], alerting: AlertingConfiguration = AlertingConfiguration(),
+        probeModules: [String: ProbeModuleConfiguration] = [:], probes: [ProbeJobConfiguration] = []
     ) {
         self.global = global
         self.storage = storage
@@ -32,6 +37,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         self.scrapeConfigs = scrapeConfigs.map { $0.resolved(with: global) }
         self.ruleFiles = ruleFiles
         self.alerting = alerting
+        self.probeModules = probeModules
+        self.probes = probes.map { $0.resolved(with: global) }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -39,6 +46,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         case scrapeConfigs = "scrape_configs"
         case ruleFiles = "rule_files"
         case alerting
+        case probeModules = "probe_modules"
+        case probes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,11 +62,20 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
             .map { $0.resolved(with: global) }
         ruleFiles = try container.decodeIfPresent([String].self, forKey: .ruleFiles) ?? []
         alerting = try container.decodeIfPresent(AlertingConfiguration.self, forKey: .alerting) ?? AlertingConfiguration()
+        probeModules = try container.decodeIfPresent([String: ProbeModuleConfiguration].self, forKey: .probeModules) ?? [:]
+        probes = (try container.decodeIfPresent([ProbeJobConfiguration].self, forKey: .probes) ?? []).map { $0.resolved(with: global) }
         var problems: [String] = []
         var seen: Set<String> = []
         for job in scrapeConfigs {
             if !seen.insert(job.jobName).inserted { problems.append("scrape_configs: job_name \"\(job.jobName)\" is used twice") }
             problems += job.problems.map { "scrape_configs: job \"\(job.jobName)\": \($0)" }
+        }
+        var probeJobs: Set<String> = []
+        for job in probes {
+            if !probeJobs.insert(job.jobName).inserted { problems.append("probes: job_name \"\(job.jobName)\" is used twice") }
+            if probeModules[job.module] == nil {
+                problems.append("probes: job \"\(job.jobName)\": module \"\(job.module)\" is not in probe_modules")
+            }
         }
         if !problems.isEmpty {
             throw DecodingError.dataCorrupted(

@@ -7,13 +7,13 @@ public struct TCPProbeConfiguration: Codable, Equatable, Sendable {
     /// Whether to speak TLS from the first byte (rather than after a `starttls` step).
     public var tls: Bool
     public var tlsConfig: TLSConfiguration
-    public var preferredIPProtocol: IPProtocol
+    public var preferredIPProtocol: ProbeIPProtocol
     public var ipProtocolFallback: Bool
     public var sourceIPAddress: String?
 
     public init(
         queryResponse: [TCPQueryResponse] = [], tls: Bool = false, tlsConfig: TLSConfiguration = TLSConfiguration(),
-        preferredIPProtocol: IPProtocol = .ip6, ipProtocolFallback: Bool = true, sourceIPAddress: String? = nil
+        preferredIPProtocol: ProbeIPProtocol = .ip6, ipProtocolFallback: Bool = true, sourceIPAddress: String? = nil
     ) {
         self.queryResponse = queryResponse
         self.tls = tls
@@ -38,7 +38,7 @@ public struct TCPProbeConfiguration: Codable, Equatable, Sendable {
             queryResponse: try container.decodeIfPresent([TCPQueryResponse].self, forKey: .queryResponse) ?? [],
             tls: try container.decodeIfPresent(Bool.self, forKey: .tls) ?? false,
             tlsConfig: try container.decodeIfPresent(TLSConfiguration.self, forKey: .tlsConfig) ?? TLSConfiguration(),
-            preferredIPProtocol: try container.decodeIfPresent(IPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
+            preferredIPProtocol: try container.decodeIfPresent(ProbeIPProtocol.self, forKey: .preferredIPProtocol) ?? .ip6,
             ipProtocolFallback: try container.decodeIfPresent(Bool.self, forKey: .ipProtocolFallback) ?? true,
             sourceIPAddress: try container.decodeIfPresent(String.self, forKey: .sourceIPAddress))
     }
@@ -61,7 +61,7 @@ public struct TCPQueryResponse: Codable, Equatable, Sendable {
     /// `expect` compiled for searching within a line; nil when the step expects nothing.
     public func expectRegex() throws(GoRegex.SyntaxError) -> Regex<AnyRegexOutput>? {
         guard let expect else { return nil }
-        return try ProbePattern.searching(expect)
+        return try ProbeRegex.unanchored(expect)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -77,7 +77,7 @@ public struct TCPQueryResponse: Codable, Equatable, Sendable {
             startTLS: try container.decodeIfPresent(Bool.self, forKey: .startTLS) ?? false)
         if let expect {
             do {
-                _ = try ProbePattern.searching(expect)
+                _ = try ProbeRegex.unanchored(expect)
             } catch {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: decoder.codingPath, debugDescription: "expect: invalid regex \"\(expect)\": \(error)"))
@@ -86,30 +86,3 @@ public struct TCPQueryResponse: Codable, Equatable, Sendable {
     }
 }
 
-/// Which address family a prober prefers when a target name has both.
-public enum IPProtocol: String, Codable, Equatable, Sendable, CaseIterable {
-    case ip4, ip6
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        // Blackbox accepts tcp4/udp4 style spellings too: only the family matters.
-        switch text.lowercased() {
-        case "ip4", "ipv4", "tcp4", "udp4": self = .ip4
-        case "ip6", "ipv6", "tcp6", "udp6": self = .ip6
-        default:
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "preferred_ip_protocol must be ip4 or ip6, not \"\(text)\""))
-        }
-    }
-
-    /// The number blackbox reports as `probe_ip_protocol`.
-    public var version: Int { self == .ip4 ? 4 : 6 }
-}
-
-/// Blackbox's regexes are RE2 searched anywhere in the text, while `GoRegex` whole-matches:
-/// wrapping in "anything" on both sides turns one into the other.
-enum ProbePattern {
-    static func searching(_ pattern: String) throws(GoRegex.SyntaxError) -> Regex<AnyRegexOutput> {
-        try GoRegex.anchored("[\\s\\S]*?(?:" + pattern + ")[\\s\\S]*")
-    }
-}

@@ -6,14 +6,19 @@ public struct ScheduledProbe: Sendable, Hashable {
     public var module: String
     public var target: String
     public var interval: Duration
+    /// How long one probe may take; at most the interval.
+    public var timeout: Duration
     /// Labels added to every series of the probe, besides `job` and `instance`.
     public var labels: Labels
 
-    public init(job: String, module: String, target: String, interval: Duration, labels: Labels = Labels()) {
+    public init(
+        job: String, module: String, target: String, interval: Duration, timeout: Duration? = nil, labels: Labels = Labels()
+    ) {
         self.job = job
         self.module = module
         self.target = target
         self.interval = interval
+        self.timeout = min(timeout ?? interval, interval)
         self.labels = labels
     }
 

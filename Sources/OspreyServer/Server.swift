@@ -59,6 +59,8 @@ public struct Server: Service {
             notify: { alerts in await notifier.notify(alerts) })
         RulesRoutes(rules: rules, gate: query).register(on: router)
         SilenceRoutes(store: { notifier.opened?.store.silences }).register(on: router)
+        let probes = ProbeService(config: config, storage: storage, logger: logger)
+        ProbeRoutes(config: config, probes: probes, gate: query).register(on: router)
         MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query, rules: rules, notifier: notifier)
             .register(on: router)
 
@@ -82,7 +84,8 @@ public struct Server: Service {
         )
 
         var services: [(String, any Service)] = [
-            ("storage", storage), ("notifier", notifier), ("scrape", scrape), ("rules", rules), ("http", http),
+            ("storage", storage), ("notifier", notifier), ("scrape", scrape), ("probes", probes), ("rules", rules),
+            ("http", http),
         ]
         if options.handlesSignals {
             services.append(("reload-signal", ReloadSignalService(config: config)))

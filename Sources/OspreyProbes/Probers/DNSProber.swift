@@ -38,7 +38,7 @@ public struct DNSProber: Sendable {
             let resolution: DNSTargetResolver.Resolution
             do { resolution = try await resolver.resolve(host: host, port: port) } catch { throw Failure(error.description) }
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
-            set("probe_ip_protocol", Double(resolution.ipProtocol.version), "Specifies whether probe ip protocol is IP4 or IP6")
+            set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
             set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
 
             let question = config.queryName.hasSuffix(".") ? config.queryName : config.queryName + "."

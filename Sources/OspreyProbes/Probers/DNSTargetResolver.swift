@@ -15,12 +15,12 @@ import Darwin
 /// fallback is allowed. The system resolver blocks, so it runs on NIO's thread pool rather than
 /// on the cooperative pool.
 struct DNSTargetResolver: Sendable {
-    var preferred: IPProtocol
+    var preferred: ProbeIPProtocol
     var fallback: Bool
 
     struct Resolution: Sendable {
         var address: SocketAddress
-        var ipProtocol: IPProtocol
+        var ipProtocol: ProbeIPProtocol
         var lookupTime: Duration
         /// The address as text, for `probe_ip_addr_hash` and messages.
         var ip: String
@@ -50,7 +50,7 @@ struct DNSTargetResolver: Sendable {
         guard let chosen else {
             throw Failure(description: "\(bare) has no \(preferred.rawValue) address and ip_protocol_fallback is off")
         }
-        let family: IPProtocol = chosen.protocol.rawValue == AF_INET ? .ip4 : .ip6
+        let family: ProbeIPProtocol = chosen.protocol.rawValue == AF_INET ? .ip4 : .ip6
         return Resolution(address: chosen, ipProtocol: family, lookupTime: lookupTime, ip: chosen.ipAddress ?? bare)
     }
 

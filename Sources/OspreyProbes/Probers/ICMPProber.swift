@@ -41,7 +41,7 @@ public struct ICMPProber: Sendable {
             }
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
             set("probe_icmp_duration_seconds", resolution.lookupTime.seconds, phaseHelp, labels: Labels(["phase": "resolve"]))
-            set("probe_ip_protocol", Double(resolution.ipProtocol.version), "Specifies whether probe ip protocol is IP4 or IP6")
+            set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
             set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
             let echo = ICMPEcho(
                 ip: resolution.ip, ipProtocol: resolution.ipProtocol, config: config, timeout: timeout)
@@ -68,7 +68,7 @@ public struct ICMPProber: Sendable {
 /// `SOCK_DGRAM` ICMP sockets come first; raw sockets (needing CAP_NET_RAW) are the fallback.
 struct ICMPEcho: Sendable {
     var ip: String
-    var ipProtocol: IPProtocol
+    var ipProtocol: ProbeIPProtocol
     var config: ICMPProbeConfiguration
     var timeout: Duration
 

@@ -49,7 +49,7 @@ public struct TCPProber: Sendable {
             throw TCPProbeFailure(error.description)
         }
         report.set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, help: "Returns the time taken for probe dns lookup in seconds")
-        report.set("probe_ip_protocol", Double(resolution.ipProtocol.version), help: "Specifies whether probe ip protocol is IP4 or IP6")
+        report.set("probe_ip_protocol", Double(resolution.ipProtocol.number), help: "Specifies whether probe ip protocol is IP4 or IP6")
         report.set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), help: "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
         report.steps.append("resolved \(host) to \(resolution.ip)")
 
