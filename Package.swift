@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "osprey",
             dependencies: [
-                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules",
+                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules", "OspreyProbes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

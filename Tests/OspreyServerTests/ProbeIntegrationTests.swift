@@ -14,6 +14,10 @@ import Testing
         let router = Router()
         router.get("/ok") { _, _ in "fine\n" }
         router.get("/broken") { _, _ -> Response in Response(status: .internalServerError) }
+        router.get("/hang") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(120))
+            return Response(status: .ok)
+        }
         var logger = Logger(label: "site")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -71,5 +75,55 @@ import Testing
             let unknown = try await server.get("/probe?module=nope&target=\(ok)")
             #expect(unknown.status == 400 && unknown.body.contains("Unknown module \"nope\""))
         }
+    }
+
+    /// The issue's schedule check: over 30 s at a 2 s interval each target is probed 15 times
+    /// (±1), and a target that never answers delays no other.
+    @Test func overThirtySecondsEachTargetIsProbedFifteenTimesAndAHangingOneDelaysNoOther() async throws {
+        let site = try await Self.startSite()
+        defer { Task { await site.group.triggerGracefulShutdown() } }
+        let targets = ["ok", "broken", "hang"].map { "http://127.0.0.1:\(site.port)/\($0)" }
+        let config = """
+            probe_modules:
+              http_2xx:
+                prober: http
+                http:
+                  preferred_ip_protocol: ip4
+            probes:
+              - job_name: website
+                module: http_2xx
+                interval: 2s
+                targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]
+            """
+        try await TestServer.with(config: config) { server in
+            let start = ContinuousClock.now
+            try await Task.sleep(until: start + .seconds(30))
+            let series = try await server.select([.equal("__name__", "probe_success")])
+            let counts = Dictionary(uniqueKeysWithValues: series.map { ($0.labels["instance"] ?? "", $0.samples.count) })
+            for target in targets.prefix(2) {
+                #expect((14...16).contains(counts[target] ?? 0), "\(target): \(counts[target] ?? 0) probes")
+            }
+            #expect((counts[targets[2]] ?? 0) <= 16, "the hanging target's probes never pile up")
+            let probes = try await server.get("/api/v1/probes").body
+            #expect(probes.contains("timeout"), "\(probes)")
+        }
+    }
+
+    @Test func probeCommandPrintsTheMetricsAndTheVerdict() async throws {
+        let site = try await Self.startSite()
+        defer { Task { await site.group.triggerGracefulShutdown() } }
+        let folder = try TemporaryFolder()
+        let blackbox = folder.path + "/blackbox.yml"
+        try "modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n".write(toFile: blackbox, atomically: true, encoding: .utf8)
+
+        let passing = try await OspreyBinary.run(["probe", "http_2xx", "http://127.0.0.1:\(site.port)/ok", "--config", blackbox])
+        #expect(passing.status == 0)
+        #expect(passing.stdout.contains("probe_http_status_code 200"))
+        #expect(passing.stdout.contains("SUCCESS in "))
+
+        let failing = try await OspreyBinary.run(["probe", "http_2xx", "http://127.0.0.1:\(site.port)/broken", "--config", blackbox])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("FAILED: "))
+        #expect(failing.stdout.contains("500"))
     }
 }
