@@ -126,4 +126,24 @@ import Testing
         #expect(failing.stdout.contains("FAILED: "))
         #expect(failing.stdout.contains("500"))
     }
+
+    @Test func aReloadStartsNewProbesAndStopsRemovedOnes() async throws {
+        let site = try await Self.startSite()
+        defer { Task { await site.group.triggerGracefulShutdown() } }
+        let ok = "http://127.0.0.1:\(site.port)/ok"
+        let broken = "http://127.0.0.1:\(site.port)/broken"
+        @Sendable func config(_ targets: [String]) -> String {
+            "probe_modules:\n  http_2xx:\n    prober: http\nprobes:\n  - job_name: website\n    module: http_2xx\n    interval: 1s\n"
+                + "    targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]\n"
+        }
+        try await TestServer.with(config: config([ok])) { server in
+            try await server.eventually { try await server.get("/api/v1/probes").body.contains(#""health":"up""#) }
+            try config([broken]).write(toFile: try #require(server.configPath), atomically: true, encoding: .utf8)
+            #expect(try await server.post("/-/reload").status == 200)
+            try await server.eventually {
+                let probes = try await server.get("/api/v1/probes").body
+                return probes.contains(#""health":"down""#) && !probes.contains("/ok")
+            }
+        }
+    }
 }
