@@ -77,7 +77,6 @@ struct BlackboxComparisonTests {
     /// Osprey's probers, each expected as a known issue so the test says when one is fixed.
     static let missingAfterAnHTTPTimeout: Set<String> = ["probe_ip_addr_hash", "probe_ip_protocol"]
     static let missingAfterATLSHandshake: Set<String> = ["probe_ssl_last_chain_expiry_timestamp_seconds", "probe_ssl_last_chain_info"]
-    static let missingAfterATCPConnectionFailure: Set<String> = ["probe_failed_due_to_regex"]
 
     @Test(arguments: [
         ("http_2xx", "/ok", true),
@@ -136,9 +135,7 @@ struct BlackboxComparisonTests {
     @Test func aClosedPort() async throws {
         let port = try PeerProcess.freePort()
         try await withBlackbox { blackbox in
-            expectSameOutcome(
-                try await compare("tcp_connect", "127.0.0.1:\(port)", blackbox), success: false,
-                knownMissingInOsprey: Self.missingAfterATCPConnectionFailure)
+            expectSameOutcome(try await compare("tcp_connect", "127.0.0.1:\(port)", blackbox), success: false)
         }
     }
 
