@@ -75,7 +75,6 @@ struct BlackboxComparisonTests {
 
     /// Metric names blackbox reports in a case and Osprey does not yet: differences to fix in
     /// Osprey's probers, each expected as a known issue so the test says when one is fixed.
-    static let missingAfterAnHTTPTimeout: Set<String> = ["probe_ip_addr_hash", "probe_ip_protocol"]
     static let missingAfterATLSHandshake: Set<String> = ["probe_ssl_last_chain_expiry_timestamp_seconds", "probe_ssl_last_chain_info"]
 
     @Test(arguments: [
@@ -91,7 +90,7 @@ struct BlackboxComparisonTests {
         defer { server.stop() }
         try await withBlackbox { blackbox in
             let comparison = try await compare(module, server.base + path, blackbox)
-            expectSameOutcome(comparison, success: success, knownMissingInOsprey: module == "http_slow" ? Self.missingAfterAnHTTPTimeout : [])
+            expectSameOutcome(comparison, success: success)
         }
     }
 
