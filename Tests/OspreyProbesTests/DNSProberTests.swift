@@ -81,32 +81,3 @@ import Testing
         #expect(parsed.answers.map(\.text) == ["example.test.\t300\tIN\tA\t127.0.0.1"])
     }
 }
-
-/// Answers `example.test A` with 127.0.0.1 (its name compressed to the question) and anything else with NXDOMAIN.
-private final class DNSTestServerHandler: ChannelInboundHandler, Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        var buffer = envelope.data
-        let query = buffer.readBytes(length: buffer.readableBytes) ?? []
-        guard query.count > 12 else { return }
-        let reply = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: Self.answer(query)))
-        context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
-    }
-
-    static func answer(_ query: [UInt8]) -> [UInt8] {
-        let question = Array(query[12...])
-        let known = Array([7] + "example".utf8 + [4] + "test".utf8 + [0]) + [0, 1, 0, 1]
-        var reply = Array(query[0..<2])
-        let found = question == known
-        reply += [0x81, found ? 0x80 : 0x83]  // response, RD, RA; rcode NOERROR or NXDOMAIN
-        reply += [0, 1, 0, found ? 1 : 0, 0, 0, 0, 0]
-        reply += question
-        if found {
-            reply += [0xc0, 12, 0, 1, 0, 1, 0, 0, 0x01, 0x2c, 0, 4, 127, 0, 0, 1]
-        }
-        return reply
-    }
-}

@@ -34,3 +34,15 @@ enum HTTPProbeDeadline {
         }
     }
 }
+
+/// The report of an http probe as far as it has got, kept where the caller can still read it
+/// once the deadline has given up on the work.
+final class HTTPProbeProgress: Sendable {
+    private let latest = Mutex(HTTPProbeReport())
+
+    func record(_ report: HTTPProbeReport) {
+        latest.withLock { $0 = report }
+    }
+
+    var report: HTTPProbeReport { latest.withLock { $0 } }
+}

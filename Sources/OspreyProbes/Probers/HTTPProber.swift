@@ -28,15 +28,17 @@ public struct HTTPProber: Sendable {
 
     public func probe(_ target: String) async -> ProbeResult {
         let start = ContinuousClock.now
-        let outcome = await HTTPProbeDeadline.run(within: timeout) { await run(target) }
-        var report = outcome ?? HTTPProbeReport()
+        let progress = HTTPProbeProgress()
+        let outcome = await HTTPProbeDeadline.run(within: timeout) { await run(target, progress: progress) }
+        // A probe that times out still reports what it got to, as blackbox does (the address it resolved).
+        var report = outcome ?? progress.report
         if outcome == nil { report.fail("timeout after \(timeout.prometheusString)") }
         return ProbeResult(
             success: report.failure == nil, duration: ContinuousClock.now - start, metrics: report.metrics,
             failure: report.failure, steps: report.steps)
     }
 
-    private func run(_ target: String) async -> HTTPProbeReport {
+    private func run(_ target: String, progress: HTTPProbeProgress) async -> HTTPProbeReport {
         var report = HTTPProbeReport()
         let text = target.contains("://") ? target : "http://" + target
         guard var url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
@@ -56,7 +58,7 @@ public struct HTTPProber: Sendable {
         var body = config.body
         var redirects = 0
         while true {
-            guard let hop = await exchange(url, method: method, body: body, client: client, report: &report) else { break }
+            guard let hop = await exchange(url, method: method, body: body, client: client, report: &report, progress: progress) else { break }
             let status = Int(hop.head.status.code)
             if config.followRedirects, (300...399).contains(status), status != 304,
                 let location = hop.head.headers.first(name: "Location"),
@@ -86,7 +88,8 @@ public struct HTTPProber: Sendable {
 
     /// One request without following redirects; nil (with the failure in `report`) when no answer came.
     private func exchange(
-        _ url: URL, method: HTTPMethod, body: String?, client: HTTPClient, report: inout HTTPProbeReport
+        _ url: URL, method: HTTPMethod, body: String?, client: HTTPClient, report: inout HTTPProbeReport,
+        progress: HTTPProbeProgress
     ) async -> HTTPProbeExchange.Response? {
         guard let host = url.host else {
             report.fail("redirect to \(url.absoluteString) has no host")
@@ -104,6 +107,7 @@ public struct HTTPProber: Sendable {
         }
         report.address = resolved
         report.steps.append("resolved \(host) to \(resolved.address)")
+        progress.record(report)
 
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: "Osprey")

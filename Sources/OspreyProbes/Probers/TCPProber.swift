@@ -27,7 +27,8 @@ public struct TCPProber: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var report = TCPProbeReport()
-        if !config.queryResponse.isEmpty { report.set("probe_failed_due_to_regex", 0, help: "Indicates if probe failed due to regex") }
+        // Blackbox reports it on every tcp probe, query_response or not, even when the connect fails.
+        report.set("probe_failed_due_to_regex", 0, help: "Indicates if probe failed due to regex")
         do {
             try await run(target, report: &report)
             return report.result(success: true, duration: clock.now - start)
