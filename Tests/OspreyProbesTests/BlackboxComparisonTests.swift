@@ -17,9 +17,19 @@ import Testing
     .serialized,
     .enabled(if: FileManager.default.isExecutableFile(atPath: BlackboxExporter.binary), "apt-get install prometheus-blackbox-exporter"))
 struct BlackboxComparisonTests {
+    /// The test server's self-signed certificate as a CA file, for the `http_ca_file` module.
+    static let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-blackbox-test-ca.pem").path
+
     /// Timeouts are explicit: without a scrape-timeout header blackbox would allow 120s.
     static let modulesYAML = """
         modules:
+          http_ca_file:
+            prober: http
+            timeout: 2s
+            http:
+              preferred_ip_protocol: ip4
+              tls_config:
+                ca_file: \(caFile)
           http_2xx:
             prober: http
             timeout: 2s
@@ -98,12 +108,16 @@ struct BlackboxComparisonTests {
         }
     }
 
-    @Test func aSelfSignedCertificateFailsByDefaultAndPassesWhenVerificationIsSkipped() async throws {
+    @Test func aSelfSignedCertificateFailsByDefaultAndPassesWithItsCAFileOrWhenVerificationIsSkipped() async throws {
         let server = try await HTTPSProbeTestServer.start()
         defer { server.stop() }
         let target = "https://127.0.0.1:\(server.port)/"
         try await withBlackbox { blackbox in
             expectSameOutcome(try await compare("http_2xx", target, blackbox), success: false)
+            try HTTPSProbeTestServer.certificatePEM.write(toFile: Self.caFile, atomically: true, encoding: .utf8)
+            expectSameOutcome(
+                try await compare("http_ca_file", target, blackbox), success: true,
+                knownMissingInOsprey: Self.missingAfterATLSHandshake)
             let insecure = try await compare("http_insecure", target, blackbox)
             expectSameOutcome(insecure, success: true, knownMissingInOsprey: Self.missingAfterATLSHandshake)
             let ospreyExpiry = insecure.ospreyValue("probe_ssl_earliest_cert_expiry")

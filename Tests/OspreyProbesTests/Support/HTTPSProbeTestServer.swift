@@ -42,7 +42,8 @@ struct HTTPSProbeTestServer {
     /// Expires 2126-11-05T22:10:12Z, Unix time 4949590212.
     static let expiry: Double = 4949590212
 
-    private static let certificatePEM = """
+    /// The server's certificate, which is its own issuer: a `ca_file` of it makes the server trusted.
+    static let certificatePEM = """
         -----BEGIN CERTIFICATE-----
         MIIDJzCCAg+gAwIBAgIUZ79+qRzjjxxuRVyG7fv1wkoccdIwDQYJKoZIhvcNAQEL
         BQAwFDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyOTIyMTAxMloYDzIxMjYx
