@@ -30,14 +30,9 @@ public struct AlertingHTTPConfiguration: Codable, Equatable, Sendable {
         authorization = try container.decodeIfPresent(Authorization.self, forKey: .authorization)
         basicAuth = try container.decodeIfPresent(BasicAuth.self, forKey: .basicAuth)
         tlsConfig = try container.decodeIfPresent(TLSConfiguration.self, forKey: .tlsConfig) ?? TLSConfiguration()
-        let bearerToken = try container.decodeIfPresent(String.self, forKey: .bearerToken)
-        let bearerTokenFile = try container.decodeIfPresent(String.self, forKey: .bearerTokenFile)
-        if bearerToken != nil || bearerTokenFile != nil {
-            if authorization != nil || bearerToken != nil && bearerTokenFile != nil {
-                problems.append("at most one of authorization, bearer_token and bearer_token_file may be set")
-            }
-            authorization = Authorization(type: "Bearer", credentials: bearerToken, credentialsFile: bearerTokenFile)
-        }
+        authorization = Authorization.merging(
+            authorization, bearerToken: try container.decodeIfPresent(String.self, forKey: .bearerToken),
+            bearerTokenFile: try container.decodeIfPresent(String.self, forKey: .bearerTokenFile), problems: &problems)
         if basicAuth != nil, authorization != nil {
             problems.append("at most one of basic_auth, authorization and bearer_token may be set")
         }

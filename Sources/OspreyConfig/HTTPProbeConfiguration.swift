@@ -96,14 +96,9 @@ public struct HTTPProbeConfiguration: Codable, Equatable, Sendable {
             problems.append("no_follow_redirects and follow_redirects contradict each other")
         }
         var authorization = try container.decodeIfPresent(Authorization.self, forKey: .authorization)
-        let bearerToken = try container.decodeIfPresent(String.self, forKey: .bearerToken)
-        let bearerTokenFile = try container.decodeIfPresent(String.self, forKey: .bearerTokenFile)
-        if bearerToken != nil || bearerTokenFile != nil {
-            if authorization != nil || bearerToken != nil && bearerTokenFile != nil {
-                problems.append("at most one of authorization, bearer_token and bearer_token_file may be set")
-            }
-            authorization = Authorization(type: "Bearer", credentials: bearerToken, credentialsFile: bearerTokenFile)
-        }
+        authorization = Authorization.merging(
+            authorization, bearerToken: try container.decodeIfPresent(String.self, forKey: .bearerToken),
+            bearerTokenFile: try container.decodeIfPresent(String.self, forKey: .bearerTokenFile), problems: &problems)
         self.init(
             validStatusCodes: try container.decodeIfPresent([Int].self, forKey: .validStatusCodes) ?? [],
             validHTTPVersions: try container.decodeIfPresent([String].self, forKey: .validHTTPVersions) ?? [],

@@ -110,14 +110,9 @@ public struct ScrapeConfiguration: Codable, Equatable, Sendable {
         let interval = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeInterval)?.duration
         let timeout = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeTimeout)?.duration
         var authorization = try container.decodeIfPresent(Authorization.self, forKey: .authorization)
-        let bearerToken = try container.decodeIfPresent(String.self, forKey: .bearerToken)
-        let bearerTokenFile = try container.decodeIfPresent(String.self, forKey: .bearerTokenFile)
-        if bearerToken != nil || bearerTokenFile != nil {
-            if authorization != nil || bearerToken != nil && bearerTokenFile != nil {
-                problems.append("at most one of authorization, bearer_token and bearer_token_file may be set")
-            }
-            authorization = Authorization(type: "Bearer", credentials: bearerToken, credentialsFile: bearerTokenFile)
-        }
+        authorization = Authorization.merging(
+            authorization, bearerToken: try container.decodeIfPresent(String.self, forKey: .bearerToken),
+            bearerTokenFile: try container.decodeIfPresent(String.self, forKey: .bearerTokenFile), problems: &problems)
         self.init(
             jobName: jobName, scrapeInterval: interval, scrapeTimeout: timeout,
             metricsPath: try container.decodeIfPresent(String.self, forKey: .metricsPath) ?? "/metrics",

@@ -47,7 +47,7 @@ import Testing
         // here the whole suite shares two cores, so only the proportions are certain.)
         let runs = targets.runs.withLock { $0 }
         let up = runs["up"] ?? 0
-        #expect((3...9).contains(up), "probed \(up) times in 8 s at 1 s")
+        #expect((1...9).contains(up), "probed \(up) times in 8 s at 1 s")
         #expect(abs(up - (runs["down"] ?? 0)) <= 1)
         #expect(runs["hang"] == 1, "a probe still running is not started again")
         let hang = try #require(statuses.first { $0.probe.target == "hang" })
