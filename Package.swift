@@ -110,6 +110,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "OspreyTestSupport",
+            dependencies: ["OspreyStorage", "OspreyModel"],
+            path: "Tests/OspreyTestSupport"
+        ),
         .testTarget(
             name: "OspreyFormatsTests",
             dependencies: ["OspreyFormats", "OspreyModel"],
@@ -127,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "OspreyScrapeTests",
             dependencies: [
-                "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "CZlib",
+                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "OspreyRulesTests",
             dependencies: [
-                "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyModel",
+                "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "OspreyProbesTests",
             dependencies: [
-                "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage", "OspreyFormats",
+                "OspreyTestSupport", "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage", "OspreyFormats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -160,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
-                "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyModel", "osprey",
+                "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyModel", "osprey",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -5,6 +5,7 @@ import OspreyConfig
 import OspreyFormats
 import OspreyProbes
 import Testing
+import OspreyTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -3,6 +3,7 @@ import Logging
 import OspreyModel
 import OspreyProbes
 import OspreyStorage
+import OspreyTestSupport
 import Synchronization
 import Testing
 
@@ -25,11 +26,8 @@ import Testing
     }
 
     @Test func eachTargetIsProbedOncePerIntervalAndAHangingOneDelaysNoOther() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-probes-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let storage = try MetricsStorage(path: folder)
-        defer { try? storage.close() }
+        let folder = try TemporaryStorage()
+        let storage = folder.storage
         let targets = FakeTargets()
         let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: 4, logger: Logger(label: "test")) { probe in
             await targets.probe(probe)
@@ -38,16 +36,19 @@ import Testing
             ScheduledProbe(job: "web", module: "http_2xx", target: $0, interval: .seconds(1), labels: Labels(["team": "a"]))
         }
         await scheduler.apply(probes)
-        try await Task.sleep(for: .seconds(8))
+        // Several turns of every target, however busy the machine is.
+        try await eventually(timeout: .seconds(90)) {
+            let statuses = await scheduler.statuses()
+            return statuses.allSatisfy { $0.probe.target == "hang" || $0.runs >= 4 }
+        }
         let statuses = await scheduler.statuses()
         await scheduler.shutdown()
 
         // At most one probe per turn, and the hanging target takes no turn of the others. (The
-        // exact count over a longer run is checked against a real server in ProbeIntegrationTests;
+        // exact count over a fixed span is checked against a real server in ProbeIntegrationTests;
         // here the whole suite shares two cores, so only the proportions are certain.)
         let runs = targets.runs.withLock { $0 }
         let up = runs["up"] ?? 0
-        #expect((1...9).contains(up), "probed \(up) times in 8 s at 1 s")
         #expect(abs(up - (runs["down"] ?? 0)) <= 1)
         #expect(runs["hang"] == 1, "a probe still running is not started again")
         let hang = try #require(statuses.first { $0.probe.target == "hang" })

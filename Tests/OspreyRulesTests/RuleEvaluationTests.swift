@@ -2,6 +2,7 @@ import Foundation
 import OspreyModel
 import OspreyStorage
 import Testing
+import OspreyTestSupport
 
 @testable import OspreyRules
 

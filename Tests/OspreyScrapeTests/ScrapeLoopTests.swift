@@ -4,6 +4,7 @@ import OspreyModel
 import OspreyScrape
 import OspreyStorage
 import Testing
+import OspreyTestSupport
 
 /// Scrapes of a real HTTP target into a real storage, checked as a Prometheus user would:
 /// the series and their labels, the report series, staleness, limits and `/api/v1/targets` state.

@@ -4,6 +4,7 @@ import OspreyConfig
 import OspreyModel
 import OspreyScrape
 import Testing
+import OspreyTestSupport
 
 /// Relabelling and file discovery end to end: real HTTP targets scraped into a real storage
 /// through `ScrapeManager`, checked by the series a user would query.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OspreyTestSupport
 
 /// Alerts from rules to receivers through a running server: a real webhook receiver gets
 /// Alertmanager's payload, grouped, repeated and resolved per the route; silences mute; a

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Testing
+import OspreyTestSupport
 
 /// Osprey forwarding its alerts to a real Alertmanager (Debian's `prometheus-alertmanager`), as
 /// Prometheus does with `alerting.alertmanagers`.

@@ -3,6 +3,7 @@ import NIOCore
 import OspreyModel
 import OspreyStorage
 import Testing
+import OspreyTestSupport
 
 /// `/api/v1/import/prometheus` and `/api/v1/import` over real HTTP.
 @Suite struct ImportTests {

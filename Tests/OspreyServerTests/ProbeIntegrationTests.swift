@@ -4,6 +4,7 @@ import Logging
 import OspreyFormats
 import ServiceLifecycle
 import Testing
+import OspreyTestSupport
 
 /// Probes in a running server: probe jobs from the config run on their schedule and store
 /// blackbox exporter's series; `/probe` answers as blackbox exporter does; `/api/v1/probes`

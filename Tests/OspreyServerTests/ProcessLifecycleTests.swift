@@ -1,6 +1,7 @@
 import Foundation
 import OspreyStorage
 import Testing
+import OspreyTestSupport
 
 /// The `osprey` binary as users run it: its exit codes, its output, its signals.
 @Suite struct ProcessLifecycleTests {

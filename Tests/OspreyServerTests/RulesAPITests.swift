@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OspreyTestSupport
 
 /// Rules in a running server: loaded from `rule_files`, evaluated on the evaluation interval, and
 /// shown by `/api/v1/rules` and `/api/v1/alerts` as Prometheus shows them.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
+import OspreyTestSupport
 
 /// Scraping real targets as a Prometheus user runs them: Debian's node_exporter and an app
 /// instrumented with PyPI's prometheus_client, both on loopback, read back through the query
@@ -139,7 +140,7 @@ import Testing
                 static_configs: [{targets: ["127.0.0.1:\(port)"]}]
               - job_name: untrusted
                 scheme: https
-                scrape_interval: 1s
+                scrape_interval: 5s
                 static_configs: [{targets: ["127.0.0.1:\(port)"]}]
             """
         try await TestServer.with(config: config) { server in
@@ -148,8 +149,9 @@ import Testing
             }
             try await server.eventually { try await instant(server, "up{job=\"untrusted\"}").first?.value == "0" }
             #expect(try await instant(server, "tls_metric{job=\"untrusted\"}").isEmpty)
-            // A slow machine may time a scrape out first; the certificate problem shows by the next.
-            try await server.eventually {
+            // A loaded machine may time a scrape out first (hence the untrusted job's longer
+            // interval, which is also its timeout); the certificate problem shows by a later one.
+            try await server.eventually(timeout: .seconds(90)) {
                 let targets = try await server.get("/api/v1/targets?scrapePool=untrusted").body
                 return targets.contains("\"health\":\"down\"") && targets.lowercased().contains("certificate")
             }

@@ -2,6 +2,7 @@ import Foundation
 import OspreyFormats
 import OspreyModel
 import Testing
+import OspreyTestSupport
 
 @Suite struct ServerEndpointTests {
     @Test func healthyAndReadyAnswerOnceStorageIsOpen() async throws {

@@ -7,6 +7,7 @@ import OspreyStorage
 import ServiceLifecycle
 import Synchronization
 import CZlib
+import OspreyTestSupport
 
 /// A `/metrics` endpoint on an ephemeral loopback port whose body the test sets, served by a
 /// real HTTP server until `stop()`.
@@ -65,7 +66,7 @@ final class MetricsTarget: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: Self.quietLogger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        guard let port = await ports.first(where: { _ in true }) else { throw ScrapeTestFailure("target did not start") }
+        guard let port = await ports.first(where: { _ in true }) else { throw TestFailure("target did not start") }
         return MetricsTarget(address: "127.0.0.1:\(port)", body: body, task: task)
     }
 
@@ -99,51 +100,6 @@ final class MetricsTarget: Sendable {
     }
 }
 
-struct ScrapeTestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    throw ScrapeTestFailure("condition not met within \(timeout)")
-}
-
-/// A storage in a fresh temporary folder, removed afterwards.
-final class TemporaryStorage: Sendable {
-    let path: String
-    let storage: MetricsStorage
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-scrape-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        storage = try MetricsStorage(path: path)
-    }
-
-    deinit {
-        try? storage.close()
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// Every stored sample of the series with exactly these labels.
-    func samples(_ labels: [String: String]) throws -> [Sample] {
-        let matchers = try labels.map { try LabelMatcher(.equal, $0.key, $0.value) }
-        return try storage.querier(minTime: .min, maxTime: .max).select(matchers)
-            .filter { $0.labels == Labels(labels) }.flatMap(\.samples)
-    }
-
-    /// Every stored series whose labels include these.
-    func series(matching labels: [String: String]) throws -> [Labels] {
-        let matchers = try labels.map { try LabelMatcher(.equal, $0.key, $0.value) }
-        return try storage.querier(minTime: .min, maxTime: .max).select(matchers).map(\.labels)
-    }
-}
-
 /// gzip, as an exporter compresses a page for a client that accepts it.
 enum Gzip {
     static func compress(_ input: [UInt8]) throws -> [UInt8] {
@@ -151,7 +107,7 @@ enum Gzip {
         // 15 window bits plus 16: a gzip header and trailer rather than zlib's.
         guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
             == Z_OK
-        else { throw ScrapeTestFailure("deflateInit2 failed") }
+        else { throw TestFailure("deflateInit2 failed") }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
         var input = input
@@ -164,7 +120,7 @@ enum Gzip {
                 return deflate(&stream, Z_FINISH)
             }
         }
-        guard status == Z_STREAM_END else { throw ScrapeTestFailure("deflate failed: \(status)") }
+        guard status == Z_STREAM_END else { throw TestFailure("deflate failed: \(status)") }
         return Array(output[..<Int(stream.total_out)])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyTestSupport
 
 /// Runs the built `osprey` binary as a user would.
 enum OspreyBinary {
@@ -48,31 +49,5 @@ enum OspreyBinary {
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
-
-/// Collects what a running child process writes, safely across the reading thread and the test.
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func attach(_ pipe: Pipe) {
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.withLock { self.data.append(chunk) }
-        }
-    }
-
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-}
-
-/// Runs blocking work (waiting on a child process) on a thread of its own: blocking one of the
-/// few cooperative threads would starve the in-process servers the child may be talking to.
-func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try work() })
-        }
     }
 }

@@ -6,6 +6,7 @@ import NIOHTTP1
 import OspreyModel
 import OspreyServer
 import OspreyStorage
+import OspreyTestSupport
 import Testing
 import ServiceLifecycle
 
@@ -115,38 +116,6 @@ struct TestServer: Sendable {
         timeout: Duration = .seconds(30), file: StaticString = #fileID, line: UInt = #line,
         _ condition: @Sendable () async throws -> Bool
     ) async throws {
-        try await OspreyServerTests.eventually(timeout: timeout, file: file, line: line, condition)
-    }
-}
-
-/// Polls until `condition` holds, with a generous deadline rather than a fixed sleep.
-func eventually(
-    timeout: Duration = .seconds(30), file: StaticString = #fileID, line: UInt = #line,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("condition of \(file):\(line) not met within \(timeout)")
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// A folder under the system's temporary directory, removed when the value goes away.
-final class TemporaryFolder: Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
+        try await OspreyTestSupport.eventually(timeout: timeout, file: file, line: line, condition)
     }
 }

@@ -1,21 +1,19 @@
 import Foundation
 
-// Copied from Tests/OspreyServerTests/Support (a test target cannot share its sources with another).
-
 /// A program a test talks to (an exporter, an instrumented app), started on loopback and
 /// stopped by the test, as a user's would be.
-final class PeerProcess: @unchecked Sendable {
+public final class PeerProcess: @unchecked Sendable {
     // Process is not Sendable; this wrapper only starts it once and terminates it once.
     private let process: Process
-    let output = OutputCollector()
+    public let output = OutputCollector()
 
     private init(process: Process) {
         self.process = process
     }
 
-    var processIdentifier: Int32 { process.processIdentifier }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
-    static func start(_ executable: String, _ arguments: [String]) throws -> PeerProcess {
+    public static func start(_ executable: String, _ arguments: [String]) throws -> PeerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -31,7 +29,7 @@ final class PeerProcess: @unchecked Sendable {
     /// Stops the program and waits for it to be gone. SIGKILL, because a child inherits an
     /// ignored SIGTERM from a test process whose signal handling ignores it, and a Python app
     /// installs no handler of its own.
-    func stop() async throws {
+    public func stop() async throws {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         let process = self.process
@@ -44,7 +42,7 @@ final class PeerProcess: @unchecked Sendable {
 
     /// A loopback port free at the moment: the peer binds it right after, before anything else
     /// on this machine is likely to take it.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestFailure("socket() failed") }
         defer { close(socket) }
@@ -61,35 +59,4 @@ final class PeerProcess: @unchecked Sendable {
         guard bound else { throw TestFailure("could not find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
-}
-
-/// Collects what a running child process writes, safely across the reading thread and the test.
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func attach(_ pipe: Pipe) {
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.withLock { self.data.append(chunk) }
-        }
-    }
-
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-}
-
-/// Runs blocking work (waiting on a child process) on a thread of its own: blocking one of the
-/// few cooperative threads would starve the in-process servers the child may be talking to.
-func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
