@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import OspreyConfig
 import OspreyFormats
+import OspreyModel
 import OspreyProbes
 import Testing
 import OspreyTestSupport
@@ -62,6 +63,14 @@ struct BlackboxComparisonTests {
               preferred_ip_protocol: ip4
               query_response:
                 - expect: "^SSH-2.0-"
+          tcp_tls_ca_file:
+            prober: tcp
+            timeout: 2s
+            tcp:
+              preferred_ip_protocol: ip4
+              tls: true
+              tls_config:
+                ca_file: \(caFile)
           tcp_connect:
             prober: tcp
             timeout: 2s
@@ -83,14 +92,6 @@ struct BlackboxComparisonTests {
               preferred_ip_protocol: ip4
 
         """
-
-    /// Metric names blackbox reports in a case and Osprey does not yet: differences to fix in
-    /// Osprey's probers, each expected as a known issue so the test says when one is fixed.
-    /// Blackbox 0.23 against the self-signed test server with insecure_skip_verify reports
-    /// `probe_ssl_last_chain_expiry_timestamp_seconds -6.21355968e+10` (no verified chain: Go's zero
-    /// time) and `probe_ssl_last_chain_info{fingerprint_sha256="<leaf DER sha256>",issuer="CN=localhost",
-    /// subject="CN=localhost",subjectalternative="localhost"} 1`.
-    static let missingAfterATLSHandshake: Set<String> = ["probe_ssl_last_chain_expiry_timestamp_seconds", "probe_ssl_last_chain_info"]
 
     @Test(arguments: [
         ("http_2xx", "/ok", true),
@@ -116,17 +117,55 @@ struct BlackboxComparisonTests {
         try await withBlackbox { blackbox in
             expectSameOutcome(try await compare("http_2xx", target, blackbox), success: false)
             try HTTPSProbeTestServer.certificatePEM.write(toFile: Self.caFile, atomically: true, encoding: .utf8)
-            expectSameOutcome(
-                try await compare("http_ca_file", target, blackbox), success: true,
-                knownMissingInOsprey: Self.missingAfterATLSHandshake)
+            let trusted = try await compare("http_ca_file", target, blackbox)
+            expectSameOutcome(trusted, success: true)
+            expectSameTLSFacts(trusted)
             let insecure = try await compare("http_insecure", target, blackbox)
-            expectSameOutcome(insecure, success: true, knownMissingInOsprey: Self.missingAfterATLSHandshake)
-            let ospreyExpiry = insecure.ospreyValue("probe_ssl_earliest_cert_expiry")
-            let blackboxExpiry = insecure.blackboxValue("probe_ssl_earliest_cert_expiry")
-            #expect(ospreyExpiry != nil && blackboxExpiry != nil)
-            if let ospreyExpiry, let blackboxExpiry {
-                #expect(abs(ospreyExpiry - blackboxExpiry) <= 1, "Osprey \(ospreyExpiry), blackbox \(blackboxExpiry)")
-            }
+            expectSameOutcome(insecure, success: true)
+            expectSameTLSFacts(insecure)
+            // Nothing was verified, so both report Go's zero time for the verified chain.
+            #expect(insecure.ospreyValue("probe_ssl_last_chain_expiry_timestamp_seconds") == -62_135_596_800)
+        }
+    }
+
+    /// Subject and issuer are written as Go writes names: attributes in Go's order, repeated ones
+    /// joined with `+`, RFC 2253's escapes, and an attribute Go has no name for in hex.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    func certificateNamesAreWrittenAsBlackboxWritesThem() async throws {
+        let folder = try TemporaryFolder()
+        try await offCooperativePool {
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            openssl.arguments = [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+                "-subj", "/C=DE/ST=Berlin/L=Berlin/O=Acme, Inc/OU=Ops/OU=Web/CN=#shop; <web> /emailAddress=ops@example.test",
+                "-addext", "subjectAltName=DNS:shop.example.test,DNS:localhost,IP:127.0.0.1",
+                "-keyout", folder.path + "/key.pem", "-out", folder.path + "/cert.pem",
+            ]
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            guard openssl.terminationStatus == 0 else { throw TestFailure("openssl req failed") }
+        }
+        let server = try await HTTPSProbeTestServer.start(
+            certificatePEM: try String(contentsOfFile: folder.path + "/cert.pem", encoding: .utf8),
+            keyPEM: try String(contentsOfFile: folder.path + "/key.pem", encoding: .utf8))
+        defer { server.stop() }
+        try await withBlackbox { blackbox in
+            let comparison = try await compare("http_insecure", "https://127.0.0.1:\(server.port)/", blackbox)
+            expectSameOutcome(comparison, success: true)
+            expectSameTLSFacts(comparison)
+        }
+    }
+
+    @Test func aTCPConnectionOverTLSTrustedThroughItsCAFile() async throws {
+        let server = try await HTTPSProbeTestServer.start()
+        defer { server.stop() }
+        try HTTPSProbeTestServer.certificatePEM.write(toFile: Self.caFile, atomically: true, encoding: .utf8)
+        try await withBlackbox { blackbox in
+            let comparison = try await compare("tcp_tls_ca_file", "127.0.0.1:\(server.port)", blackbox)
+            expectSameOutcome(comparison, success: true)
+            expectSameTLSFacts(comparison)
         }
     }
 
@@ -199,28 +238,37 @@ struct BlackboxComparisonTests {
         return Comparison(osprey: osprey, blackbox: families, blackboxText: text)
     }
 
-    private func expectSameOutcome(
-        _ comparison: Comparison, success: Bool, knownMissingInOsprey: Set<String> = [],
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
+    private func expectSameOutcome(_ comparison: Comparison, success: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(
             comparison.osprey.success == success, "Osprey: \(comparison.osprey.failure ?? "no failure")",
             sourceLocation: sourceLocation)
         #expect(
             comparison.blackboxValue("probe_success") == (success ? 1 : 0), "blackbox:\n\(comparison.blackboxText)",
             sourceLocation: sourceLocation)
-        let allOspreyNames = Set(comparison.osprey.allMetrics.map(\.name))
-        let ospreyNames = allOspreyNames.subtracting(knownMissingInOsprey)
-        let blackboxNames = Set(comparison.blackbox.map(\.name)).subtracting(knownMissingInOsprey)
-        if !knownMissingInOsprey.isEmpty {
-            withKnownIssue("Osprey does not report \(knownMissingInOsprey.sorted()) here yet") {
-                #expect(allOspreyNames.isSuperset(of: knownMissingInOsprey), sourceLocation: sourceLocation)
-            }
-        }
+        let ospreyNames = Set(comparison.osprey.allMetrics.map(\.name))
+        let blackboxNames = Set(comparison.blackbox.map(\.name))
         #expect(
             ospreyNames == blackboxNames,
             "only Osprey: \(ospreyNames.subtracting(blackboxNames).sorted()), only blackbox: \(blackboxNames.subtracting(ospreyNames).sorted())",
             sourceLocation: sourceLocation)
+    }
+
+    /// The certificate and handshake as both report them: the leaf's fingerprint, subject, issuer
+    /// and DNS names, the expiry times and the TLS version.
+    private func expectSameTLSFacts(_ comparison: Comparison, sourceLocation: SourceLocation = #_sourceLocation) {
+        for name in ["probe_ssl_last_chain_info", "probe_tls_version_info"] {
+            let osprey = comparison.osprey.allMetrics.first { $0.name == name }.map { $0.labels }
+            let blackbox = comparison.blackbox.first { $0.name == name }?.samples.first?.labels.removing(Labels.metricName)
+            #expect(osprey != nil && osprey == blackbox, "\(name): Osprey \(String(describing: osprey)), blackbox \(String(describing: blackbox))", sourceLocation: sourceLocation)
+        }
+        for name in ["probe_ssl_earliest_cert_expiry", "probe_ssl_last_chain_expiry_timestamp_seconds"] {
+            let osprey = comparison.ospreyValue(name)
+            let blackbox = comparison.blackboxValue(name)
+            #expect(osprey != nil && blackbox != nil, "\(name) missing", sourceLocation: sourceLocation)
+            if let osprey, let blackbox {
+                #expect(abs(osprey - blackbox) <= 1, "\(name): Osprey \(osprey), blackbox \(blackbox)", sourceLocation: sourceLocation)
+            }
+        }
     }
 
     private func withBlackbox(_ body: (BlackboxExporter) async throws -> Void) async throws {

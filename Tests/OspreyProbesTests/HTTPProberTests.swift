@@ -126,7 +126,7 @@ import Testing
 @Suite struct HTTPProberTLSTests {
     private let trusting = OspreyConfig.TLSConfiguration(insecureSkipVerify: true)
 
-    @Test func anHTTPSPageReportsCertificateExpiryAndTLSVersion() async throws {
+    @Test func anHTTPSPageReportsCertificateExpiryTLSVersionAndHandshakeTime() async throws {
         let server = try await HTTPSProbeTestServer.start()
         defer { server.stop() }
         let result = await HTTPProber(HTTPProbeConfiguration(tlsConfig: trusting), timeout: .seconds(5))
@@ -136,6 +136,9 @@ import Testing
         #expect(result.metrics.first { $0.name == "probe_ssl_earliest_cert_expiry" }?.value == HTTPSProbeTestServer.expiry)
         let version = result.metrics.first { $0.name == "probe_tls_version_info" }
         #expect(version?.labels["version"] == "TLS 1.3")
+        // The handshake has a phase of its own, as in blackbox, not hidden in `connect`.
+        let tls = result.metrics.first { $0.name == "probe_http_duration_seconds" && $0.labels["phase"] == "tls" }
+        #expect((tls?.value ?? 0) > 0)
     }
 
     @Test func sslRulesAreApplied() async throws {

@@ -1,4 +1,5 @@
 import OspreyConfig
+import OspreyModel
 
 /// The DNS wire format (RFC 1035) as far as a prober needs it: build one query, read a response's
 /// header and records. Record data is rendered as `dig` writes it for the common types and as
@@ -190,15 +191,9 @@ struct DNSWireReader {
             serial = numbers.0
             data = "\(primary) \(mailbox) \(numbers.0) \(numbers.1) \(numbers.2) \(numbers.3) \(numbers.4)"
         default:
-            data = "\\# \(length) " + bytes[offset..<end].map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            data = "\\# \(length) " + bytes[offset..<end].lowercaseHex
         }
         offset = end
         return DNSMessage.Record(name: name, type: type, rrClass: rrClass, ttl: ttl, data: data, serial: serial)
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -17,8 +17,7 @@ struct HTTPProbeReport: Sendable {
     var ssl = false
     var version = 0.0
     var failedDueToRegex = false
-    var certificateExpiry: Double?
-    var tlsVersion: String?
+    var tls: TLSPeerFacts?
     var failure: String?
     var steps: [String] = []
 
@@ -65,17 +64,7 @@ struct HTTPProbeReport: Sendable {
             ProbeMetric(
                 name: "probe_failed_due_to_regex", value: failedDueToRegex ? 1 : 0, help: "Indicates if probe failed due to regex"),
         ]
-        if let certificateExpiry {
-            metrics.append(
-                ProbeMetric(
-                    name: "probe_ssl_earliest_cert_expiry", value: certificateExpiry, help: "Returns last SSL chain expiry in unixtime"))
-        }
-        if let tlsVersion {
-            metrics.append(
-                ProbeMetric(
-                    name: "probe_tls_version_info", labels: Labels(["version": tlsVersion]), value: 1,
-                    help: "Returns the TLS version used or NaN when unknown"))
-        }
+        metrics += tls?.metrics ?? []
         return metrics
     }
 

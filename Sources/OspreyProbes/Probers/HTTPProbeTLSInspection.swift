@@ -2,18 +2,19 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// The peer's certificate chain expiry and the TLS version of an https target. AsyncHTTPClient
-/// does not show the peer's certificates, so this makes its own TLS handshake and reads them as
-/// they are presented. It only looks: the request itself, made by the client with the module's
-/// verification settings, is what passes or fails on trust.
+/// The TLS facts of an https target. AsyncHTTPClient shows neither the peer's certificates nor
+/// its handshake apart from the connection, so this makes its own handshake with the same
+/// server and reads them as they are presented. It only looks: the request itself, made by the
+/// client with the module's verification settings, is what passes or fails on trust.
 struct HTTPProbeTLSInspection: Sendable {
-    /// The earliest `notAfter` of the presented chain, in Unix seconds.
-    var earliestExpiry: Double?
-    var version: String?
+    var facts: TLSPeerFacts
+    /// From the TCP connection being up to the handshake's end: blackbox's `tls` phase.
+    var handshake: Duration
 
     static func inspect(
         host: String, address: String, port: Int, configuration: NIOSSL.TLSConfiguration, serverName: String?
     ) async throws -> HTTPProbeTLSInspection {
+        let verified = configuration.certificateVerification != .none
         var looking = configuration
         // A custom verification callback only runs while verification is on.
         looking.certificateVerification = .noHostnameVerification
@@ -38,21 +39,13 @@ struct HTTPProbeTLSInspection: Sendable {
             presented.fail(error)
             throw error
         }
+        let connected = ContinuousClock.now
         defer { channel.close(promise: nil) }
         channel.closeFuture.whenComplete { _ in presented.fail(ChannelError.ioOnClosedChannel) }
         let chain = try await presented.futureResult.get()
         let version = try? await channel.nioSSL_tlsVersion().get()
         return HTTPProbeTLSInspection(
-            earliestExpiry: chain.map { Double($0.notValidAfter) }.min(), version: version.map(Self.name))
-    }
-
-    /// Blackbox's names for TLS versions.
-    static func name(_ version: TLSVersion) -> String {
-        switch version {
-        case .tlsv1: "TLS 1.0"
-        case .tlsv11: "TLS 1.1"
-        case .tlsv12: "TLS 1.2"
-        case .tlsv13: "TLS 1.3"
-        }
+            facts: TLSPeerFacts(version: version, presented: chain, verified: verified),
+            handshake: ContinuousClock.now - connected)
     }
 }

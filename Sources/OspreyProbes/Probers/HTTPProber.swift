@@ -11,9 +11,10 @@ import OspreyModel
 /// (counting them), then judge status, version, TLS use, headers and body by the module's rules.
 ///
 /// Phases of `probe_http_duration_seconds`, summed over redirects: `resolve` is the prober's own
-/// name lookup; `connect` runs from starting the request until its head is written, so it holds
-/// the TCP connection and, for https, the TLS handshake (the HTTP client does not show them
-/// apart, so `tls` stays 0); `processing` runs to the answer's head; `transfer` to the body's end.
+/// name lookup; `connect` runs from starting the request until its head is written, less `tls`,
+/// the TLS handshake, timed on a handshake of the prober's own with the final server (the HTTP
+/// client does not show it apart); `processing` runs to the answer's head; `transfer` to the
+/// body's end.
 public struct HTTPProber: Sendable {
     public let config: HTTPProbeConfiguration
     public let timeout: Duration
@@ -192,8 +193,10 @@ public struct HTTPProber: Sendable {
         }
     }
 
-    /// Certificate expiry and TLS version of the final https answer's server; a failed look
-    /// leaves the metrics out rather than failing a probe whose request succeeded.
+    /// The TLS facts of the final https answer's server, and the handshake's share of the
+    /// connect phase, timed on the prober's own handshake with that server (the HTTP client
+    /// does not show it apart). A failed look leaves the metrics out rather than failing a probe
+    /// whose request succeeded.
     private func inspectTLS(_ url: URL, report: inout HTTPProbeReport) async {
         guard let host = url.host, let address = report.address?.address,
             let tls = try? HTTPProbeCredentials.tls(config.tlsConfig)
@@ -201,8 +204,10 @@ public struct HTTPProber: Sendable {
         do {
             let inspection = try await HTTPProbeTLSInspection.inspect(
                 host: host, address: address, port: url.port ?? 443, configuration: tls, serverName: config.tlsConfig.serverName)
-            report.certificateExpiry = inspection.earliestExpiry
-            report.tlsVersion = inspection.version
+            report.tls = inspection.facts
+            let handshake = min(inspection.handshake, report.phases[.connect] ?? .zero)
+            report.phases[.connect, default: .zero] -= handshake
+            report.add(.tls, handshake)
         } catch {
             report.steps.append("could not read the TLS certificate: \(error)")
         }

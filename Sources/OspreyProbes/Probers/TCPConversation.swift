@@ -20,15 +20,10 @@ struct TCPConversation: Sendable {
     var serverName: String
     var timeout: Duration
 
-    struct TLSFacts: Sendable {
-        var version: String
-        /// Unix time the server's certificate expires.
-        var leafNotAfter: Double?
-    }
-
     struct Outcome: Sendable {
         var steps: [String] = []
-        var tls: [TLSFacts] = []
+        /// The last handshake's, when the probe spoke TLS.
+        var tls: TLSPeerFacts?
         /// Set when an `expect` never matched: the probe fails with `probe_failed_due_to_regex` 1.
         var regexFailure: String?
     }
@@ -53,11 +48,12 @@ struct TCPConversation: Sendable {
             bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0))
         }
         let useTLS = config.tls
+        let verified = !config.tlsConfig.insecureSkipVerify
         let (channel, handshake) = try await bootstrap.connect(to: address) { channel in
             channel.eventLoop.makeCompletedFuture {
-                var handshake: EventLoopFuture<TLSFacts>?
+                var handshake: EventLoopFuture<TLSPeerFacts>?
                 if useTLS, let tlsContext {
-                    let watcher = TCPTLSHandshakeWatcher(promise: channel.eventLoop.makePromise())
+                    let watcher = TCPTLSHandshakeWatcher(promise: channel.eventLoop.makePromise(), verified: verified)
                     handshake = watcher.promise.futureResult
                     try channel.pipeline.syncOperations.addHandler(
                         try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
@@ -70,7 +66,7 @@ struct TCPConversation: Sendable {
         outcome.steps.append("connected to \(address)")
         if let handshake {
             let facts = try await handshake.get()
-            outcome.tls.append(facts)
+            outcome.tls = facts
             outcome.steps.append("TLS handshake done (\(facts.version))")
         }
         try await channel.executeThenClose { inbound, outbound in
@@ -96,7 +92,7 @@ struct TCPConversation: Sendable {
                     outcome.steps.append("sent \"\(send)\"")
                 }
                 if step.startTLS, let tlsContext {
-                    let watcher = TCPTLSHandshakeWatcher(promise: channel.channel.eventLoop.makePromise())
+                    let watcher = TCPTLSHandshakeWatcher(promise: channel.channel.eventLoop.makePromise(), verified: verified)
                     // Both go in front of the async channel's handlers, next to the socket, so later
                     // reads and writes pass through TLS; the watcher first so it sees the handshake end.
                     let pipeline = channel.channel.pipeline
@@ -106,7 +102,7 @@ struct TCPConversation: Sendable {
                             try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName), position: .first)
                     }.get()
                     let facts = try await watcher.promise.futureResult.get()
-                    outcome.tls.append(facts)
+                    outcome.tls = facts
                     outcome.steps.append("STARTTLS handshake done (\(facts.version))")
                 }
             }
@@ -191,20 +187,22 @@ struct TCPLineReader {
 /// Completes when the TLS handshake does, with what the probe reports about it.
 final class TCPTLSHandshakeWatcher: ChannelInboundHandler, Sendable {
     typealias InboundIn = NIOAny
-    let promise: EventLoopPromise<TCPConversation.TLSFacts>
+    let promise: EventLoopPromise<TLSPeerFacts>
+    /// Whether the handshake checks the server against trusted roots.
+    let verified: Bool
 
-    init(promise: EventLoopPromise<TCPConversation.TLSFacts>) {
+    init(promise: EventLoopPromise<TLSPeerFacts>, verified: Bool) {
         self.promise = promise
+        self.verified = verified
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // TLSUserEvent lives in NIOTLS, which this target does not depend on; its case names are stable.
         if String(describing: type(of: event)) == "TLSUserEvent", "\(event)".hasPrefix("handshakeCompleted") {
             let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
-            let facts = TCPConversation.TLSFacts(
-                version: handler?.tlsVersion.map(Self.name) ?? "unknown",
-                leafNotAfter: handler?.peerCertificate.map { Double($0.notValidAfter) })
-            promise.succeed(facts)
+            // NIOSSL shows the server's own certificate only, not the rest of what it presented.
+            promise.succeed(
+                TLSPeerFacts(version: handler?.tlsVersion, presented: handler?.peerCertificate.map { [$0] } ?? [], verified: verified))
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -221,15 +219,5 @@ final class TCPTLSHandshakeWatcher: ChannelInboundHandler, Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         promise.fail(TCPProbeFailure("connection closed before the TLS handshake finished"))
         context.fireChannelInactive()
-    }
-
-    /// Go's names, which blackbox puts in the `version` label.
-    private static func name(_ version: TLSVersion) -> String {
-        switch version {
-        case .tlsv1: "TLS 1.0"
-        case .tlsv11: "TLS 1.1"
-        case .tlsv12: "TLS 1.2"
-        case .tlsv13: "TLS 1.3"
-        }
     }
 }

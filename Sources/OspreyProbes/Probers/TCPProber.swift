@@ -73,7 +73,7 @@ public struct TCPProber: Sendable {
         switch outcome {
         case .success(let found):
             report.steps += found.steps
-            for tls in found.tls { report.addTLS(tls) }
+            report.tls = found.tls
             if let regexFailure = found.regexFailure {
                 report.set("probe_failed_due_to_regex", 1, help: "Indicates if probe failed due to regex")
                 throw TCPProbeFailure(regexFailure)
@@ -93,27 +93,16 @@ struct TCPProbeFailure: Error, Sendable, CustomStringConvertible {
 /// Metrics and steps gathered as a TCP probe goes.
 struct TCPProbeReport {
     var metrics: [String: ProbeMetric] = [:]
-    var extra: [ProbeMetric] = []
+    var tls: TLSPeerFacts?
     var steps: [String] = []
 
     mutating func set(_ name: String, _ value: Double, help: String) {
         metrics[name] = ProbeMetric(name: name, value: value, help: help)
     }
 
-    mutating func addTLS(_ tls: TCPConversation.TLSFacts) {
-        if let expiry = tls.leafNotAfter {
-            set("probe_ssl_earliest_cert_expiry", expiry, help: "Returns earliest SSL cert expiry date")
-        }
-        extra.removeAll { $0.name == "probe_tls_version_info" }
-        extra.append(
-            ProbeMetric(
-                name: "probe_tls_version_info", labels: Labels(["version": tls.version]), value: 1,
-                help: "Returns the TLS version used, or NaN when unknown"))
-    }
-
     func result(success: Bool, duration: Duration, failure: String? = nil) -> ProbeResult {
         ProbeResult(
             success: success, duration: duration,
-            metrics: metrics.values.sorted { $0.name < $1.name } + extra, failure: failure, steps: steps)
+            metrics: metrics.values.sorted { $0.name < $1.name } + (tls?.metrics ?? []), failure: failure, steps: steps)
     }
 }

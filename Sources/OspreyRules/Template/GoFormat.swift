@@ -132,10 +132,7 @@ enum GoFormat {
         case ("q", .string(let text)):
             return pad(GoQuote.string(text), spec: spec)
         case ("x", .string(let text)), ("X", .string(let text)):
-            let hex = text.utf8.map { byte in
-                let digits = String(byte, radix: 16)
-                return digits.count == 1 ? "0" + digits : digits
-            }.joined()
+            let hex = text.utf8.lowercaseHex
             return pad(verb == "X" ? hex.uppercased() : hex, spec: spec)
         case ("t", .bool), ("v", .bool):
             return pad(value.goText, spec: spec)

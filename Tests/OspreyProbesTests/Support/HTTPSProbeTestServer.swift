@@ -8,7 +8,8 @@ struct HTTPSProbeTestServer {
     let port: Int
     private let channel: any Channel
 
-    static func start() async throws -> HTTPSProbeTestServer {
+    /// Serves the built-in certificate unless given another one and its key.
+    static func start(certificatePEM: String = certificatePEM, keyPEM: String = keyPEM) async throws -> HTTPSProbeTestServer {
         let certificate = try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem)
         let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
         let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
