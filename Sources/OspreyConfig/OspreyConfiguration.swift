@@ -16,8 +16,9 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     public var alerting: AlertingConfiguration
     /// Probe modules by name, in the shape of blackbox exporter's `modules`.
     public var probeModules: [String: ProbeModuleConfiguration]
-    /// Probe jobs, their interval filled from `global.scrape_interval` where they leave it out.
-    public var probes: [ProbeJobConfiguration]
+    /// Probe jobs, their interval filled from `global.scrape_interval` where they leave it out,
+    /// and the bound on probes in flight.
+    public var probes: ProbesConfiguration
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
@@ -27,7 +28,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
         auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = [],
         ruleFiles: [String] = [], alerting: AlertingConfiguration = AlertingConfiguration(),
-        probeModules: [String: ProbeModuleConfiguration] = [:], probes: [ProbeJobConfiguration] = []
+        probeModules: [String: ProbeModuleConfiguration] = [:], probes: ProbesConfiguration = ProbesConfiguration()
     ) {
         self.global = global
         self.storage = storage
@@ -38,7 +39,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         self.ruleFiles = ruleFiles
         self.alerting = alerting
         self.probeModules = probeModules
-        self.probes = probes.map { $0.resolved(with: global) }
+        self.probes = probes.resolved(with: global)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,7 +64,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         ruleFiles = try container.decodeIfPresent([String].self, forKey: .ruleFiles) ?? []
         alerting = try container.decodeIfPresent(AlertingConfiguration.self, forKey: .alerting) ?? AlertingConfiguration()
         probeModules = try container.decodeIfPresent([String: ProbeModuleConfiguration].self, forKey: .probeModules) ?? [:]
-        probes = (try container.decodeIfPresent([ProbeJobConfiguration].self, forKey: .probes) ?? []).map { $0.resolved(with: global) }
+        probes = (try container.decodeIfPresent(ProbesConfiguration.self, forKey: .probes) ?? ProbesConfiguration()).resolved(with: global)
         var problems: [String] = []
         var seen: Set<String> = []
         for job in scrapeConfigs {
@@ -71,7 +72,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
             problems += job.problems.map { "scrape_configs: job \"\(job.jobName)\": \($0)" }
         }
         var probeJobs: Set<String> = []
-        for job in probes {
+        for job in probes.jobs {
             if !probeJobs.insert(job.jobName).inserted { problems.append("probes: job_name \"\(job.jobName)\" is used twice") }
             if probeModules[job.module] == nil {
                 problems.append("probes: job \"\(job.jobName)\": module \"\(job.module)\" is not in probe_modules")

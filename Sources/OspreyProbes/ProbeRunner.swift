@@ -24,7 +24,7 @@ public enum ProbeRunner {
 
     /// The probes of `configuration`'s jobs, one per target; jobs whose module is missing have none.
     public static func scheduledProbes(of configuration: OspreyConfiguration) -> [ScheduledProbe] {
-        configuration.probes.flatMap { job -> [ScheduledProbe] in
+        configuration.probes.jobs.flatMap { job -> [ScheduledProbe] in
             guard let module = configuration.probeModules[job.module] else { return [] }
             return job.targets.map { target in
                 ScheduledProbe(

@@ -7,7 +7,7 @@ import Synchronization
 /// Runs every scheduled probe at its place in its interval and stores each result through the
 /// Appender with blackbox exporter's metric names. A probe still running when its next turn
 /// comes is not started again: the turn is skipped and counted, so a hanging target never piles
-/// up probes or delays the others. Probes run concurrently, at most `maxConcurrent` at once.
+/// up probes or delays the others. Probes run concurrently, at most `maxConcurrent()` at once.
 public actor ProbeScheduler {
     /// Runs one probe now.
     public typealias Run = @Sendable (ScheduledProbe) async -> ProbeResult
@@ -29,7 +29,8 @@ public actor ProbeScheduler {
     }
 
     public init(
-        storage: @escaping @Sendable () -> (any Appendable)?, maxConcurrent: Int, logger: Logger, run: @escaping Run
+        storage: @escaping @Sendable () -> (any Appendable)?, maxConcurrent: @escaping @Sendable () -> Int, logger: Logger,
+        run: @escaping Run
     ) {
         self.storage = storage
         slots = ProbeSlots(limit: maxConcurrent)

@@ -1,11 +1,12 @@
-/// At most `limit` probes at once (`probes.max_concurrent`); the others wait their turn, in order.
+/// At most `limit()` probes at once (`probes.max_concurrent`, read at each turn so a reload
+/// takes effect); the others wait their turn, in order.
 actor ProbeSlots {
-    private let limit: Int
+    private let limit: @Sendable () -> Int
     private var held = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
-        self.limit = max(1, limit)
+    init(limit: @escaping @Sendable () -> Int) {
+        self.limit = limit
     }
 
     /// Runs `body` holding a slot.
@@ -15,19 +16,21 @@ actor ProbeSlots {
         return await body()
     }
 
+    private var free: Bool { held < max(1, limit()) }
+
     private func acquire() async {
-        if held < limit {
+        if waiting.isEmpty, free {
             held += 1
             return
         }
+        // The releasing probe takes the slot for this one before resuming it.
         await withCheckedContinuation { waiting.append($0) }
     }
 
     private func release() {
-        if waiting.isEmpty {
-            held -= 1
-        } else {
-            // The slot passes straight to the next waiter.
+        held -= 1
+        while free, !waiting.isEmpty {
+            held += 1
             waiting.removeFirst().resume()
         }
     }

@@ -206,4 +206,25 @@ import Testing
         #expect(errors.description.contains("interval must be greater than 0s"))
         #expect(errors.description.contains("\"bad-name\" is not a valid label name"))
     }
+
+    @Test func probesAreAListOfJobsOrAMappingWithTheirBound() throws {
+        func decode(_ probes: String) throws -> OspreyConfiguration {
+            try StrictYAMLDecoder().decode(
+                OspreyConfiguration.self, from: "probe_modules:\n  http_2xx:\n    prober: http\nprobes:\n" + probes, file: "osprey.yml")
+        }
+        let list = try decode("  - job_name: web\n    module: http_2xx\n    targets: [example.com]\n")
+        #expect(list.probes.jobs.map(\.jobName) == ["web"])
+        #expect(list.probes.maxConcurrent == ProbesConfiguration.defaultMaxConcurrent)
+
+        let mapping = try decode("  max_concurrent: 3\n  jobs:\n    - job_name: web\n      module: http_2xx\n      targets: [example.com]\n")
+        #expect(mapping.probes.jobs.map(\.jobName) == ["web"])
+        #expect(mapping.probes.maxConcurrent == 3)
+
+        let zero = try #require(throws: ConfigErrors.self) { try decode("  max_concurrent: 0\n") }
+        #expect(zero.description.contains("osprey.yml:5: probes: max_concurrent must be at least 1"), "\(zero)")
+        let misspelt = try #require(throws: ConfigErrors.self) { try decode("  job: []\n") }
+        #expect(misspelt.description.contains("osprey.yml:5: probes: unknown key \"job\""), "\(misspelt)")
+        let scalar = try #require(throws: ConfigErrors.self) { try decode("  everything\n") }
+        #expect(scalar.description.contains("osprey.yml:5: probes: expected a mapping of keys to values"), "\(scalar)")
+    }
 }

@@ -29,7 +29,7 @@ import Testing
         let folder = try TemporaryStorage()
         let storage = folder.storage
         let targets = FakeTargets()
-        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: 4, logger: Logger(label: "test")) { probe in
+        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: { 4 }, logger: Logger(label: "test")) { probe in
             await targets.probe(probe)
         }
         let probes = ["up", "down", "hang"].map {
@@ -68,5 +68,27 @@ import Testing
         #expect(success.first?.samples.count == runs["down"])
         let status = try querier.select([.equal("__name__", "probe_http_status_code"), .equal("instance", "up")])
         #expect(status.first?.samples.last?.value == 200)
+    }
+
+    /// Probes never finish here: only `max_concurrent` of them start, the rest wait for a slot and
+    /// their later turns are skipped, not stacked.
+    @Test func noMoreThanMaxConcurrentProbesRunAtOnce() async throws {
+        let folder = try TemporaryStorage()
+        let storage = folder.storage
+        let started = Mutex(0)
+        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: { 2 }, logger: Logger(label: "test")) { probe in
+            started.withLock { $0 += 1 }
+            try? await Task.sleep(for: .seconds(120))
+            return ProbeResult(success: false, duration: .seconds(120), metrics: [], failure: "timeout")
+        }
+        await scheduler.apply((1...5).map {
+            ScheduledProbe(job: "web", module: "http_2xx", target: "hang-\($0)", interval: .seconds(1), labels: Labels())
+        })
+        // Every target has had a second turn: each has its first probe running or waiting.
+        try await eventually(timeout: .seconds(90)) {
+            await scheduler.statuses().allSatisfy { $0.skipped >= 1 }
+        }
+        #expect(started.withLock { $0 } == 2)
+        await scheduler.shutdown()
     }
 }

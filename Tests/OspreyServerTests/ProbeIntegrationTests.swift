@@ -75,6 +75,19 @@ import OspreyTestSupport
 
             let unknown = try await server.get("/probe?module=nope&target=\(ok)")
             #expect(unknown.status == 400 && unknown.body.contains("Unknown module \"nope\""))
+
+            // A scrape with a 1.5 s timeout gets its answer in time: the probe gives up after
+            // 1 s (blackbox's half-second margin), before the module's own 2 s.
+            let hang = "http://127.0.0.1:\(site.port)/hang"
+            let scraped = try await server.send(
+                "/probe?module=http_2xx&target=\(hang)", method: .GET, headers: [("X-Prometheus-Scrape-Timeout-Seconds", "1.5")])
+            let answer = try ExpositionParser.families(from: Array(scraped.body.utf8), format: .text)
+            #expect(answer.first { $0.name == "probe_success" }?.samples.first?.value == 0)
+            let took = try #require(answer.first { $0.name == "probe_duration_seconds" }?.samples.first?.value)
+            #expect(took >= 0.9 && took < 1.9, "probe took \(took) s")
+            let unreadable = try await server.send(
+                "/probe?module=http_2xx&target=\(ok)", method: .GET, headers: [("X-Prometheus-Scrape-Timeout-Seconds", "soon")])
+            #expect(unreadable.status == 500 && unreadable.body.contains("Failed to parse timeout"))
         }
     }
 

@@ -48,13 +48,13 @@ struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     ) throws -> KeyedDecodingContainer<NestedKey> {
         decoder.readKeys.insert(key.stringValue)
         guard let node = mapping[key.stringValue] else { throw decoder.fail("missing required key \(key.stringValue)") }
-        return try decoder.child(node, key: key).container(keyedBy: type)
+        return try decoder.child(node, key: key).reportingContainer(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
         decoder.readKeys.insert(key.stringValue)
         guard let node = mapping[key.stringValue] else { throw decoder.fail("missing required key \(key.stringValue)") }
-        return try decoder.child(node, key: key).unkeyedContainer()
+        return try decoder.child(node, key: key).reportingUnkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder { decoder }
@@ -102,13 +102,13 @@ struct SequenceContainer: UnkeyedDecodingContainer {
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         guard !isAtEnd else { throw decoder.fail("list has too few elements") }
         defer { currentIndex += 1 }
-        return try decoder.child(elements[currentIndex], key: IndexKey(currentIndex)).container(keyedBy: type)
+        return try decoder.child(elements[currentIndex], key: IndexKey(currentIndex)).reportingContainer(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard !isAtEnd else { throw decoder.fail("list has too few elements") }
         defer { currentIndex += 1 }
-        return try decoder.child(elements[currentIndex], key: IndexKey(currentIndex)).unkeyedContainer()
+        return try decoder.child(elements[currentIndex], key: IndexKey(currentIndex)).reportingUnkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder { decoder }

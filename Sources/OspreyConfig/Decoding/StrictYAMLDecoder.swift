@@ -122,9 +122,13 @@ struct NodeDecoder: Decoder {
         return AlreadyReported()
     }
 
+    // A node of the wrong kind throws without reporting, so that a type may try one shape and
+    // then another; whoever decodes the node reports the error if it reaches them.
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .mapping(let mapping) = node else {
-            throw fail("expected a mapping of keys to values, found \(node.kindDescription)")
+            throw DecodingError.typeMismatch(
+                [String: Any].self,
+                .init(codingPath: codingPath, debugDescription: "expected a mapping of keys to values, found \(node.kindDescription)"))
         }
         readKeys.isTracking = true
         return KeyedDecodingContainer(MappingContainer<Key>(decoder: self, mapping: mapping))
@@ -132,9 +136,25 @@ struct NodeDecoder: Decoder {
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .sequence(let sequence) = node else {
-            throw fail("expected a list, found \(node.kindDescription)")
+            throw DecodingError.typeMismatch(
+                [Any].self, .init(codingPath: codingPath, debugDescription: "expected a list, found \(node.kindDescription)"))
         }
         return SequenceContainer(decoder: self, elements: Array(sequence))
+    }
+
+    /// `container(keyedBy:)` for a nested node, whose wrong kind is reported at its own line.
+    func reportingContainer<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        do { return try container(keyedBy: type) } catch { throw reported(error) }
+    }
+
+    /// `unkeyedContainer()` for a nested node, whose wrong kind is reported at its own line.
+    func reportingUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        do { return try unkeyedContainer() } catch { throw reported(error) }
+    }
+
+    private func reported(_ error: any Error) -> AlreadyReported {
+        report.add(error, at: node, path: codingPath)
+        return AlreadyReported()
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {

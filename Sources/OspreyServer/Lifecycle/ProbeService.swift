@@ -6,9 +6,6 @@ import ServiceLifecycle
 /// Runs the probe jobs of the config in force, and again after each reload: new targets start,
 /// removed ones stop, unchanged ones keep their schedule.
 final class ProbeService: Service, Sendable {
-    /// Probes running at once at most; the others wait their turn.
-    static let maxConcurrent = 64
-
     let scheduler: ProbeScheduler
     private let config: ConfigStore
     private let reloads: AsyncStream<[ScheduledProbe]>
@@ -16,7 +13,9 @@ final class ProbeService: Service, Sendable {
 
     init(config: ConfigStore, storage: StorageService, logger: Logger) {
         self.config = config
-        scheduler = ProbeScheduler(storage: { storage.opened?.storage }, maxConcurrent: Self.maxConcurrent, logger: logger) { probe in
+        scheduler = ProbeScheduler(
+            storage: { storage.opened?.storage }, maxConcurrent: { config.current.probes.maxConcurrent }, logger: logger
+        ) { probe in
             guard let module = config.current.probeModules[probe.module] else {
                 return ProbeResult(success: false, duration: .zero, metrics: [], failure: "module \"\(probe.module)\" is no longer configured")
             }

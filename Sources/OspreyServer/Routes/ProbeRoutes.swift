@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import OspreyFormats
 import OspreyModel
@@ -47,7 +48,14 @@ struct ProbeRoutes<Context: RequestContext> {
             guard let target = parameters.get("target"), !target.isEmpty else {
                 return Response.text("Target parameter is missing\n", status: .badRequest)
             }
-            let result = await ProbeRunner.probe(target, module: module, timeout: module.timeout ?? .milliseconds(9500))
+            let timeout: Duration
+            do {
+                timeout = try ScrapeTimeout.probeTimeout(
+                    header: request.headers[.prometheusScrapeTimeout], module: module.timeout)
+            } catch {
+                return Response.text("\(error)\n", status: .internalServerError)
+            }
+            let result = await ProbeRunner.probe(target, module: module, timeout: timeout)
             return Response(
                 status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.exposition)))
@@ -65,5 +73,13 @@ struct ProbeRoutes<Context: RequestContext> {
             health: status.lastSucceeded.map { $0 ? "up" : "down" } ?? "unknown",
             lastSuccess: status.lastSuccess?.rfc3339Nano, lastProbe: status.lastProbe?.rfc3339Nano,
             lastDuration: status.lastDuration?.seconds, lastError: status.lastError, skippedTurns: status.skipped)
+    }
+}
+
+extension HTTPField.Name {
+    /// Sent by Prometheus with every scrape: the seconds it will wait for the answer.
+    static var prometheusScrapeTimeout: Self {
+        // A valid token, so the initializer cannot fail.
+        Self("X-Prometheus-Scrape-Timeout-Seconds")!
     }
 }
