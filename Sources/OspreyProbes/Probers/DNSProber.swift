@@ -31,15 +31,15 @@ public struct DNSProber: Sendable {
         }
         set("probe_dns_query_succeeded", 0, "Displays whether or not the query was executed successfully")
         do throws(Failure) {
-            guard let (host, port) = DNSTargetAddress.split(target, defaultPort: 53) else {
+            guard let (host, port) = ProbeTargetAddress.split(target, defaultPort: 53) else {
                 throw Failure("target \"\(target)\" is not host[:port]")
             }
-            let resolver = DNSTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
-            let resolution: DNSTargetResolver.Resolution
+            let resolver = ProbeTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
+            let resolution: ProbeTargetResolver.Resolution
             do { resolution = try await resolver.resolve(host: host, port: port) } catch { throw Failure(error.description) }
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
             set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
-            set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+            set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
 
             let question = config.queryName.hasSuffix(".") ? config.queryName : config.queryName + "."
             let id = UInt16.random(in: 0...UInt16.max)

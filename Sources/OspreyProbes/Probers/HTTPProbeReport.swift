@@ -9,7 +9,7 @@ struct HTTPProbeReport: Sendable {
 
     var phases: [Phase: Duration] = [:]
     var lookupTime: Duration?
-    var address: HTTPProbeResolver.Resolved?
+    var address: ProbeTargetResolver.Resolution?
     var statusCode = 0
     var contentLength = 0
     var bodyLength = 0
@@ -44,7 +44,7 @@ struct HTTPProbeReport: Sendable {
                     help: "Specifies whether probe ip protocol is IP4 or IP6"))
             metrics.append(
                 ProbeMetric(
-                    name: "probe_ip_addr_hash", value: Double(Self.fnv32a(address.address)),
+                    name: "probe_ip_addr_hash", value: ProbeTargetAddress.hash(address.ip),
                     help: "Specifies the hash of IP address. It's useful to detect if the IP address changes."))
         }
         for phase in Phase.allCases {
@@ -66,12 +66,5 @@ struct HTTPProbeReport: Sendable {
         ]
         metrics += tls?.metrics ?? []
         return metrics
-    }
-
-    /// FNV-1a, 32 bits, of the address text: blackbox hashes addresses with 32-bit FNV-1a too.
-    static func fnv32a(_ text: String) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
     }
 }

@@ -96,18 +96,18 @@ public struct HTTPProber: Sendable {
             report.fail("redirect to \(url.absoluteString) has no host")
             return nil
         }
-        let resolveStart = ContinuousClock.now
-        let resolver = HTTPProbeResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
-        let resolved = resolver.resolve(host)
-        let lookup = ContinuousClock.now - resolveStart
-        report.add(.resolve, lookup)
-        if report.lookupTime == nil { report.lookupTime = lookup }
-        guard let resolved else {
-            report.fail("cannot resolve \(host) (preferred_ip_protocol \(config.preferredIPProtocol.rawValue))")
+        let resolver = ProbeTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
+        let resolved: ProbeTargetResolver.Resolution
+        do {
+            resolved = try await resolver.resolve(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))
+        } catch {
+            report.fail(error.description)
             return nil
         }
+        report.add(.resolve, resolved.lookupTime)
+        if report.lookupTime == nil { report.lookupTime = resolved.lookupTime }
         report.address = resolved
-        report.steps.append("resolved \(host) to \(resolved.address)")
+        report.steps.append("resolved \(host) to \(resolved.ip)")
         progress.record(report)
 
         var headers = HTTPHeaders()
@@ -116,7 +116,7 @@ public struct HTTPProber: Sendable {
         // Plain http goes to the address looked up above, so the reported address and protocol
         // are the ones used; https keeps the name, which the certificate check needs.
         if url.scheme?.lowercased() == "http", var parts = URLComponents(url: url, resolvingAgainstBaseURL: true) {
-            parts.host = resolved.address.contains(":") ? "[\(resolved.address)]" : resolved.address
+            parts.host = resolved.ip.contains(":") ? "[\(resolved.ip)]" : resolved.ip
             if let rewritten = parts.string {
                 requestURL = rewritten
                 let name = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
@@ -198,7 +198,7 @@ public struct HTTPProber: Sendable {
     /// does not show it apart). A failed look leaves the metrics out rather than failing a probe
     /// whose request succeeded.
     private func inspectTLS(_ url: URL, report: inout HTTPProbeReport) async {
-        guard let host = url.host, let address = report.address?.address,
+        guard let host = url.host, let address = report.address?.ip,
             let tls = try? HTTPProbeCredentials.tls(config.tlsConfig)
         else { return }
         do {

@@ -33,16 +33,16 @@ public struct ICMPProber: Sendable {
         let phaseHelp = "Duration of icmp request by phase"
         do throws(ICMPEcho.Failure) {
             // A bare host is the usual icmp target; a port, if written, means nothing to ICMP.
-            let host = DNSTargetAddress.split(target, defaultPort: 0)?.host ?? target
-            let resolver = DNSTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
-            let resolution: DNSTargetResolver.Resolution
+            let host = ProbeTargetAddress.split(target, defaultPort: 0)?.host ?? target
+            let resolver = ProbeTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
+            let resolution: ProbeTargetResolver.Resolution
             do { resolution = try await resolver.resolve(host: host, port: 0) } catch {
                 throw ICMPEcho.Failure(description: error.description)
             }
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
             set("probe_icmp_duration_seconds", resolution.lookupTime.seconds, phaseHelp, labels: Labels(["phase": "resolve"]))
             set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
-            set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+            set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
             let echo = ICMPEcho(
                 ip: resolution.ip, ipProtocol: resolution.ipProtocol, config: config, timeout: timeout)
             let reply: ICMPEcho.Reply

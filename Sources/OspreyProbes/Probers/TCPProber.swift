@@ -39,11 +39,11 @@ public struct TCPProber: Sendable {
     }
 
     private func run(_ target: String, report: inout TCPProbeReport) async throws(TCPProbeFailure) {
-        guard let (host, port) = DNSTargetAddress.split(target, defaultPort: nil) else {
+        guard let (host, port) = ProbeTargetAddress.split(target, defaultPort: nil) else {
             throw TCPProbeFailure("target \"\(target)\" is not host:port")
         }
-        let resolver = DNSTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
-        let resolution: DNSTargetResolver.Resolution
+        let resolver = ProbeTargetResolver(preferred: config.preferredIPProtocol, fallback: config.ipProtocolFallback)
+        let resolution: ProbeTargetResolver.Resolution
         do {
             resolution = try await resolver.resolve(host: host, port: port)
         } catch {
@@ -51,7 +51,7 @@ public struct TCPProber: Sendable {
         }
         report.set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, help: "Returns the time taken for probe dns lookup in seconds")
         report.set("probe_ip_protocol", Double(resolution.ipProtocol.number), help: "Specifies whether probe ip protocol is IP4 or IP6")
-        report.set("probe_ip_addr_hash", DNSTargetAddress.hash(resolution.ip), help: "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+        report.set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), help: "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
         report.steps.append("resolved \(host) to \(resolution.ip)")
 
         let conversation = TCPConversation(
