@@ -38,6 +38,25 @@ import Testing
         }
     }
 
+    @Test func aQueryOverTCPIsAnsweredLikeOneOverUDP() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSOverTCPTestServerHandler()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let config = DNSProbeConfiguration(queryName: "example.test", queryType: "A", transportProtocol: .tcp)
+        let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+        #expect(result.success, "\(result.failure ?? "") \(result.steps)")
+        #expect(metric(result, "probe_dns_answer_rrs") == 1)
+
+        let missing = await DNSProber(DNSProbeConfiguration(queryName: "missing.test", queryType: "A", transportProtocol: .tcp), timeout: .seconds(2))
+            .probe("127.0.0.1:\(port)")
+        #expect(!missing.success)
+        #expect(missing.failure?.contains("NXDOMAIN") == true, "\(missing.failure ?? "")")
+    }
+
     @Test func anUnknownNameFailsOnItsResponseCode() async throws {
         try await withServer { port in
             let config = DNSProbeConfiguration(queryName: "missing.test", queryType: "A")

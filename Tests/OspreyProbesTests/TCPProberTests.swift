@@ -1,6 +1,8 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import OspreyConfig
+import OspreyTestSupport
 import Testing
 
 @testable import OspreyProbes
@@ -65,6 +67,42 @@ import Testing
         #expect(!result.success)
         #expect(metric(result, "probe_failed_due_to_regex") == 1)
         #expect(result.failure?.contains("expected regex \"^SSH-2.0-\"") == true, "\(result.failure ?? "")")
+    }
+
+    /// `starttls` in a `query_response` step upgrades the conversation, as for SMTP, and the
+    /// certificate it then shows is reported.
+    @Test func startTLSUpgradesTheConversationMidway() async throws {
+        let certificate = try NIOSSLCertificate(bytes: Array(HTTPSProbeTestServer.certificatePEM.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(HTTPSProbeTestServer.keyPEM.utf8), format: .pem)
+        let tls = try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(StartTLSServerHandler(tls: tls)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { server.close(promise: nil) }
+        let port = try #require(server.localAddress?.port)
+        let folder = try TemporaryFolder()
+        try HTTPSProbeTestServer.certificatePEM.write(toFile: folder.path + "/ca.pem", atomically: true, encoding: .utf8)
+        let config = TCPProbeConfiguration(
+            queryResponse: [
+                TCPQueryResponse(expect: "^220 ready"), TCPQueryResponse(send: "STARTTLS"),
+                TCPQueryResponse(expect: "^220 go ahead", startTLS: true), TCPQueryResponse(send: "PING"),
+                TCPQueryResponse(expect: "^250 secure"),
+            ],
+            tlsConfig: TLSConfiguration(caFile: folder.path + "/ca.pem", serverName: "localhost"))
+        let result = await TCPProber(config, timeout: .seconds(5)).probe("127.0.0.1:\(port)")
+        #expect(result.success, "\(result.failure ?? "") \(result.steps)")
+        #expect(metric(result, "probe_ssl_earliest_cert_expiry") == HTTPSProbeTestServer.expiry)
+        #expect(metric(result, "probe_ssl_last_chain_expiry_timestamp_seconds") == HTTPSProbeTestServer.expiry)
+        #expect(result.metrics.first { $0.name == "probe_tls_version_info" }?.labels["version"] == "TLS 1.3")
+
+        // The same conversation without trusting the certificate fails at the handshake.
+        let untrusted = TCPProbeConfiguration(queryResponse: config.queryResponse)
+        let refused = await TCPProber(untrusted, timeout: .seconds(5)).probe("127.0.0.1:\(port)")
+        #expect(!refused.success)
+        #expect(refused.failure?.contains("TLS handshake failed") == true, "\(refused.failure ?? "")")
     }
 
     @Test func aClosedPortIsConnectionRefused() async throws {

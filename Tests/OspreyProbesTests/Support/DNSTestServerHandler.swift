@@ -31,3 +31,26 @@ final class DNSTestServerHandler: ChannelInboundHandler, Sendable {
         return reply
     }
 }
+
+/// The same answers over TCP, each message preceded by its two-byte length (RFC 1035 4.2.2).
+final class DNSOverTCPTestServerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    private var received = ByteBuffer()
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var chunk = unwrapInboundIn(data)
+        received.writeBuffer(&chunk)
+        while let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
+            received.readableBytes >= 2 + Int(length)
+        {
+            received.moveReaderIndex(forwardBy: 2)
+            let query = received.readBytes(length: Int(length)) ?? []
+            let answer = DNSTestServerHandler.answer(query)
+            var reply = ByteBuffer()
+            reply.writeInteger(UInt16(answer.count))
+            reply.writeBytes(answer)
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+        }
+    }
+}

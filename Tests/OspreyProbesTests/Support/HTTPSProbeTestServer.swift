@@ -66,7 +66,7 @@ struct HTTPSProbeTestServer {
         -----END CERTIFICATE-----
         """
 
-    private static let keyPEM = """
+    static let keyPEM = """
         -----BEGIN PRIVATE KEY-----
         MIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkwggSlAgEAAoIBAQDEHwUKgRtcYvGu
         l91fVRyXSuiDTku3PQSy0YCQehMi0eh0fQ42PlkE8WSWnq8rQQlic8X/UdUQk49Z
