@@ -1,4 +1,5 @@
 import Foundation
+import OspreyModel
 import OspreyRules
 import Testing
 

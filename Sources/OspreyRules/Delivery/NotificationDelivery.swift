@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OspreyModel
 import Synchronization
 
 /// Sends what the outbox holds: each notification is POSTed to its URL until the receiver

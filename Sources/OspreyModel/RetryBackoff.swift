@@ -1,6 +1,4 @@
-import OspreyModel
-
-/// How long to wait before retrying a failed delivery: exponential backoff with full jitter
+/// How long to wait before retrying a failed delivery (a notification, a push): exponential backoff with full jitter
 /// (a uniformly random delay up to `initial · 2^(attempts-1)`, capped at `maximum`), so
 /// receivers coming back after an outage are not hit by every sender at the same moment.
 ///

@@ -2,7 +2,7 @@ import Synchronization
 
 /// A wake-up for one waiter that is never lost: a signal given while nobody waits is kept, and
 /// the next `wait` returns at once. Several signals before a wait count as one.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,7 +10,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -23,7 +25,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on a signal, once `timeout` has passed (when given), or when the task is cancelled.
-    func wait(timeout: Duration?) async {
+    public func wait(timeout: Duration?) async {
         guard let timeout else { return await waitForSignal() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
