@@ -82,6 +82,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OspreyAgent",
+            dependencies: [
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyScrape", "OspreyProbes", "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "OspreyServer",
             dependencies: [
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",

@@ -1,0 +1,31 @@
+import CZlib
+
+/// gzip (RFC 1952) in one call, as a push's body is sent with `Content-Encoding: gzip`.
+enum Gzip {
+    struct Failure: Error, CustomStringConvertible {
+        var status: Int32
+        var description: String { "gzip compression failed (zlib status \(status))" }
+    }
+
+    static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+        var stream = z_stream()
+        // 15 window bits, plus 16 for a gzip header and trailer rather than zlib's.
+        let initialized = deflateInit2_(
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard initialized == Z_OK else { throw Failure(status: initialized) }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
+        var input = input
+        let status = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.next_in = source.baseAddress
+                stream.avail_in = uInt(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw Failure(status: status) }
+        return Array(output[..<Int(stream.total_out)])
+    }
+}

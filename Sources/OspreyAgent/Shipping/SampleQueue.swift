@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import Logging
+import OspreyModel
+import Synchronization
+
+/// The agent's disk-backed queue: batches of samples in text format, oldest first, in one
+/// SQLite file, kept until a server has acknowledged them. A batch `enqueue` accepted survives
+/// `kill -9` (every commit is synced), so an agent restarted during an outage resumes from here.
+///
+/// Past `maxBytes` the oldest batches are dropped, and their samples counted and logged: the
+/// newest data matters most once the server is back.
+public final class SampleQueue: Sendable {
+    /// One queued batch: text-format lines, each with its own timestamp.
+    public struct Batch: Sendable {
+        public var id: Int64
+        public var enqueuedAt: Date
+        public var samples: Int
+        public var body: [UInt8]
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var batches = 0
+        public var samples = 0
+        public var bytes = 0
+        /// Samples dropped to stay under `maxBytes` since the queue was opened.
+        public var droppedSamples = 0
+        public var oldestEnqueuedAt: Date?
+    }
+
+    private let database: DatabaseQueue
+    private let maxBytes: Int
+    private let logger: Logger
+    private let totals = Mutex(Statistics())
+    /// Rings on every enqueue, so the shipper wakes without polling.
+    public let changed = WakeSignal()
+
+    public init(path: String, maxBytes: Int, logger: Logger) throws(AgentError) {
+        self.maxBytes = maxBytes
+        self.logger = logger
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
+            }
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS batches (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT,
+                            enqueued_at REAL NOT NULL,
+                            samples INTEGER NOT NULL,
+                            body BLOB NOT NULL
+                        )
+                        """)
+            }
+            let found = try database.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT COUNT(*), COALESCE(SUM(samples), 0), COALESCE(SUM(length(body)), 0), MIN(enqueued_at) FROM batches")
+            }
+            if let found {
+                totals.withLock {
+                    $0.batches = found[0]
+                    $0.samples = found[1]
+                    $0.bytes = found[2]
+                    $0.oldestEnqueuedAt = (found[3] as Double?).map(Date.init(timeIntervalSince1970:))
+                }
+            }
+        } catch {
+            throw AgentError("open the agent's buffer \(path)", error)
+        }
+    }
+
+    public var statistics: Statistics { totals.withLock { $0 } }
+
+    /// Stores a batch durably; when the queue would then hold more than `maxBytes`, the oldest
+    /// batches go first. A batch larger than the whole buffer is dropped itself.
+    public func enqueue(_ body: [UInt8], samples: Int, at time: Date = Date()) throws(AgentError) {
+        guard samples > 0 else { return }
+        guard body.count <= maxBytes else {
+            totals.withLock { $0.droppedSamples += samples }
+            logger.warning(
+                "batch larger than the buffer dropped", metadata: ["bytes": "\(body.count)", "max_bytes": "\(maxBytes)", "samples": "\(samples)"])
+            return
+        }
+        let droppedSamples: Int
+        do {
+            // Totals change inside the write, which the database runs one at a time.
+            droppedSamples = try database.write { db -> Int in
+                try db.execute(
+                    sql: "INSERT INTO batches (enqueued_at, samples, body) VALUES (?, ?, ?)",
+                    arguments: [time.timeIntervalSince1970, samples, Data(body)])
+                var excess = totals.withLock { totals in
+                    totals.batches += 1
+                    totals.samples += samples
+                    totals.bytes += body.count
+                    totals.oldestEnqueuedAt = totals.oldestEnqueuedAt ?? time
+                    return totals.bytes - maxBytes
+                }
+                guard excess > 0 else { return 0 }
+                // Oldest first, until the rest fits.
+                var dropped = (batches: 0, samples: 0, bytes: 0, through: Int64(0))
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, samples, length(body) FROM batches ORDER BY id")
+                while excess > 0, let row = try rows.next() {
+                    let bytes: Int = row[2]
+                    dropped = (dropped.batches + 1, dropped.samples + row[1], dropped.bytes + bytes, row[0])
+                    excess -= bytes
+                }
+                try db.execute(sql: "DELETE FROM batches WHERE id <= ?", arguments: [dropped.through])
+                let oldest = try Double.fetchOne(db, sql: "SELECT MIN(enqueued_at) FROM batches")
+                totals.withLock { totals in
+                    totals.batches -= dropped.batches
+                    totals.samples -= dropped.samples
+                    totals.bytes -= dropped.bytes
+                    totals.droppedSamples += dropped.samples
+                    totals.oldestEnqueuedAt = oldest.map(Date.init(timeIntervalSince1970:))
+                }
+                return dropped.samples
+            }
+        } catch {
+            throw AgentError("queue \(samples) samples in the agent's buffer", error)
+        }
+        if droppedSamples > 0 {
+            logger.warning(
+                "buffer full: oldest samples dropped", metadata: ["dropped_samples": "\(droppedSamples)", "max_bytes": "\(maxBytes)"])
+        }
+        changed.signal()
+    }
+
+    /// The oldest batches, together holding at most `maxSamples` samples (but always the
+    /// oldest one, however large).
+    public func oldest(maxSamples: Int) throws(AgentError) -> [Batch] {
+        do {
+            return try database.read { db in
+                var batches: [Batch] = []
+                var samples = 0
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, enqueued_at, samples, body FROM batches ORDER BY id")
+                while let row = try rows.next() {
+                    let count: Int = row[2]
+                    if !batches.isEmpty, samples + count > maxSamples { break }
+                    let body: Data = row[3]
+                    batches.append(
+                        Batch(id: row[0], enqueuedAt: Date(timeIntervalSince1970: row[1]), samples: count, body: Array(body)))
+                    samples += count
+                }
+                return batches
+            }
+        } catch {
+            throw AgentError("read the agent's buffer", error)
+        }
+    }
+
+    /// Forgets every batch up to and including `id`, once a server has them.
+    public func remove(through id: Int64) throws(AgentError) {
+        do {
+            try database.write { db in
+                guard
+                    let gone = try Row.fetchOne(
+                        db, sql: "SELECT COUNT(*), COALESCE(SUM(samples), 0), COALESCE(SUM(length(body)), 0) FROM batches WHERE id <= ?",
+                        arguments: [id])
+                else { return }
+                try db.execute(sql: "DELETE FROM batches WHERE id <= ?", arguments: [id])
+                let oldest = try Double.fetchOne(db, sql: "SELECT MIN(enqueued_at) FROM batches")
+                totals.withLock { totals in
+                    totals.batches -= gone[0] as Int
+                    totals.samples -= gone[1] as Int
+                    totals.bytes -= gone[2] as Int
+                    totals.oldestEnqueuedAt = oldest.map(Date.init(timeIntervalSince1970:))
+                }
+            }
+        } catch {
+            throw AgentError("remove shipped batches from the agent's buffer", error)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import OspreyModel
+import Synchronization
+
+/// Sends the queue to the servers, oldest batches first, as gzip text to each server's
+/// `/api/v1/import/prometheus`; a batch leaves the queue only once a server has answered 2xx.
+///
+/// A push waits until `maxSamples` are queued or the oldest has waited `maxAge`. Pushes go to
+/// the servers in turn; one that fails is skipped while its breaker is open, and when every
+/// server is failing the shipper backs off with full jitter, or for as long as a server's
+/// `Retry-After` says.
+public final class Shipper: Sendable {
+    public struct Settings: Sendable {
+        public var servers: [String]
+        public var token: String?
+        public var maxSamples: Int
+        public var maxAge: Duration
+        public var backoff: RetryBackoff
+        public var requestTimeout: Duration
+
+        public init(
+            servers: [String], token: String?, maxSamples: Int, maxAge: Duration, backoff: RetryBackoff = RetryBackoff(maximum: .seconds(30)),
+            requestTimeout: Duration = .seconds(30)
+        ) {
+            self.servers = servers
+            self.token = token
+            self.maxSamples = maxSamples
+            self.maxAge = maxAge
+            self.backoff = backoff
+            self.requestTimeout = requestTimeout
+        }
+    }
+
+    private struct State {
+        var breakers: [CircuitBreaker]
+        var next = 0
+        var failuresInARow = 0
+        var statistics = ShipperStatistics()
+    }
+
+    private let queue: SampleQueue
+    private let settings: Settings
+    private let client: HTTPClient
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    public init(queue: SampleQueue, settings: Settings, client: HTTPClient = .shared, logger: Logger) {
+        self.queue = queue
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+        state = Mutex(State(breakers: Array(repeating: CircuitBreaker(), count: settings.servers.count)))
+    }
+
+    public var statistics: ShipperStatistics { state.withLock { $0.statistics } }
+
+    /// Ships until cancelled.
+    public func run() async {
+        guard !settings.servers.isEmpty else {
+            logger.error("no server to ship to; samples stay in the buffer")
+            return
+        }
+        while !Task.isCancelled {
+            let queued = queue.statistics
+            guard let oldest = queued.oldestEnqueuedAt, queued.batches > 0 else {
+                await queue.changed.wait(timeout: nil)
+                continue
+            }
+            let waited = Duration.seconds(Date().timeIntervalSince(oldest))
+            if queued.samples < settings.maxSamples, waited < settings.maxAge {
+                await queue.changed.wait(timeout: settings.maxAge - waited)
+                continue
+            }
+            if let pause = await shipOnce() {
+                try? await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    /// One push of the oldest batches; the pause before the next try when it failed.
+    func shipOnce() async -> Duration? {
+        let batches: [SampleQueue.Batch]
+        do {
+            batches = try queue.oldest(maxSamples: settings.maxSamples)
+        } catch {
+            logger.error("cannot read the buffer", metadata: ["error": "\(error)"])
+            return .seconds(1)
+        }
+        guard let last = batches.last else { return nil }
+        let samples = batches.reduce(0) { $0 + $1.samples }
+        guard let (index, server) = pickServer() else {
+            return untilFirstServerReopens()
+        }
+        let outcome = await push(batches.flatMap(\.body), to: server)
+        switch outcome {
+        case .delivered:
+            forget(through: last.id)
+            state.withLock {
+                $0.breakers[index].succeeded()
+                $0.failuresInARow = 0
+                $0.statistics.pushesSent += 1
+                $0.statistics.samplesSent += samples
+                $0.statistics.lastSuccess = Date()
+            }
+            return nil
+        case .rejected(let reason):
+            // Bad data stays bad: keeping it would block everything queued behind it.
+            forget(through: last.id)
+            state.withLock {
+                $0.statistics.pushesFailed += 1
+                $0.statistics.samplesRejected += samples
+            }
+            logger.error("server refused samples; dropped", metadata: ["server": "\(server)", "samples": "\(samples)", "error": "\(reason)"])
+            return nil
+        case .retry(let reason, let retryAfter):
+            let failures = state.withLock {
+                $0.breakers[index].failed(at: .now, retryAfter: retryAfter)
+                $0.failuresInARow += 1
+                $0.statistics.pushesFailed += 1
+                return $0.failuresInARow
+            }
+            logger.warning("push failed; will retry", metadata: ["server": "\(server)", "samples": "\(samples)", "error": "\(reason)"])
+            // Another server may take it at once; when all are failing, back off.
+            if failures < settings.servers.count, pickServerIndex() != nil { return nil }
+            return retryAfter ?? settings.backoff.delay(afterAttempts: (failures + settings.servers.count - 1) / settings.servers.count)
+        }
+    }
+
+    private func forget(through id: Int64) {
+        do {
+            try queue.remove(through: id)
+        } catch {
+            logger.error("cannot remove shipped samples from the buffer", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The next server in turn whose breaker lets a push through.
+    private func pickServer() -> (Int, String)? {
+        guard let index = state.withLock({ state -> Int? in
+            let now = ContinuousClock.now
+            for step in 0..<state.breakers.count {
+                let index = (state.next + step) % state.breakers.count
+                if state.breakers[index].isClosed(at: now) {
+                    state.next = (index + 1) % state.breakers.count
+                    return index
+                }
+            }
+            return nil
+        }) else { return nil }
+        return (index, settings.servers[index])
+    }
+
+    private func pickServerIndex() -> Int? {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            return state.breakers.indices.first { state.breakers[$0].isClosed(at: now) }
+        }
+    }
+
+    private func untilFirstServerReopens() -> Duration {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            let soonest = state.breakers.compactMap(\.openUntil).min() ?? now
+            return max(soonest - now, .milliseconds(10))
+        }
+    }
+
+    private func push(_ text: [UInt8], to server: String) async -> PushOutcome {
+        do {
+            let body = try Gzip.compress(text)
+            var request = HTTPClientRequest(url: Self.importURL(server))
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "text/plain; version=0.0.4")
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+            request.headers.add(name: "User-Agent", value: "osprey-agent")
+            if let token = settings.token, !token.isEmpty {
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await client.execute(request, timeout: .nanoseconds(settings.requestTimeout.nanoseconds))
+            let answer = try await response.body.collect(upTo: 64 << 10)
+            return PushOutcome(status: response.status, headers: response.headers, body: String(buffer: answer))
+        } catch {
+            return .retry("\(error)", retryAfter: nil)
+        }
+    }
+
+    /// The import endpoint under the server's base URL (which may carry a path prefix).
+    static func importURL(_ server: String) -> String {
+        (server.hasSuffix("/") ? String(server.dropLast()) : server) + "/api/v1/import/prometheus"
+    }
+}
