@@ -1,0 +1,111 @@
+import OspreyFormats
+import OspreyModel
+
+/// node_exporter's `diskstats` collector: I/O counters of each block device in /proc/diskstats.
+public struct DiskstatsCollector: HostCollector {
+    public let name = "diskstats"
+    public var paths: HostPaths
+    public var deviceExclude: ExcludePattern
+
+    /// node_exporter 1.5's `--collector.diskstats.device-exclude` default: partitions, RAM disks,
+    /// loop and floppy devices, whose I/O the whole disk already counts or which are not disks.
+    public static let defaultDeviceExclude = "^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$"
+
+    /// The kernel counts sectors of 512 bytes whatever the device's sector size.
+    static let sectorBytes = 512.0
+    /// Times are in milliseconds; node_exporter multiplies by this constant.
+    static let secondsPerTick = 0.001
+
+    public init(paths: HostPaths = HostPaths(), deviceExclude: ExcludePattern? = nil) throws {
+        self.paths = paths
+        self.deviceExclude = try deviceExclude ?? ExcludePattern(Self.defaultDeviceExclude)
+    }
+
+    /// The per-device fields of /proc/diskstats in order after major, minor and name; a kernel
+    /// prints 11 (before 4.18), 15 (before 5.5) or 17, and only those it prints are reported.
+    static let fields: [(name: String, type: MetricType, help: String, scale: Double)] = [
+        ("node_disk_reads_completed_total", .counter, "The total number of reads completed successfully.", 1),
+        ("node_disk_reads_merged_total", .counter, "The total number of reads merged.", 1),
+        ("node_disk_read_bytes_total", .counter, "The total number of bytes read successfully.", sectorBytes),
+        ("node_disk_read_time_seconds_total", .counter, "The total number of seconds spent by all reads.", secondsPerTick),
+        ("node_disk_writes_completed_total", .counter, "The total number of writes completed successfully.", 1),
+        ("node_disk_writes_merged_total", .counter, "The number of writes merged.", 1),
+        ("node_disk_written_bytes_total", .counter, "The total number of bytes written successfully.", sectorBytes),
+        (
+            "node_disk_write_time_seconds_total", .counter, "This is the total number of seconds spent by all writes.",
+            secondsPerTick
+        ),
+        ("node_disk_io_now", .gauge, "The number of I/Os currently in progress.", 1),
+        ("node_disk_io_time_seconds_total", .counter, "Total seconds spent doing I/Os.", secondsPerTick),
+        (
+            "node_disk_io_time_weighted_seconds_total", .counter, "The weighted # of seconds spent doing I/Os.",
+            secondsPerTick
+        ),
+        ("node_disk_discards_completed_total", .counter, "The total number of discards completed successfully.", 1),
+        ("node_disk_discards_merged_total", .counter, "The total number of discards merged.", 1),
+        // node_exporter 1.5 leaves discarded sectors in sectors.
+        ("node_disk_discarded_sectors_total", .counter, "The total number of sectors discarded successfully.", 1),
+        (
+            "node_disk_discard_time_seconds_total", .counter,
+            "This is the total number of seconds spent by all discards.", secondsPerTick
+        ),
+        ("node_disk_flush_requests_total", .counter, "The total number of flush requests completed successfully", 1),
+        (
+            "node_disk_flush_requests_time_seconds_total", .counter,
+            "This is the total number of seconds spent by all flush requests.", secondsPerTick
+        ),
+    ]
+
+    public func collect() throws -> [MetricFamily] {
+        let matcher = try deviceExclude.compile()
+        let file = paths.proc("diskstats")
+        let text = try HostFile.read(file)
+
+        var info = FamilyBuilder("node_disk_info", .gauge, help: "Info of /sys/block/<block_device>.")
+        var builders = Self.fields.map { FamilyBuilder($0.name, $0.type, help: $0.help) }
+        for line in text.numberedLines where !line.fields.isEmpty {
+            let reader = FieldReader(file: file, line: line.number)
+            guard line.fields.count >= 14 else {
+                throw reader.fail("expected major, minor, device and at least 11 counters, found \(line.fields.count) fields")
+            }
+            let major = try reader.unsigned(line.fields[0], "major")
+            let minor = try reader.unsigned(line.fields[1], "minor")
+            let device = String(line.fields[2])
+            var counters: [UInt64] = []
+            for (index, text) in line.fields.dropFirst(3).prefix(Self.fields.count).enumerated() {
+                counters.append(try reader.unsigned(text, Self.fields[index].name))
+            }
+            if matcher.excludes(device) { continue }
+
+            let udev = udevProperties(major: major, minor: minor)
+            info.add(
+                1,
+                [
+                    ("device", device), ("major", String(major)), ("minor", String(minor)),
+                    ("path", udev["ID_PATH"] ?? ""), ("wwn", udev["ID_WWN"] ?? ""),
+                    ("model", udev["ID_MODEL"] ?? ""),
+                    ("serial", udev["ID_SERIAL_SHORT"] ?? udev["SCSI_IDENT_SERIAL"] ?? ""),
+                    ("revision", udev["ID_REVISION"] ?? ""),
+                ])
+            for (index, counter) in counters.enumerated() {
+                builders[index].add(Double(counter) * Self.fields[index].scale, [("device", device)])
+            }
+        }
+        return [info.family] + builders.map(\.family).filter { !$0.samples.isEmpty }
+    }
+
+    /// The `E:KEY=value` properties udev recorded for the device, empty when udev's database
+    /// is absent (containers, minimal VMs), as node_exporter then reports empty labels.
+    func udevProperties(major: UInt64, minor: UInt64) -> [String: String] {
+        guard let text = try? HostFile.readIfPresent(HostPaths.join(paths.udevData, "b\(major):\(minor)")) else {
+            return [:]
+        }
+        var properties: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("E:") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            properties[String(line[line.index(line.startIndex, offsetBy: 2)..<equals])] = String(
+                line[line.index(after: equals)...])
+        }
+        return properties
+    }
+}
