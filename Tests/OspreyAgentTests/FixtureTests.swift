@@ -1,3 +1,4 @@
+import Foundation
 import OspreyAgent
 import OspreyFormats
 import OspreyModel
@@ -21,6 +22,26 @@ struct FixtureTests {
         #expect(seconds.samples.count == 2 * 8, "2 CPUs × 8 modes, and no line for the all-CPU sum")
         #expect(Set(seconds.samples.compactMap { $0.labels["mode"] })
             == ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"])
+    }
+
+    @Test func cpuCountersNeverGoBackwardsUnlessTheCPUWasReplugged() throws {
+        let (folder, paths) = try makeHost(["proc/stat": "cpu0 100 0 50 10000 40 0 0 0 0 0\n"])
+        let collector = CPUCollector(paths: paths)
+        _ = try collector.collect()
+        func rewrite(_ line: String) throws {
+            try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: paths.proc("stat")))
+        }
+        // iowait steps back from 40 to 39 ticks: keep 0.4 s.
+        try rewrite("cpu0 110 0 50 10010 39 0 0 0 0 0")
+        var families = try collector.collect()
+        #expect(families.value("node_cpu_seconds_total", ["cpu": "0", "mode": "iowait"]) == 0.4)
+        #expect(families.value("node_cpu_seconds_total", ["cpu": "0", "mode": "user"]) == 1.1)
+        // idle falls by more than 3 s: the CPU was unplugged and its counters start over.
+        try rewrite("cpu0 5 0 1 20 1 0 0 0 0 0")
+        families = try collector.collect()
+        #expect(families.value("node_cpu_seconds_total", ["cpu": "0", "mode": "idle"]) == 0.2)
+        #expect(families.value("node_cpu_seconds_total", ["cpu": "0", "mode": "iowait"]) == 0.01)
+        _ = folder
     }
 
     @Test func statCountersComeFromTheirOwnLines() throws {

@@ -84,7 +84,8 @@ public struct DiskstatsCollector: HostCollector {
                     ("device", device), ("major", String(major)), ("minor", String(minor)),
                     ("path", udev["ID_PATH"] ?? ""), ("wwn", udev["ID_WWN"] ?? ""),
                     ("model", udev["ID_MODEL"] ?? ""),
-                    ("serial", udev["ID_SERIAL_SHORT"] ?? udev["SCSI_IDENT_SERIAL"] ?? ""),
+                    // node_exporter falls back to the SCSI serial when the short one is empty.
+                    ("serial", udev["ID_SERIAL_SHORT"].flatMap { $0.isEmpty ? nil : $0 } ?? udev["SCSI_IDENT_SERIAL"] ?? ""),
                     ("revision", udev["ID_REVISION"] ?? ""),
                 ])
             for (index, counter) in counters.enumerated() {
