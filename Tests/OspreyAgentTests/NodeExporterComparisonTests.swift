@@ -83,6 +83,13 @@ struct NodeExporterComparisonTests {
                 #expect(abs(value - reference) <= tolerance, "\(labels): \(value) vs \(reference)")
             }
         }
+        // What an agent would serve parses back to the same families.
+        let served = ExpositionWriter(format: .text).write(osprey)
+        let reparsed = try ExpositionParser.families(from: served, format: .text)
+        #expect(reparsed.map(\.name) == osprey.map(\.name))
+        #expect(reparsed.map(\.samples.count) == osprey.map(\.samples.count))
+        #expect(reparsed.map(\.help) == osprey.map(\.help))
+
         let ourTime = try #require(values("node_time_seconds", ospreyByName).values.first)
         let theirTime = try #require(values("node_time_seconds", referenceByName).values.first)
         #expect(abs(ourTime - theirTime) < 5)

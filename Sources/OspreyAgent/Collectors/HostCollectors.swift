@@ -73,7 +73,9 @@ public struct HostCollectors: Sendable {
         }
     }
 
-    /// Every collector's metrics plus node_exporter's two families about the collectors.
+    /// Every collector's metrics plus node_exporter's two families about the collectors, by
+    /// name as Prometheus client libraries gather them, leaving out families without samples
+    /// (which node_exporter never writes).
     public func collect() -> [MetricFamily] {
         let outcomes = run()
         var duration = FamilyBuilder(
@@ -87,6 +89,8 @@ public struct HostCollectors: Sendable {
             duration.add(Double(seconds) + Double(attoseconds) / 1e18, [("collector", outcome.collector)])
             success.add(outcome.error == nil ? 1 : 0, [("collector", outcome.collector)])
         }
-        return families + [duration.family, success.family]
+        return (families + [duration.family, success.family])
+            .filter { !$0.samples.isEmpty }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 }
