@@ -1,6 +1,8 @@
+import Dispatch
 import Glibc
 import OspreyFormats
 import OspreyModel
+import Synchronization
 
 /// node_exporter's `filesystem` collector: size and inode counts of each mounted filesystem,
 /// from the mount table of PID 1 and `statvfs`.
@@ -17,12 +19,32 @@ public struct FilesystemCollector: HostCollector {
     public static let defaultFSTypesExclude =
         "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$"
 
+    /// How long one mount's statistics may take before the mount counts as unresponsive
+    /// (node_exporter's `--collector.filesystem.mount-timeout`, 5 s).
+    public var mountTimeout: Duration
+    /// Reads one mount's statistics; `statvfs` but for tests.
+    let statistics: @Sendable (String) -> FilesystemStatistics?
+    /// Mounts whose statistics call has not returned, shared by copies of this collector.
+    let stuckMounts = StuckMounts()
+
     public init(
-        paths: HostPaths = HostPaths(), mountPointsExclude: ExcludePattern? = nil, fsTypesExclude: ExcludePattern? = nil
+        paths: HostPaths = HostPaths(), mountPointsExclude: ExcludePattern? = nil, fsTypesExclude: ExcludePattern? = nil,
+        mountTimeout: Duration = .seconds(5)
+    ) throws {
+        try self.init(
+            paths: paths, mountPointsExclude: mountPointsExclude, fsTypesExclude: fsTypesExclude,
+            mountTimeout: mountTimeout, statistics: FilesystemStatistics.read)
+    }
+
+    init(
+        paths: HostPaths, mountPointsExclude: ExcludePattern?, fsTypesExclude: ExcludePattern?, mountTimeout: Duration,
+        statistics: @escaping @Sendable (String) -> FilesystemStatistics?
     ) throws {
         self.paths = paths
         self.mountPointsExclude = try mountPointsExclude ?? ExcludePattern(Self.defaultMountPointsExclude)
         self.fsTypesExclude = try fsTypesExclude ?? ExcludePattern(Self.defaultFSTypesExclude)
+        self.mountTimeout = mountTimeout
+        self.statistics = statistics
     }
 
     /// One line of the mount table.
@@ -57,21 +79,19 @@ public struct FilesystemCollector: HostCollector {
             if mountPointMatcher.excludes(mount.mountPoint) || fsTypeMatcher.excludes(mount.fsType) { continue }
             guard seen.insert([mount.device, mount.mountPoint, mount.fsType]).inserted else { continue }
             let labels = mount.labels
-            var stats = Glibc.statvfs()
-            guard statvfs(paths.rootfs(mount.mountPoint), &stats) == 0 else {
+            guard let stats = stuckMounts.statistics(
+                of: paths.rootfs(mount.mountPoint), timeout: mountTimeout, reading: statistics)
+            else {
                 // node_exporter reports the failure and nothing else for this mount.
                 deviceError.add(1, labels)
                 continue
             }
-            // f_bsize, as node_exporter multiplies statfs's Bsize; glibc's statvfs counts
-            // blocks in the same unit.
-            let blockSize = Double(stats.f_bsize)
             deviceError.add(0, labels)
-            size.add(Double(stats.f_blocks) * blockSize, labels)
-            free.add(Double(stats.f_bfree) * blockSize, labels)
-            avail.add(Double(stats.f_bavail) * blockSize, labels)
-            files.add(Double(stats.f_files), labels)
-            filesFree.add(Double(stats.f_ffree), labels)
+            size.add(stats.size, labels)
+            free.add(stats.free, labels)
+            avail.add(stats.available, labels)
+            files.add(stats.files, labels)
+            filesFree.add(stats.filesFree, labels)
             readonly.add(mount.options.contains("ro") ? 1 : 0, labels)
         }
         return [
@@ -106,5 +126,93 @@ public struct FilesystemCollector: HostCollector {
     /// The kernel writes a space in a mount point as `\040` and a tab as `\011` (fstab(5)).
     static func unescapeMountPoint(_ text: Substring) -> String {
         String(text).replacing("\\040", with: " ").replacing("\\011", with: "\t")
+    }
+}
+
+/// What `statvfs` tells of one filesystem, in node_exporter's units.
+public struct FilesystemStatistics: Sendable, Hashable {
+    public var size: Double
+    public var free: Double
+    public var available: Double
+    public var files: Double
+    public var filesFree: Double
+
+    public init(size: Double, free: Double, available: Double, files: Double, filesFree: Double) {
+        self.size = size
+        self.free = free
+        self.available = available
+        self.files = files
+        self.filesFree = filesFree
+    }
+
+    /// nil when `statvfs` fails (a vanished mount, no permission).
+    @Sendable static func read(_ path: String) -> FilesystemStatistics? {
+        var stats = Glibc.statvfs()
+        guard statvfs(path, &stats) == 0 else { return nil }
+        // f_bsize, as node_exporter multiplies statfs's Bsize; glibc's statvfs counts blocks
+        // in the same unit.
+        let blockSize = Double(stats.f_bsize)
+        return FilesystemStatistics(
+            size: Double(stats.f_blocks) * blockSize, free: Double(stats.f_bfree) * blockSize,
+            available: Double(stats.f_bavail) * blockSize, files: Double(stats.f_files),
+            filesFree: Double(stats.f_ffree))
+    }
+}
+
+/// Mounts whose `statvfs` hangs (an unreachable NFS server): the call is made on another
+/// thread, and a mount whose call outlasts the timeout reports a device error, and keeps doing
+/// so without a new call, until its call returns. node_exporter 1.5 does the same from its
+/// next scrape on; this also spares the scrape that finds the hang.
+final class StuckMounts: Sendable {
+    private struct State {
+        var stuck: Set<String> = []
+    }
+    private let state = Mutex<State>(State())
+
+    func statistics(
+        of path: String, timeout: Duration, reading read: @escaping @Sendable (String) -> FilesystemStatistics?
+    ) -> FilesystemStatistics? {
+        if state.withLock({ $0.stuck.contains(path) }) { return nil }
+        let call = PendingCall()
+        // A serial queue of its own overcommits: it gets a thread even when the global queue's
+        // few threads (one per core) are all blocked, as a hung mount's are.
+        DispatchQueue(label: "osprey.agent.filesystem.statvfs").async {
+            let result = read(path)
+            call.finish(result) { self.state.withLock { _ = $0.stuck.remove(path) } }
+        }
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        _ = call.done.wait(timeout: .now() + .nanoseconds(nanoseconds))
+        return call.take { state.withLock { _ = $0.stuck.insert(path) } }
+    }
+
+    /// One statistics call, finished by its thread or given up by the scrape, whichever is
+    /// first; the lock makes "given up" and "finished" exclusive so a mount never stays
+    /// marked stuck after its call returned.
+    private final class PendingCall: Sendable {
+        let done = DispatchSemaphore(value: 0)
+        private let outcome = Mutex<(finished: Bool, abandoned: Bool, result: FilesystemStatistics?)>(
+            (false, false, nil))
+
+        func finish(_ result: FilesystemStatistics?, recovered: () -> Void) {
+            let abandoned = outcome.withLock { outcome in
+                outcome.finished = true
+                outcome.result = result
+                return outcome.abandoned
+            }
+            if abandoned { recovered() }
+            done.signal()
+        }
+
+        /// The result if the call finished, else marks it abandoned and calls `stuck` (under
+        /// the same lock as `finish` reads it, so the two cannot interleave).
+        func take(stuck: () -> Void) -> FilesystemStatistics? {
+            outcome.withLock { outcome in
+                if outcome.finished { return outcome.result }
+                outcome.abandoned = true
+                stuck()
+                return nil
+            }
+        }
     }
 }
