@@ -143,6 +143,51 @@ struct FixtureTests {
         #expect(families.family("node_filesystem_size_bytes")?.samples.count == 2, "/tmp once though mounted twice")
     }
 
+    @Test func mountsUnderTheRootAreReportedAsTheHostNamesThem() throws {
+        let (folder, paths) = try makeHost(["srv/.keep": ""])
+        try Data("/dev/sdb1 \(paths.root)/srv ext4 rw 0 0\n".utf8)
+            .write(to: URL(fileURLWithPath: paths.proc("mounts")).createdParent())
+        let families = try FilesystemCollector(paths: paths).collect()
+        #expect(families.value("node_filesystem_device_error", ["mountpoint": "/srv"]) == 0)
+        _ = folder
+    }
+
+    @Test func diskInfoFromUdev() throws {
+        let (folder, paths) = try makeHost([
+            "proc/diskstats": "   8       0 sda 1 2 3 4 5 6 7 8 0 10 11\n 253 0 dm-0 1 2 3 4 5 6 7 8 0 10 11\n",
+            "run/udev/data/b8:0": """
+                S:disk/by-id/ata-Samsung_SSD
+                E:ID_ATA=1
+                E:ID_ATA_ROTATION_RATE_RPM=0
+                E:ID_ATA_WRITE_CACHE=1
+                E:ID_MODEL=Samsung_SSD_870
+                E:ID_SERIAL_SHORT=S5Y1NX0R
+                E:ID_REVISION=SVT02B6Q
+                E:ID_PATH=pci-0000:00:17.0-ata-1
+                E:ID_WWN=0x5002538f
+                E:ID_FS_TYPE=LVM2_member
+                E:ID_FS_USAGE=raid
+                E:ID_FS_UUID=abc
+                E:ID_FS_VERSION=LVM2 001
+                """,
+            "run/udev/data/b253:0": "E:DM_NAME=vg0-root\nE:DM_UUID=LVM-x\nE:DM_VG_NAME=vg0\nE:DM_LV_NAME=root\n",
+        ])
+        _ = folder
+        let families = try DiskstatsCollector(paths: paths).collect()
+        #expect(
+            families.value(
+                "node_disk_info",
+                ["device": "sda", "model": "Samsung_SSD_870", "serial": "S5Y1NX0R", "revision": "SVT02B6Q",
+                 "path": "pci-0000:00:17.0-ata-1", "wwn": "0x5002538f", "major": "8", "minor": "0"]) == 1)
+        #expect(families.value("node_disk_filesystem_info", ["device": "sda", "type": "LVM2_member", "version": "LVM2 001"]) == 1)
+        #expect(families.value("node_disk_device_mapper_info", ["device": "dm-0", "name": "vg0-root", "vg_name": "vg0", "lv_name": "root"]) == 1)
+        #expect(families.value("node_disk_ata_rotation_rate_rpm", ["device": "sda"]) == 0)
+        #expect(families.value("node_disk_ata_write_cache", ["device": "sda"]) == 1)
+        #expect(families.family("node_disk_ata_write_cache_enabled") == nil, "no property, no family")
+        #expect(families.family("node_disk_discards_completed_total") == nil, "an 11-counter kernel has no discards")
+        #expect(families.value("node_disk_io_time_seconds_total", ["device": "sda"]) == 0.01)
+    }
+
     @Test func timeAndClocksources() throws {
         let families = try TimeCollector(paths: fixtureRoot()).collect()
         #expect(families.value("node_time_clocksource_current_info", ["clocksource": "tsc", "device": "0"]) == 1)

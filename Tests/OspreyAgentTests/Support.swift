@@ -31,3 +31,11 @@ func makeHost(_ files: [String: String]) throws -> (TemporaryFolder, HostPaths) 
     }
     return (folder, HostPaths(root: folder.path))
 }
+
+extension URL {
+    /// This URL, after creating its parent folder.
+    func createdParent() throws -> URL {
+        try FileManager.default.createDirectory(at: deletingLastPathComponent(), withIntermediateDirectories: true)
+        return self
+    }
+}

@@ -56,12 +56,23 @@ public struct DiskstatsCollector: HostCollector {
         ),
     ]
 
+    /// The udev properties of ATA disks node_exporter 1.5 reports as gauges.
+    static let ataProperties: [(key: String, name: String, help: String)] = [
+        ("ID_ATA_WRITE_CACHE", "node_disk_ata_write_cache", "ATA disk has a write cache."),
+        ("ID_ATA_WRITE_CACHE_ENABLED", "node_disk_ata_write_cache_enabled", "ATA disk has its write cache enabled."),
+        ("ID_ATA_ROTATION_RATE_RPM", "node_disk_ata_rotation_rate_rpm", "ATA disk rotation rate in RPMs (0 for SSDs)."),
+    ]
+
     public func collect() throws -> [MetricFamily] {
         let matcher = try deviceExclude.compile()
         let file = paths.proc("diskstats")
         let text = try HostFile.read(file)
 
         var info = FamilyBuilder("node_disk_info", .gauge, help: "Info of /sys/block/<block_device>.")
+        var filesystemInfo = FamilyBuilder("node_disk_filesystem_info", .gauge, help: "Info about disk filesystem.")
+        var deviceMapperInfo = FamilyBuilder(
+            "node_disk_device_mapper_info", .gauge, help: "Info about disk device mapper.")
+        var ata = Self.ataProperties.map { FamilyBuilder($0.name, .gauge, help: $0.help) }
         var builders = Self.fields.map { FamilyBuilder($0.name, $0.type, help: $0.help) }
         for line in text.numberedLines where !line.fields.isEmpty {
             let reader = FieldReader(file: file, line: line.number)
@@ -88,11 +99,36 @@ public struct DiskstatsCollector: HostCollector {
                     ("serial", udev["ID_SERIAL_SHORT"].flatMap { $0.isEmpty ? nil : $0 } ?? udev["SCSI_IDENT_SERIAL"] ?? ""),
                     ("revision", udev["ID_REVISION"] ?? ""),
                 ])
+            // The families below exist only for devices udev knows something about.
+            if let type = udev["ID_FS_TYPE"] {
+                filesystemInfo.add(
+                    1,
+                    [
+                        ("device", device), ("type", type), ("usage", udev["ID_FS_USAGE"] ?? ""),
+                        ("uuid", udev["ID_FS_UUID"] ?? ""), ("version", udev["ID_FS_VERSION"] ?? ""),
+                    ])
+            }
+            if let mapperName = udev["DM_NAME"] {
+                deviceMapperInfo.add(
+                    1,
+                    [
+                        ("device", device), ("name", mapperName), ("uuid", udev["DM_UUID"] ?? ""),
+                        ("vg_name", udev["DM_VG_NAME"] ?? ""), ("lv_name", udev["DM_LV_NAME"] ?? ""),
+                        ("lv_layer", udev["DM_LV_LAYER"] ?? ""),
+                    ])
+            }
+            if udev["ID_ATA"] == "1" {
+                for (index, property) in Self.ataProperties.enumerated() {
+                    guard let text = udev[property.key], let value = Double(text) else { continue }
+                    ata[index].add(value, [("device", device)])
+                }
+            }
             for (index, counter) in counters.enumerated() {
                 builders[index].add(Double(counter) * Self.fields[index].scale, [("device", device)])
             }
         }
-        return [info.family] + builders.map(\.family).filter { !$0.samples.isEmpty }
+        return ([info.family, filesystemInfo.family, deviceMapperInfo.family] + ata.map(\.family)
+            + builders.map(\.family)).filter { !$0.samples.isEmpty }
     }
 
     /// The `E:KEY=value` properties udev recorded for the device, empty when udev's database

@@ -105,10 +105,20 @@ public struct FilesystemCollector: HostCollector {
     func readMounts() throws(HostCollectorError) -> [Mount] {
         var file = paths.proc("1/mounts")
         if !HostFile.exists(file) { file = paths.proc("mounts") }
-        return try Self.parseMounts(HostFile.read(file), file: file)
+        return try parseMounts(HostFile.read(file), file: file)
     }
 
-    static func parseMounts(_ text: String, file: String) throws(HostCollectorError) -> [Mount] {
+    /// A container that mounts the host's / at `root` sees host mounts under it (/host/home);
+    /// node_exporter reports them as the host names them (/home), and so does this.
+    func stripRoot(_ mountPoint: String) -> String {
+        let root = paths.root.hasSuffix("/") ? String(paths.root.dropLast()) : paths.root
+        guard !root.isEmpty, mountPoint.hasPrefix(root) else { return mountPoint }
+        let rest = mountPoint.dropFirst(root.count)
+        if rest.isEmpty { return "/" }
+        return rest.hasPrefix("/") ? String(rest) : mountPoint
+    }
+
+    func parseMounts(_ text: String, file: String) throws(HostCollectorError) -> [Mount] {
         var mounts: [Mount] = []
         for line in text.numberedLines where !line.fields.isEmpty {
             guard line.fields.count >= 4 else {
@@ -117,7 +127,7 @@ public struct FilesystemCollector: HostCollector {
             }
             mounts.append(
                 Mount(
-                    device: String(line.fields[0]), mountPoint: unescapeMountPoint(line.fields[1]),
+                    device: String(line.fields[0]), mountPoint: stripRoot(Self.unescapeMountPoint(line.fields[1])),
                     fsType: String(line.fields[2]), options: line.fields[3].split(separator: ",")))
         }
         return mounts
