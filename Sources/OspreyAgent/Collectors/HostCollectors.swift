@@ -5,6 +5,17 @@ import OspreyModel
 /// The host collectors an agent runs, by node_exporter's names, run together the way
 /// node_exporter runs its own: a collector that fails costs its own metrics only, and
 /// `node_scrape_collector_success{collector}` says which.
+///
+/// The metric names, HELP, TYPE and labels are node_exporter 1.5's (Debian's build, which the
+/// tests run side by side). Where its behaviour is not obvious from /proc:
+/// - netdev excludes `lo` by default as Debian's build does (upstream excludes nothing), and
+///   takes `receive_nohandler` from sysfs because node_exporter reads rtnetlink, which has it.
+/// - diskstats counts 512-byte sectors and leaves discarded sectors unconverted, as it does.
+/// - filesystem reports a mount whose `statvfs` fails or hangs as `device_error` 1 only.
+/// - cpu keeps counters from stepping back, as it does.
+///
+/// `collect()` blocks (file reads, `statvfs` up to the mount timeout): call it off Swift's
+/// cooperative pool.
 public struct HostCollectors: Sendable {
     /// The collectors this covers, in node_exporter's names, all enabled by default.
     public static let allNames = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev", "stat", "time", "uname"]

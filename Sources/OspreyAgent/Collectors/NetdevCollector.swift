@@ -28,11 +28,13 @@ public struct NetdevCollector: HostCollector {
     public func collect() throws -> [MetricFamily] {
         let matcher = try deviceExclude?.compile()
         let file = paths.proc("net/dev")
-        var statistics: [String: [FamilySample]] = [:]
+        var statistics: [String: FamilyBuilder] = [:]
         func add(_ statistic: String, _ device: String, _ value: Double) {
-            var builder = FamilyBuilder("node_network_\(statistic)_total", .counter, help: "")
-            builder.add(value, [("device", device)])
-            statistics[statistic, default: []].append(contentsOf: builder.samples)
+            statistics[
+                statistic,
+                default: FamilyBuilder(
+                    "node_network_\(statistic)_total", .counter, help: "Network device statistic \(statistic).")
+            ].add(value, [("device", device)])
         }
         for interface in try Self.parse(HostFile.read(file), file: file) {
             if matcher?.excludes(interface.device) == true { continue }
@@ -44,11 +46,7 @@ public struct NetdevCollector: HostCollector {
                 add("receive_nohandler", interface.device, Double(value))
             }
         }
-        return statistics.keys.sorted().map { statistic in
-            MetricFamily(
-                name: "node_network_\(statistic)_total", type: .counter,
-                help: "Network device statistic \(statistic).", samples: statistics[statistic] ?? [])
-        }
+        return statistics.keys.sorted().compactMap { statistics[$0]?.family }
     }
 
     struct Interface: Hashable, Sendable {
