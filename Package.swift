@@ -130,6 +130,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OspreyAgent",
+            dependencies: ["OspreyFormats", "OspreyModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "OspreyTestSupport",
             dependencies: ["OspreyStorage", "OspreyModel"],
             path: "Tests/OspreyTestSupport"
@@ -176,6 +180,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
+        ),
+        .testTarget(
+            name: "OspreyAgentTests",
+            dependencies: ["OspreyAgent", "OspreyTestSupport", "OspreyFormats", "OspreyModel"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "OspreyConfigTests",
