@@ -130,10 +130,6 @@ let package = Package(
             ]
         ),
         .target(
-            name: "OspreyAgent",
-            dependencies: ["OspreyFormats", "OspreyModel", .product(name: "Logging", package: "swift-log")]
-        ),
-        .target(
             name: "OspreyTestSupport",
             dependencies: ["OspreyStorage", "OspreyModel"],
             path: "Tests/OspreyTestSupport"
