@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OspreyConfig
+import OspreyModel
 import OspreyStorage
 import ServiceLifecycle
 

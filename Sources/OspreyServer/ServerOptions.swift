@@ -1,29 +1,9 @@
 import Logging
+import OspreyModel
 
-/// `HOST:PORT` to listen on; port 0 picks a free port.
-public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-
+extension ListenAddress {
+    /// The server's default: loopback, port 9300.
     public static let `default` = ListenAddress(host: "127.0.0.1", port: 9300)
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses `127.0.0.1:9300`, `[::1]:9300` or `:9300` (every interface).
-    public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        self.host = host.isEmpty ? "0.0.0.0" : host
-        self.port = port
-    }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// Everything `osprey server` is started with.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OspreyModel
 import OspreyServer
 import ServiceLifecycle
 

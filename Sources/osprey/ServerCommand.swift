@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OspreyConfig
+import OspreyModel
 import OspreyServer
 
 struct ServerCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import OspreyModel
 import Testing
 
 @testable import OspreyServer

@@ -1,5 +1,6 @@
 import Logging
 import OspreyConfig
+import OspreyModel
 import OspreyScrape
 import ServiceLifecycle
 import Synchronization
