@@ -112,7 +112,8 @@ let package = Package(
         .executableTarget(
             name: "osprey",
             dependencies: [
-                "OspreyServer", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules", "OspreyProbes",
+                "OspreyServer", "OspreyAgent", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules", "OspreyProbes",
+                "OspreyModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,7 +12,8 @@ public struct AgentConfiguration: Equatable, Sendable {
     public var interval: Duration
     /// Added to every sample the agent ships; `instance` is the host name unless given.
     public var externalLabels: Labels
-    /// Host collectors by node_exporter's names; each is on unless turned off here.
+    /// Host collectors by node_exporter's names; each is on unless turned off here. The agent
+    /// refuses to start with a name it has no collector for.
     public var collectors: [String: Bool]
     public var scrapeConfigs: [ScrapeConfiguration]
     public var probeModules: [String: ProbeModuleConfiguration]
@@ -107,9 +108,6 @@ extension AgentConfiguration: Decodable {
         if let bad = externalLabels.keys.sorted().first(where: { !MetricNames.isValidLabelName($0) }) {
             problems.append("external_labels: \"\(bad)\" is not a valid label name")
         }
-        if let unknown = collectors.keys.sorted().first(where: { !Self.collectorNames.contains($0) }) {
-            problems.append("collectors: unknown collector \"\(unknown)\" (known: \(Self.collectorNames.sorted().joined(separator: ", ")))")
-        }
         let config = AgentConfiguration(
             servers: servers, token: token, interval: interval, externalLabels: Labels(externalLabels), collectors: collectors,
             scrapeConfigs: scrapeConfigs, probeModules: probeModules, probes: probes, buffer: buffer, batch: batch, listen: listen)
@@ -126,11 +124,6 @@ extension AgentConfiguration: Decodable {
         }
         self = config
     }
-
-    /// node_exporter's names for the host collectors the agent has.
-    public static let collectorNames: Set<String> = [
-        "cpu", "loadavg", "meminfo", "filesystem", "diskstats", "netdev", "stat", "time", "uname",
-    ]
 }
 
 /// `buffer:`: the disk-backed queue that holds samples until a server has them.

@@ -48,7 +48,7 @@ public final class Shipper: Sendable {
     private let logger: Logger
     private let state: Mutex<State>
 
-    public init(queue: SampleQueue, settings: Settings, client: HTTPClient = .shared, logger: Logger) {
+    public init(queue: SampleQueue, client: HTTPClient, settings: Settings, logger: Logger) {
         self.queue = queue
         self.settings = settings
         self.client = client
@@ -57,6 +57,15 @@ public final class Shipper: Sendable {
     }
 
     public var statistics: ShipperStatistics { state.withLock { $0.statistics } }
+
+    /// A client that fails a push to a server that is down at once, rather than retrying the
+    /// connection inside one push: the shipper decides when to try again, and where.
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
 
     /// Ships until cancelled.
     public func run() async {

@@ -49,40 +49,12 @@ struct PushgatewayRoutes<Context: RequestContext> {
         }
     }
 
-    /// The grouping labels of a pushgateway path: name/value pairs after `/metrics/`, the first
-    /// being `job`; a name ending in `@base64` has its value in URL-safe base64.
+    /// The grouping labels of a pushgateway path, or 400 naming what is wrong.
     static func groupingLabels(_ path: String) throws(APIError) -> [Label] {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2).map {
-            String($0).removingPercentEncoding ?? String($0)
+        do {
+            return try PushgatewayPath.groupingLabels(path)
+        } catch {
+            throw .badData(error.description)
         }
-        guard parts.count >= 2, parts.count % 2 == 0 else {
-            throw .badData("pushgateway path must be /metrics/job/<job>{/<label>/<value>}, got \(path)")
-        }
-        var labels: [Label] = []
-        for index in stride(from: 0, to: parts.count, by: 2) {
-            var name = parts[index]
-            var value = parts[index + 1]
-            if name.hasSuffix("@base64") {
-                name.removeLast("@base64".count)
-                guard let decoded = Self.base64URL(value) else {
-                    throw .badData("the value of \(name) is not URL-safe base64: \(value)")
-                }
-                value = decoded
-            }
-            guard MetricNames.isValidLabelName(name) else { throw .badData("invalid label name \"\(name)\" in the path") }
-            if index == 0, name != "job" { throw .badData("pushgateway path must start with /metrics/job/") }
-            if name == "job", value.isEmpty { throw .badData("job name must not be empty") }
-            labels.append(Label(name, value))
-        }
-        return labels
-    }
-
-    /// Decodes URL-safe base64 with or without padding; `=` alone is the empty string.
-    private static func base64URL(_ text: String) -> String? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard = standard.trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        return String(data: data, encoding: .utf8)
     }
 }

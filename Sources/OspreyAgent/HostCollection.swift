@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import NIOPosix
+import OspreyFormats
+import OspreyModel
+import OspreyStorage
+
+/// Collects the host's metrics (and the agent's own) every interval, at a place in the interval
+/// fixed by the host's name, and appends them with the moment of collection.
+struct HostCollection: Sendable {
+    let collectors: HostCollectors
+    let selfMetrics: AgentSelfMetrics
+    let appendable: any Appendable
+    let interval: Duration
+    let offset: UInt64
+    let logger: Logger
+
+    func run() async {
+        while !Task.isCancelled {
+            let delay = StableSchedule.delay(untilOffset: offset, interval: interval, now: Int64(Date().timeIntervalSince1970 * 1e9))
+            do { try await Task.sleep(for: delay) } catch { return }
+            await collectOnce()
+            // Past this instant, so that the next delay is a whole interval.
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    func collectOnce() async {
+        let time = MetricsStorage.now()
+        let collectors = self.collectors
+        // The collectors block on files and statvfs: off the cooperative pool.
+        let host = (try? await NIOThreadPool.singleton.runIfActive { collectors.collect() }) ?? []
+        var appender = appendable.appender()
+        for family in host + selfMetrics.families {
+            for sample in family.samples {
+                _ = try? appender.append(sample.labels, timestamp: sample.timestamp ?? time, value: sample.value)
+            }
+        }
+        do {
+            try appender.commit()
+        } catch {
+            logger.error("host metrics not queued", metadata: ["error": "\(error)"])
+        }
+    }
+}
