@@ -136,6 +136,20 @@ import Testing
         #expect(config == OspreyConfiguration.embeddedDefault)
     }
 
+    /// The commented agent config shipped in the repository reads, and holds the agent's defaults
+    /// apart from the server it names.
+    @Test func exampleAgentConfigInTheRepositoryIsValidAndHoldsTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Config/agent.yml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var config = try StrictYAMLDecoder().decode(AgentConfiguration.self, from: text, file: path)
+        #expect(config.servers == ["http://127.0.0.1:9300"])
+        config.servers = []
+        config.collectors = [:]
+        #expect(config == AgentConfiguration())
+    }
+
     @Test func missingFileIsAnError() throws {
         let errors = try #require(throws: ConfigErrors.self) { try ConfigFile.load(path: "/nonexistent/osprey.yml") }
         #expect(errors.description.hasPrefix("/nonexistent/osprey.yml: cannot read the file"))
