@@ -16,11 +16,23 @@ import Testing
         let osprey = try OspreyProcesses()
         let server = try await osprey.startServer()
         defer { Task { try? await server.stop() } }
-        let agent = try await osprey.startAgent()
-        defer { Task { try? await agent.stop() } }
         let exporterPort = try PeerProcess.freePort()
         let exporter = try PeerProcess.start(Self.nodeExporter, ["--web.listen-address=127.0.0.1:\(exporterPort)"])
         defer { Task { try? await exporter.stop() } }
+        // The agent also scrapes a local app (here node_exporter itself) and probes the server.
+        let agent = try await osprey.startAgent(
+            extraConfig: """
+                scrape_configs:
+                  - job_name: local-app
+                    static_configs: [{targets: ["127.0.0.1:\(exporterPort)"]}]
+                probe_modules:
+                  http_2xx: {prober: http, timeout: 2s}
+                probes:
+                  - job_name: osprey-health
+                    module: http_2xx
+                    targets: ["\(osprey.serverURL)/-/healthy"]
+                """)
+        defer { Task { try? await agent.stop() } }
 
         try await eventually(timeout: .seconds(60)) {
             try await !osprey.samples("node_memory_MemTotal_bytes{instance=\"\(host)\"}", window: "1m").isEmpty
@@ -44,6 +56,12 @@ import Testing
         if let size = exported(root) {
             #expect(try await shipped(#"node_filesystem_size_bytes{mountpoint="/",instance="\#(host)"}"#) == size)
         }
+        try await eventually(timeout: .seconds(60)) {
+            try await osprey.samples(#"up{job="local-app",instance="127.0.0.1:\#(exporterPort)"}"#, window: "1m").first?.samples.last?.1 == 1
+        }
+        try await eventually(timeout: .seconds(60)) {
+            try await osprey.samples(#"probe_success{job="osprey-health"}"#, window: "1m").first?.samples.last?.1 == 1
+        }
         let cpus = try await osprey.samples(#"node_cpu_seconds_total{mode="idle",instance="\#(host)"}"#, window: "1m")
         #expect(cpus.count == reference.split(separator: "\n").filter { $0.hasPrefix("node_cpu_seconds_total{") && $0.contains("mode=\"idle\"") }.count)
     }
@@ -52,7 +70,8 @@ import Testing
     /// agent's local port: the script is answered at once, and once the server is back the
     /// host's series has a sample every interval through the outage, none twice, the script's
     /// sample arrives with the time it was pushed, and the agent's queue drains.
-    @Test func aThirtySecondOutageLeavesNoGap() async throws {
+    @Test(.enabled(if: PrometheusAPIClientTests.pythonAvailable))
+    func aThirtySecondOutageLeavesNoGap() async throws {
         let osprey = try OspreyProcesses()
         let server = try await osprey.startServer()
         let agent = try await osprey.startAgent()
@@ -62,12 +81,19 @@ import Testing
 
         try await server.stop()
         let outageStart = Date().timeIntervalSince1970
-        var push = HTTPClientRequest(url: osprey.agentURL + "/metrics/job/checkout")
-        push.method = .PUT
-        push.body = .bytes(ByteBuffer(string: "# TYPE orders_total counter\norders_total{shop=\"berlin\"} 42\n"))
+        // A business script, as written with PyPI's prometheus_client, pushes to the local agent.
         let pushed = Date().timeIntervalSince1970
-        let answer = try await OspreyProcesses.send(push)
-        #expect(answer.status == 200, "\(answer.body)")
+        _ = try await Command.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                from prometheus_client import CollectorRegistry, Counter, push_to_gateway
+                registry = CollectorRegistry()
+                Counter("orders", "Orders taken", ["shop"], registry=registry).labels("berlin").inc(42)
+                push_to_gateway("127.0.0.1:\(osprey.agentPort)", job="checkout", registry=registry, timeout=5)
+                """,
+            ])
         #expect(Date().timeIntervalSince1970 - pushed < 5, "the local port answers without waiting for the server")
         try await Task.sleep(for: .seconds(30))
         let restarted = try await osprey.startServer()

@@ -29,9 +29,9 @@ struct OspreyProcesses {
         return server
     }
 
-    /// Starts the agent (host metrics every `interval`, pushing to the server) and waits until
-    /// its local port answers.
-    func startAgent() async throws -> PeerProcess {
+    /// Starts the agent (host metrics every `interval`, pushing to the server, and whatever
+    /// `extraConfig` adds) and waits until its local port answers.
+    func startAgent(extraConfig: String = "") async throws -> PeerProcess {
         let config = folder.path + "/agent.yml"
         try """
             server: \(serverURL)
@@ -39,6 +39,7 @@ struct OspreyProcesses {
             batch: {max_age: 200ms}
             buffer: {path: \(folder.path)/buffer.sqlite}
             listen: 127.0.0.1:\(agentPort)
+            \(extraConfig)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let agent = try PeerProcess.start(try OspreyBinary.path, ["agent", "--config", config])
         try await eventually(timeout: .seconds(60)) { (try? await Self.get(agentURL + "/-/healthy").status) == 200 }
