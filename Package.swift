@@ -107,6 +107,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            // The web UI, compiled into the binary.
+            resources: [
+                .embedInCode("Web/Assets/index.html"), .embedInCode("Web/Assets/app.js"), .embedInCode("Web/Assets/app.css"),
             ]
         ),
         .executableTarget(

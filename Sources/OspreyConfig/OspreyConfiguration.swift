@@ -19,6 +19,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
     /// Probe jobs, their interval filled from `global.scrape_interval` where they leave it out,
     /// and the bound on probes in flight.
     public var probes: ProbesConfiguration
+    public var dashboards: DashboardsConfiguration
 
     /// What `osprey server` runs on when given no config file.
     public static let embeddedDefault = OspreyConfiguration()
@@ -28,7 +29,8 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         ingest: IngestConfiguration = IngestConfiguration(), query: QueryConfiguration = QueryConfiguration(),
         auth: AuthConfiguration = AuthConfiguration(), scrapeConfigs: [ScrapeConfiguration] = [],
         ruleFiles: [String] = [], alerting: AlertingConfiguration = AlertingConfiguration(),
-        probeModules: [String: ProbeModuleConfiguration] = [:], probes: ProbesConfiguration = ProbesConfiguration()
+        probeModules: [String: ProbeModuleConfiguration] = [:], probes: ProbesConfiguration = ProbesConfiguration(),
+        dashboards: DashboardsConfiguration = DashboardsConfiguration()
     ) {
         self.global = global
         self.storage = storage
@@ -40,6 +42,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         self.alerting = alerting
         self.probeModules = probeModules
         self.probes = probes.resolved(with: global)
+        self.dashboards = dashboards
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +52,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         case alerting
         case probeModules = "probe_modules"
         case probes
+        case dashboards
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +69,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         alerting = try container.decodeIfPresent(AlertingConfiguration.self, forKey: .alerting) ?? AlertingConfiguration()
         probeModules = try container.decodeIfPresent([String: ProbeModuleConfiguration].self, forKey: .probeModules) ?? [:]
         probes = (try container.decodeIfPresent(ProbesConfiguration.self, forKey: .probes) ?? ProbesConfiguration()).resolved(with: global)
+        dashboards = try container.decodeIfPresent(DashboardsConfiguration.self, forKey: .dashboards) ?? DashboardsConfiguration()
         var problems: [String] = []
         var seen: Set<String> = []
         for job in scrapeConfigs {

@@ -62,6 +62,9 @@ public struct Server: Service {
         SilenceRoutes(store: { notifier.opened?.store.silences }).register(on: router)
         let probes = ProbeService(config: config, storage: storage, logger: logger)
         ProbeRoutes(config: config, probes: probes, gate: query).register(on: router)
+        WebRoutes().register(on: router)
+        let dashboards = DashboardService(config: config, storage: storage, logger: logger)
+        DashboardRoutes(dashboards: dashboards, authorizer: Authorizer(config: config)).register(on: router)
         MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query, rules: rules, notifier: notifier)
             .register(on: router)
 
@@ -86,6 +89,7 @@ public struct Server: Service {
 
         var services: [(String, any Service)] = [
             ("storage", storage), ("notifier", notifier), ("scrape", scrape), ("probes", probes), ("rules", rules),
+            ("dashboards", dashboards),
             ("http", http),
         ]
         if options.handlesSignals {
