@@ -106,15 +106,19 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
     public var evaluationInterval: Duration
     /// Labels added to every series and alert that leaves Osprey.
     public var externalLabels: Labels
+    /// Where every query (API, UI, rules aside) is logged, one JSON line each, as Prometheus's
+    /// `query_log_file` does; nil logs none.
+    public var queryLogFile: String?
 
     public init(
         scrapeInterval: Duration = .seconds(15), scrapeTimeout: Duration = .seconds(10),
-        evaluationInterval: Duration = .seconds(15), externalLabels: Labels = Labels()
+        evaluationInterval: Duration = .seconds(15), externalLabels: Labels = Labels(), queryLogFile: String? = nil
     ) {
         self.scrapeInterval = scrapeInterval
         self.scrapeTimeout = scrapeTimeout
         self.evaluationInterval = evaluationInterval
         self.externalLabels = externalLabels
+        self.queryLogFile = queryLogFile
     }
 
     enum CodingKeys: String, CodingKey {
@@ -122,6 +126,7 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
         case scrapeTimeout = "scrape_timeout"
         case evaluationInterval = "evaluation_interval"
         case externalLabels = "external_labels"
+        case queryLogFile = "query_log_file"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -135,6 +140,7 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
             ?? defaults.evaluationInterval
         let labels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
         externalLabels = Labels(labels)
+        queryLogFile = try container.decodeIfPresent(String.self, forKey: .queryLogFile).flatMap { $0.isEmpty ? nil : $0 }
 
         var problems: [String] = []
         if scrapeInterval <= .zero { problems.append("scrape_interval must be greater than 0s") }
@@ -159,5 +165,6 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
         try container.encode(evaluationInterval.prometheusString, forKey: .evaluationInterval)
         let labels = Dictionary(uniqueKeysWithValues: externalLabels.map { ($0.name, $0.value) })
         try container.encode(labels, forKey: .externalLabels)
+        try container.encodeIfPresent(queryLogFile, forKey: .queryLogFile)
     }
 }

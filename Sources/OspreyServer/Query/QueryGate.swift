@@ -7,6 +7,7 @@ import OspreyStorage
 struct QueryGate: Sendable {
     let config: ConfigStore
     let access: AccessGate
+    let queryLog = QueryLog()
 
     init(config: ConfigStore, storage: StorageService) {
         self.config = config
@@ -20,6 +21,8 @@ struct QueryGate: Sendable {
         var configuration: QueryConfiguration
         /// `global.evaluation_interval`: the step of subqueries that give none.
         var evaluationInterval: Duration
+        /// `global.query_log_file`.
+        var queryLogFile: String?
     }
 
     func handle(_ request: Request, _ body: (Admitted) async throws -> Response) async throws -> Response {
@@ -32,7 +35,7 @@ struct QueryGate: Sendable {
             return try await body(
                 Admitted(
                     form: form, queryable: queryable, configuration: current.query,
-                    evaluationInterval: current.global.evaluationInterval))
+                    evaluationInterval: current.global.evaluationInterval, queryLogFile: current.global.queryLogFile))
         }
     }
 }

@@ -36,6 +36,11 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
             let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout, evaluationInterval: admitted.evaluationInterval))
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
+            let started = ContinuousClock.now
+            defer {
+                gate.queryLog.record(
+                    to: admitted.queryLogFile, query: text, start: time, end: time, step: 0, took: ContinuousClock.now - started)
+            }
             do throws(QueryError) {
                 let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
                     () async throws(QueryError) in
@@ -73,6 +78,11 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
             let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout, evaluationInterval: admitted.evaluationInterval))
             let (text, queryable) = (form["query"], admitted.queryable)
             let disconnect = await ClientDisconnectHandler.signal(of: context.channel)
+            let started = ContinuousClock.now
+            defer {
+                gate.queryLog.record(
+                    to: admitted.queryLogFile, query: text, start: start, end: end, step: step, took: ContinuousClock.now - started)
+            }
             do throws(QueryError) {
                 let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
                     () async throws(QueryError) in
