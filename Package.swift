@@ -184,7 +184,14 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyAgentTests",
-            dependencies: ["OspreyAgent", "OspreyTestSupport", "OspreyFormats", "OspreyModel"],
+            dependencies: [
+                "OspreyAgent", "OspreyTestSupport", "OspreyFormats", "OspreyModel", "OspreyStorage", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

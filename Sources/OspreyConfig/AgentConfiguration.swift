@@ -76,11 +76,12 @@ extension AgentConfiguration: Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let servers = try container.decodeIfPresent(OneOrMany.self, forKey: .server)?.values ?? []
+        // Checked where they are written, so a refusal names their own line.
+        let servers = try container.decodeIfPresent(ServerURLs.self, forKey: .server)?.values ?? []
         var token = try container.decodeIfPresent(String.self, forKey: .token)
-        let tokenFile = try container.decodeIfPresent(String.self, forKey: .tokenFile)
+        let tokenFile = try container.decodeIfPresent(TokenFile.self, forKey: .tokenFile)
         let interval = try container.decodeIfPresent(DurationValue.self, forKey: .interval)?.duration ?? .seconds(15)
-        let externalLabels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
+        let externalLabels = try container.decodeIfPresent(ExternalLabels.self, forKey: .externalLabels)?.labels ?? [:]
         let collectors = try container.decodeIfPresent([String: Bool].self, forKey: .collectors) ?? [:]
         let scrapeConfigs = try container.decodeIfPresent([ScrapeConfiguration].self, forKey: .scrapeConfigs) ?? []
         let probeModules = try container.decodeIfPresent([String: ProbeModuleConfiguration].self, forKey: .probeModules) ?? [:]
@@ -91,23 +92,8 @@ extension AgentConfiguration: Decodable {
 
         var problems: [String] = []
         if token != nil, tokenFile != nil { problems.append("at most one of token and token_file may be set") }
-        if let tokenFile {
-            do {
-                token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            } catch {
-                problems.append("token_file: cannot read \(tokenFile): \(error.localizedDescription)")
-            }
-        }
-        for server in servers {
-            guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                problems.append("server: \"\(server)\" is not an http or https URL")
-                continue
-            }
-        }
+        if let tokenFile { token = tokenFile.token }
         if interval <= .zero { problems.append("interval must be greater than 0s") }
-        if let bad = externalLabels.keys.sorted().first(where: { !MetricNames.isValidLabelName($0) }) {
-            problems.append("external_labels: \"\(bad)\" is not a valid label name")
-        }
         let config = AgentConfiguration(
             servers: servers, token: token, interval: interval, externalLabels: Labels(externalLabels), collectors: collectors,
             scrapeConfigs: scrapeConfigs, probeModules: probeModules, probes: probes, buffer: buffer, batch: batch, listen: listen)
@@ -178,6 +164,52 @@ public struct AgentBatchConfiguration: Equatable, Sendable, Decodable {
         maxAge = try container.decodeIfPresent(DurationValue.self, forKey: .maxAge)?.duration ?? defaults.maxAge
         if maxSamples < 1 {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "max_samples must be at least 1"))
+        }
+    }
+}
+
+/// `server:`, every entry an http or https URL.
+struct ServerURLs: Decodable {
+    var values: [String]
+
+    init(from decoder: any Decoder) throws {
+        values = try OneOrMany(from: decoder).values
+        let bad = values.filter { server in
+            guard let url = URL(string: server), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return true }
+            return false
+        }
+        if !bad.isEmpty {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: bad.map { "\"\($0)\" is not an http or https URL" }.joined(separator: "; ")))
+        }
+    }
+}
+
+/// `token_file:`, read when the config is: the token is its content, trimmed.
+struct TokenFile: Decodable {
+    var token: String
+
+    init(from decoder: any Decoder) throws {
+        let path = try decoder.singleValueContainer().decode(String.self)
+        do {
+            token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "cannot read \(path): \(error.localizedDescription)"))
+        }
+    }
+}
+
+/// `external_labels:`, every name a valid label name.
+struct ExternalLabels: Decodable {
+    var labels: [String: String]
+
+    init(from decoder: any Decoder) throws {
+        labels = try decoder.singleValueContainer().decode([String: String].self)
+        if let bad = labels.keys.sorted().first(where: { !MetricNames.isValidLabelName($0) }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(bad)\" is not a valid label name"))
         }
     }
 }
