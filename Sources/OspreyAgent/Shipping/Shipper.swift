@@ -120,6 +120,9 @@ public final class Shipper: Sendable {
             // Bad data stays bad: keeping it would block everything queued behind it.
             forget(through: last.id)
             state.withLock {
+                // The server answered: it is up, whatever it thought of the data.
+                $0.breakers[index].succeeded()
+                $0.failuresInARow = 0
                 $0.statistics.pushesFailed += 1
                 $0.statistics.samplesRejected += samples
             }
