@@ -142,46 +142,50 @@ export class TimeChart {
         }
         el("path", { class: "grid", d: grid }, svg);
         // series
-        const g = el("g", { class: "series" }, svg);
+        // coordinates in tenths of a pixel as integers (fast to print), scaled back by the group
+        const g = el("g", { class: "series", transform: "scale(0.1)" }, svg);
         const gap = Math.max(step * 2.01, 1);
+        const L = left * 10, B = bottom * 10, KX = kx * 10, KY = ky * 10;
         const lw = o.lineWidth != null ? o.lineWidth : 1;
-        const base = bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky;
+        const base = Math.round((bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky) * 10);
         const fillParts = [];
+        const tBuild = performance.now();
         for (let si = 0; si < vis.length; si++) {
             const s = vis[si], v = vals[si], ts = s.ts;
             let d = "", fill = "", segStart = -1, prevT = -Infinity, lastX = 0, n = 0;
             const bars = o.drawStyle === "bars";
-            const bw = Math.max(1, step * kx * 0.8);
+            const bw = Math.max(10, Math.round(step * KX * 0.8));
+            const doFill = o.fillOpacity > 0;
             for (let i = 0; i < ts.length; i++) {
                 const val = v[i];
-                if (isNaN(val)) { prevT = -Infinity; continue; }
-                const x = left + (ts[i] - from) * kx;
-                let y = bottom - (val - lo) * ky;
-                if (y < -1e4) y = -1e4; else if (y > 1e4) y = 1e4;
-                const xs = x.toFixed(1), ys = y.toFixed(1);
-                if (bars) { d += `M${(x - bw / 2).toFixed(1)} ${base.toFixed(1)}V${ys}h${bw.toFixed(1)}V${base.toFixed(1)}`; continue; }
+                if (val !== val) { prevT = -Infinity; continue; } // NaN
+                const x = Math.round(L + (ts[i] - from) * KX);
+                let y = Math.round(B - (val - lo) * KY);
+                if (y < -1e5) y = -1e5; else if (y > 1e5) y = 1e5;
+                if (bars) { d += "M" + (x - (bw >> 1)) + " " + base + "V" + y + "h" + bw + "V" + base; continue; }
                 if (ts[i] - prevT > gap) {
-                    if (n === 1) d += "l0.1 0";
-                    if (o.fillOpacity > 0 && segStart >= 0) fill += `L${lastX.toFixed(1)} ${base.toFixed(1)}L${segStart.toFixed(1)} ${base.toFixed(1)}Z`;
-                    d += `M${xs} ${ys}`;
-                    if (o.fillOpacity > 0) fill += `M${xs} ${ys}`;
+                    if (n === 1) d += "l1 0";
+                    if (doFill && segStart >= 0) fill += "L" + lastX + " " + base + "L" + segStart + " " + base + "Z";
+                    d += "M" + x + " " + y;
+                    if (doFill) fill += "M" + x + " " + y;
                     segStart = x; n = 0;
                 } else {
-                    d += `L${xs} ${ys}`;
-                    if (o.fillOpacity > 0) fill += `L${xs} ${ys}`;
+                    d += "L" + x + " " + y;
+                    if (doFill) fill += "L" + x + " " + y;
                 }
                 n++; prevT = ts[i]; lastX = x;
             }
-            if (n === 1) d += "l0.1 0";
-            if (o.fillOpacity > 0 && segStart >= 0) fill += `L${lastX.toFixed(1)} ${base.toFixed(1)}L${segStart.toFixed(1)} ${base.toFixed(1)}Z`;
+            if (n === 1) d += "l1 0";
+            if (doFill && segStart >= 0) fill += "L" + lastX + " " + base + "L" + segStart + " " + base + "Z";
             if (fill) fillParts.push([fill, s.color]);
             const attrs = bars
                 ? { d, fill: s.color, "fill-opacity": 0.8, stroke: "none" }
-                : { d, fill: "none", stroke: s.color, "stroke-width": lw, "stroke-linejoin": "round", "stroke-linecap": "round" };
-            if (o.drawStyle === "points") { attrs["stroke-width"] = 4; attrs.d = d.replace(/L/g, "l0.1 0M") + "l0.1 0"; }
+                : { d, fill: "none", stroke: s.color, "stroke-width": lw * 10, "stroke-linejoin": "round", "stroke-linecap": "round" };
+            if (o.drawStyle === "points") { attrs["stroke-width"] = 40; attrs.d = d.replace(/L/g, "l1 0M") + "l1 0"; }
             const p = el("path", attrs, g);
             p.dataset.series = s.name;
         }
+        this.timing = { build: performance.now() - tBuild };
         const fillOp = Math.min(1, (o.fillOpacity || 0) / 100);
         for (let i = fillParts.length - 1; i >= 0; i--) {
             const p = el("path", { d: fillParts[i][0], fill: fillParts[i][1], "fill-opacity": fillOp, stroke: "none" });
