@@ -41,8 +41,11 @@ export class TimeChart {
         this.root.className = "chart-wrap" + (opts.legendPlacement === "right" ? " legend-right" : "");
         this.area = document.createElement("div");
         this.area.className = "chart-area";
-        this.svg = el("svg", { class: "chart" });
-        this.area.appendChild(this.svg);
+        // series are painted on a canvas (fast for many points); axes, cursor and selection on an SVG above it
+        this.canvas = document.createElement("canvas");
+        this.canvas.className = "chart";
+        this.svg = el("svg", { class: "chart-overlay" });
+        this.area.append(this.canvas, this.svg);
         this.tip = document.createElement("div");
         this.tip.className = "chart-tip";
         this.tip.hidden = true;
@@ -141,56 +144,79 @@ export class TimeChart {
             tx.textContent = formatAxisTime(t, xstep, to - from);
         }
         el("path", { class: "grid", d: grid }, svg);
-        // series
-        // coordinates in tenths of a pixel as integers (fast to print), scaled back by the group
-        const g = el("g", { class: "series", transform: "scale(0.1)" }, svg);
+        // series, on the canvas
+        const dpr = window.devicePixelRatio || 1;
+        const cv = this.canvas;
+        if (cv.width !== Math.round(W * dpr) || cv.height !== Math.round(H * dpr)) {
+            cv.width = Math.round(W * dpr); cv.height = Math.round(H * dpr);
+            cv.style.width = W + "px"; cv.style.height = H + "px";
+        }
+        const ctx = cv.getContext("2d");
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.clearRect(0, 0, W, H);
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(left, top - 1, right - left + 1, bottom - top + 2);
+        ctx.clip();
         const gap = Math.max(step * 2.01, 1);
-        const L = left * 10, B = bottom * 10, KX = kx * 10, KY = ky * 10;
         const lw = o.lineWidth != null ? o.lineWidth : 1;
-        const base = Math.round((bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky) * 10);
-        const fillParts = [];
+        const base = bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky;
+        const bars = o.drawStyle === "bars", points = o.drawStyle === "points";
+        const fillOp = Math.min(1, (o.fillOpacity || 0) / 100);
         const tBuild = performance.now();
-        for (let si = 0; si < vis.length; si++) {
-            const s = vis[si], v = vals[si], ts = s.ts;
-            let d = "", fill = "", segStart = -1, prevT = -Infinity, lastX = 0, n = 0;
-            const bars = o.drawStyle === "bars";
-            const bw = Math.max(10, Math.round(step * KX * 0.8));
-            const doFill = o.fillOpacity > 0;
+        const trace = (ts, v, withFill) => {
+            ctx.beginPath();
+            let prevT = -Infinity, segStart = 0, lastX = 0, n = 0;
             for (let i = 0; i < ts.length; i++) {
                 const val = v[i];
                 if (val !== val) { prevT = -Infinity; continue; } // NaN
-                const x = Math.round(L + (ts[i] - from) * KX);
-                let y = Math.round(B - (val - lo) * KY);
-                if (y < -1e5) y = -1e5; else if (y > 1e5) y = 1e5;
-                if (bars) { d += "M" + (x - (bw >> 1)) + " " + base + "V" + y + "h" + bw + "V" + base; continue; }
+                const x = left + (ts[i] - from) * kx;
+                let y = bottom - (val - lo) * ky;
+                if (y < -1e4) y = -1e4; else if (y > 1e4) y = 1e4;
                 if (ts[i] - prevT > gap) {
-                    if (n === 1) d += "l1 0";
-                    if (doFill && segStart >= 0) fill += "L" + lastX + " " + base + "L" + segStart + " " + base + "Z";
-                    d += "M" + x + " " + y;
-                    if (doFill) fill += "M" + x + " " + y;
+                    if (withFill && n) { ctx.lineTo(lastX, base); ctx.lineTo(segStart, base); ctx.closePath(); }
+                    else if (n === 1) ctx.lineTo(lastX + 0.5, ctx._y);
+                    ctx.moveTo(x, y);
                     segStart = x; n = 0;
-                } else {
-                    d += "L" + x + " " + y;
-                    if (doFill) fill += "L" + x + " " + y;
-                }
+                } else ctx.lineTo(x, y);
+                ctx._y = y;
                 n++; prevT = ts[i]; lastX = x;
             }
-            if (n === 1) d += "l1 0";
-            if (doFill && segStart >= 0) fill += "L" + lastX + " " + base + "L" + segStart + " " + base + "Z";
-            if (fill) fillParts.push([fill, s.color]);
-            const attrs = bars
-                ? { d, fill: s.color, "fill-opacity": 0.8, stroke: "none" }
-                : { d, fill: "none", stroke: s.color, "stroke-width": lw * 10, "stroke-linejoin": "round", "stroke-linecap": "round" };
-            if (o.drawStyle === "points") { attrs["stroke-width"] = 40; attrs.d = d.replace(/L/g, "l1 0M") + "l1 0"; }
-            const p = el("path", attrs, g);
-            p.dataset.series = s.name;
+            if (withFill && n) { ctx.lineTo(lastX, base); ctx.lineTo(segStart, base); ctx.closePath(); }
+            else if (n === 1) ctx.lineTo(lastX + 0.5, ctx._y);
+        };
+        if (fillOp > 0 && !bars && !points) {
+            ctx.globalAlpha = fillOp;
+            for (let si = vis.length - 1; si >= 0; si--) { ctx.fillStyle = vis[si].color; trace(vis[si].ts, vals[si], true); ctx.fill(); }
+            ctx.globalAlpha = 1;
         }
+        ctx.lineJoin = "round"; ctx.lineCap = "round";
+        for (let si = 0; si < vis.length; si++) {
+            const s = vis[si], v = vals[si], ts = s.ts;
+            if (bars) {
+                const bw = Math.max(1, step * kx * 0.8);
+                ctx.fillStyle = s.color; ctx.globalAlpha = 0.8;
+                for (let i = 0; i < ts.length; i++) {
+                    if (v[i] !== v[i]) continue;
+                    const x = left + (ts[i] - from) * kx, y = bottom - (v[i] - lo) * ky;
+                    ctx.fillRect(x - bw / 2, Math.min(y, base), bw, Math.abs(base - y));
+                }
+                ctx.globalAlpha = 1;
+            } else if (points) {
+                ctx.fillStyle = s.color;
+                for (let i = 0; i < ts.length; i++) {
+                    if (v[i] !== v[i]) continue;
+                    ctx.fillRect(left + (ts[i] - from) * kx - 2, bottom - (v[i] - lo) * ky - 2, 4, 4);
+                }
+            } else {
+                ctx.strokeStyle = s.color; ctx.lineWidth = lw;
+                trace(ts, v, false);
+                ctx.stroke();
+            }
+        }
+        ctx.restore();
+        this.canvas.dataset.seriesCount = String(vis.length);
         this.timing = { build: performance.now() - tBuild };
-        const fillOp = Math.min(1, (o.fillOpacity || 0) / 100);
-        for (let i = fillParts.length - 1; i >= 0; i--) {
-            const p = el("path", { d: fillParts[i][0], fill: fillParts[i][1], "fill-opacity": fillOp, stroke: "none" });
-            g.insertBefore(p, g.firstChild);
-        }
         this.cursor = el("path", { class: "cursor", d: "", visibility: "hidden" }, svg);
         this.sel = el("rect", { class: "selection", x: 0, y: top, width: 0, height: bottom - top, visibility: "hidden" }, svg);
         this.lo = lo; this.hi = hi; this.ky = ky;

@@ -232,6 +232,7 @@ export async function dashboardView(ctx) {
     ctx.onCleanup(() => setUTC(false));
     document.title = `${dash.title || uid} – Osprey`;
     window.ospreyPaint = {};
+    window.ospreyTiming = {};
     const vars = new Variables(dash.templating && dash.templating.list);
     const defaults = { from: (dash.time && dash.time.from) || "now-6h", to: (dash.time && dash.time.to) || "now", refresh: validRefresh(dash.refresh) };
     let state = readState(ctx.query, defaults, vars);

@@ -10,6 +10,8 @@ import { h } from "./ui.js";
 
 // Time from a query's result to the panel painted, per panel id (ms, performance.now()).
 window.ospreyPaint = window.ospreyPaint || {};
+// Its parts: building the DOM, layout, waiting for the frame.
+window.ospreyTiming = window.ospreyTiming || {};
 
 // At most a few queries at once: the server has few cores and the browser few connections.
 const MAX_CONCURRENT = 4;
@@ -253,8 +255,15 @@ export class Panel {
             const count = this.render(results, { from, to });
             this.el.dataset.seriesCount = String(count);
             this.setState(count > 0 ? "ok" : "empty");
+            const t1 = performance.now();
             this.body.getBoundingClientRect(); // lay out now so the measure covers it
-            requestAnimationFrame(() => { if (gen === this.generation) window.ospreyPaint[this.id] = Math.round((performance.now() - t0) * 100) / 100; });
+            const t2 = performance.now();
+            requestAnimationFrame(() => {
+                if (gen !== this.generation) return;
+                const t3 = performance.now();
+                window.ospreyPaint[this.id] = Math.round((t3 - t0) * 100) / 100;
+                window.ospreyTiming[this.id] = { render: Math.round((t1 - t0) * 10) / 10, layout: Math.round((t2 - t1) * 10) / 10, frame: Math.round((t3 - t2) * 10) / 10, detail: this.detail };
+            });
         } catch (e) {
             if (e.name === "AbortError" || gen !== this.generation) return;
             this.showError(e);
@@ -306,6 +315,7 @@ export class Panel {
             if (r.data.resultType === "matrix") series.push(...toSeries(r.data.result, r.t, r.expr));
         }
         if (!series.length) return this.renderEmpty();
+        const tc = performance.now();
         const def = this.def, fd = this.fd, o = def.options || {}, custom = fd.custom;
         const legend = o.legend || {};
         if (!this.chart) {
@@ -324,7 +334,9 @@ export class Panel {
         }
         const fixed = fd.color.mode === "fixed" ? color(fd.color.fixedColor) : null;
         for (const s of series) s.color = fixed || colorFor(s.name);
+        const td = performance.now();
         this.chart.setData(series, { from: range.from, to: range.to, step });
+        this.detail = { create: td - tc, setData: performance.now() - td, draw: this.chart.timing };
         return series.length;
     }
 
