@@ -278,6 +278,7 @@ export class TimeChart {
 
     hover(e) {
         if (!this.geom || !this.series.length) return;
+        if (this.opts.tooltip === false && this.dragFrom == null) return;
         const { left, right, top, bottom } = this.geom;
         const x = this.localX(e);
         if (this.dragFrom != null) {

@@ -117,6 +117,7 @@ class Variables {
         }
         if (def.type === "constant") return [{ text: String(def.query ?? ""), value: String(def.query ?? "") }];
         if (def.type === "textbox") return [];
+        if (def.type === "datasource") return [{ text: "Osprey", value: "Osprey" }];
         if (def.type !== "query") return (def.options || []).map((o) => ({ text: String(o.text), value: String(o.value) }));
         let q = typeof def.query === "string" ? def.query : (def.query && def.query.query) || def.definition || "";
         q = this.interpolate(q, { __range: durationText(range.to - range.from) }).trim();
@@ -226,7 +227,7 @@ export async function dashboardView(ctx) {
             : errorBox(e, "Could not load the dashboard"));
         return;
     }
-    const dash = model.dashboard || {};
+    const dash = upgrade(model.dashboard || {});
     const meta = model.meta || {};
     setUTC(dash.timezone === "utc");
     ctx.onCleanup(() => setUTC(false));
@@ -283,7 +284,7 @@ export async function dashboardView(ctx) {
     function renderVars() {
         varBar.textContent = "";
         for (const def of vars.defs) {
-            if (def.hide === 2) continue;
+            if (def.hide === 2 || def.type === "datasource" || def.type === "adhoc") continue;
             const st = vars.state.get(def.name);
             if (!st) continue;
             const label = def.hide === 1 ? null : h("label", { class: "var-label" }, def.label || def.name);
@@ -418,6 +419,30 @@ export async function dashboardView(ctx) {
     };
 }
 
+// Dashboards older than Grafana 5 keep panels in `rows` (12-column spans, heights in px).
+function upgrade(dash) {
+    if (Array.isArray(dash.panels) && dash.panels.length || !Array.isArray(dash.rows)) return dash;
+    const panels = [];
+    let y = 0, id = 1000;
+    for (const row of dash.rows) {
+        const rowH = Math.max(3, Math.ceil((parseInt(row.height, 10) || 250) / 38));
+        if (row.showTitle || dash.rows.length > 1) {
+            panels.push({ type: "row", id: id++, title: row.title || "Row", collapsed: !!row.collapse, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] });
+            y++;
+        }
+        let x = 0;
+        for (const p of row.panels || []) {
+            const w = Math.max(1, Math.min(24, Math.round((p.span || 12) * 2)));
+            if (x + w > 24) { x = 0; y += rowH; }
+            const np = { ...p, gridPos: { x, y, w, h: p.height ? Math.ceil(parseInt(p.height, 10) / 38) : rowH } };
+            if (row.collapse) panels[panels.length - 1].panels.push(np); else panels.push(np);
+            x += w;
+        }
+        y += rowH;
+    }
+    return { ...dash, panels };
+}
+
 function readState(query, defaults, vars) {
     const v = new Map();
     for (const def of vars.defs) {
@@ -481,6 +506,7 @@ export async function dashboardList(ctx) {
         list.appendChild(errorBox(e, "Could not list dashboards"));
         return;
     }
+    all = all.filter((d) => !d.type || d.type === "dash-db");
     const tags = [...new Set(all.flatMap((d) => d.tags || []))].sort();
     for (const t of tags) tagSel.appendChild(h("option", { value: t, selected: t === tag }, t));
     if (tag && !tags.includes(tag)) tagSel.appendChild(h("option", { value: tag, selected: true }, tag));

@@ -329,6 +329,7 @@ export class Panel {
                 stacking: legacy ? (def.stack ? "normal" : "none") : custom.stacking && custom.stacking.mode,
                 showLegend: legacy ? !(def.legend && def.legend.show === false) : legend.showLegend !== false && legend.displayMode !== "hidden",
                 legendPlacement: legend.placement,
+                tooltip: !(o.tooltip && o.tooltip.mode === "hidden"),
                 onZoom: this.hooks.onZoom,
             });
         }
