@@ -251,6 +251,7 @@ export async function dashboardView(ctx) {
         const q = new URLSearchParams();
         q.set("from", s.from); q.set("to", s.to);
         if (s.refresh) q.set("refresh", s.refresh);
+        else if (defaults.refresh) q.set("refresh", "off");
         for (const def of vars.defs) {
             const st = vars.state.get(def.name);
             const cur = st ? st.current : s.vars.get(def.name) || [];
