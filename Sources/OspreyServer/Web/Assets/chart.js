@@ -30,6 +30,28 @@ function nearest(ts, t) {
     return Math.abs(ts[lo] - t) <= Math.abs(ts[hi] - t) ? lo : hi;
 }
 
+// Grafana's reducers (calcs) over a series' values.
+export function reduce(vals, calc) {
+    const nn = [];
+    for (const v of vals) if (!Number.isNaN(v)) nn.push(v);
+    if (!vals.length) return null;
+    switch (calc) {
+        case "last": return vals[vals.length - 1];
+        case "first": return vals[0];
+        case "firstNotNull": return nn.length ? nn[0] : null;
+        case "mean": case "avg": return nn.length ? nn.reduce((a, b) => a + b, 0) / nn.length : null;
+        case "max": return nn.length ? nn.reduce((a, b) => (b > a ? b : a), -Infinity) : null;
+        case "min": return nn.length ? nn.reduce((a, b) => (b < a ? b : a), Infinity) : null;
+        case "sum": case "total": return nn.reduce((a, b) => a + b, 0);
+        case "count": return nn.length;
+        case "range": return nn.length ? Math.max(...nn) - Math.min(...nn) : null;
+        case "delta": case "diff": return nn.length ? nn[nn.length - 1] - nn[0] : null;
+        default: return nn.length ? nn[nn.length - 1] : null; // lastNotNull
+    }
+}
+const CALC_NAMES = { lastNotNull: "Last *", last: "Last", mean: "Mean", avg: "Mean", max: "Max", min: "Min", sum: "Total", total: "Total",
+    first: "First", firstNotNull: "First *", count: "Count", range: "Range", delta: "Delta", diff: "Difference" };
+
 // series: [{name, color?, ts: Float64Array (ms), vals: Float64Array}]
 export class TimeChart {
     constructor(container, opts = {}) {
@@ -158,6 +180,29 @@ export class TimeChart {
         ctx.beginPath();
         ctx.rect(left, top - 1, right - left + 1, bottom - top + 2);
         ctx.clip();
+        const thr = o.thresholds;
+        if (thr && thr.style && thr.style !== "off" && thr.steps && thr.steps.length) {
+            const yOf = (v) => Math.max(top, Math.min(bottom, bottom - (v - lo) * ky));
+            const steps = thr.steps.map((st, i) => ({ v: i === 0 || st.value == null ? -Infinity : Number(st.value), color: st.color }));
+            if (/area/.test(thr.style)) {
+                ctx.globalAlpha = 0.12;
+                steps.forEach((st, i) => {
+                    const y0 = st.v === -Infinity ? bottom : yOf(st.v), y1 = i + 1 < steps.length ? yOf(steps[i + 1].v) : top;
+                    ctx.fillStyle = st.color; ctx.fillRect(left, y1, right - left, y0 - y1);
+                });
+                ctx.globalAlpha = 1;
+            }
+            if (/line|dashed/.test(thr.style)) {
+                ctx.lineWidth = 1;
+                ctx.setLineDash(/dashed/.test(thr.style) ? [6, 4] : []);
+                for (const st of steps) {
+                    if (st.v === -Infinity || st.v < lo || st.v > hi) continue;
+                    ctx.strokeStyle = st.color;
+                    ctx.beginPath(); ctx.moveTo(left, Math.round(yOf(st.v)) + 0.5); ctx.lineTo(right, Math.round(yOf(st.v)) + 0.5); ctx.stroke();
+                }
+                ctx.setLineDash([]);
+            }
+        }
         const gap = Math.max(step * 2.01, 1);
         const lw = o.lineWidth != null ? o.lineWidth : 1;
         const base = bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky;
@@ -224,17 +269,36 @@ export class TimeChart {
 
     renderLegend() {
         if (this.opts.showLegend === false) return;
+        const calcs = this.opts.legendCalcs || [];
+        const table = calcs.length > 0 && this.opts.legendMode === "table";
+        this.legend.classList.toggle("legend-table", table);
         const frag = document.createDocumentFragment();
+        if (table) {
+            const head = document.createElement("div");
+            head.className = "legend-row legend-head";
+            head.innerHTML = "<span></span>" + calcs.map((c) => `<b>${escapeHTML(CALC_NAMES[c] || c)}</b>`).join("");
+            frag.appendChild(head);
+        }
         for (const s of this.series) {
-            const item = document.createElement("span");
-            item.className = "legend-item" + (this.hidden.has(s.name) ? " off" : "");
+            const item = document.createElement(table ? "div" : "span");
+            item.className = "legend-item" + (table ? " legend-row" : "") + (this.hidden.has(s.name) ? " off" : "");
             item.dataset.series = s.name;
             item.title = "Click to hide or show; Ctrl/⌘-click to show only this one";
             const sw = document.createElement("i");
             sw.style.background = s.color;
-            item.append(sw, s.name);
+            const name = document.createElement("span");
+            name.className = "legend-name";
+            name.append(sw, s.name);
+            item.appendChild(name);
+            for (const c of calcs) {
+                const v = document.createElement(table ? "b" : "em");
+                const text = formatValue(reduce(s.vals, c), this.opts.unit, this.opts.decimals);
+                v.textContent = table ? text : ` ${CALC_NAMES[c] || c}: ${text}`;
+                item.appendChild(v);
+            }
             frag.appendChild(item);
         }
+        if (table) this.legend.style.gridTemplateColumns = `minmax(0, 1fr) repeat(${calcs.length}, auto)`;
         this.legend.textContent = "";
         this.legend.appendChild(frag);
     }

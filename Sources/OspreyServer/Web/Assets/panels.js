@@ -4,7 +4,7 @@
 // data-state (loading|ok|empty|error|unsupported) and, once drawn, data-series-count.
 
 import * as api from "./api.js";
-import { TimeChart, colorFor, sparkline, svgEl } from "./chart.js";
+import { TimeChart, colorFor, sparkline, svgEl, reduce } from "./chart.js";
 import { formatValue, seriesName, parseDuration, roundInterval, durationText, escapeHTML } from "./format.js";
 import { h } from "./ui.js";
 
@@ -85,23 +85,9 @@ function display(fd, v, min, max, name) {
     return { text, color: c };
 }
 
-function reduce(vals, calc) {
-    const nn = [];
-    for (const v of vals) if (!Number.isNaN(v)) nn.push(v);
-    if (!vals.length) return null;
-    switch (calc) {
-        case "last": return vals[vals.length - 1];
-        case "first": return vals[0];
-        case "firstNotNull": return nn.length ? nn[0] : null;
-        case "mean": case "avg": return nn.length ? nn.reduce((a, b) => a + b, 0) / nn.length : null;
-        case "max": return nn.length ? Math.max(...nn) : null;
-        case "min": return nn.length ? Math.min(...nn) : null;
-        case "sum": case "total": return nn.reduce((a, b) => a + b, 0);
-        case "count": return nn.length;
-        case "range": return nn.length ? Math.max(...nn) - Math.min(...nn) : null;
-        case "delta": case "diff": return nn.length ? nn[nn.length - 1] - nn[0] : null;
-        default: return nn.length ? nn[nn.length - 1] : null; // lastNotNull
-    }
+function legacyCalcs(legend) {
+    if (!legend) return [];
+    return [["min", "min"], ["max", "max"], ["avg", "mean"], ["current", "lastNotNull"], ["total", "sum"]].filter(([k]) => legend[k]).map(([, c]) => c);
 }
 
 function legendName(fmt, metric, expr) {
@@ -330,6 +316,9 @@ export class Panel {
                 showLegend: legacy ? !(def.legend && def.legend.show === false) : legend.showLegend !== false && legend.displayMode !== "hidden",
                 legendPlacement: legend.placement,
                 tooltip: !(o.tooltip && o.tooltip.mode === "hidden"),
+                legendCalcs: legacy ? legacyCalcs(def.legend) : legend.calcs || [],
+                legendMode: legacy ? (def.legend && def.legend.alignAsTable ? "table" : "list") : legend.displayMode,
+                thresholds: custom.thresholdsStyle && fd.thresholds ? { style: custom.thresholdsStyle.mode, steps: (fd.thresholds.steps || []).map((st) => ({ value: st.value, color: color(st.color) })) } : null,
                 onZoom: this.hooks.onZoom,
             });
         }
