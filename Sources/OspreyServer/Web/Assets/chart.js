@@ -92,8 +92,8 @@ export class TimeChart {
         this.series = series.map((s) => ({ ...s, color: s.color || colorFor(s.name) }));
         this.range = range;
         this.hidden = new Set([...this.hidden].filter((n) => this.series.some((s) => s.name === n)));
+        this.renderLegend(); // first: the legend takes its room, the plot gets the rest (one draw, no resize redraw)
         this.draw();
-        this.renderLegend();
     }
 
     visible() { return this.series.filter((s) => !this.hidden.has(s.name)); }
@@ -116,6 +116,7 @@ export class TimeChart {
 
     draw() {
         this.drawn = true;
+        this.draws = (this.draws || 0) + 1;
         const W = this.area.clientWidth, H = this.area.clientHeight;
         this.size = { w: W, h: H };
         const svg = this.svg;
@@ -312,8 +313,8 @@ export class TimeChart {
                 const only = this.hidden.size === this.series.length - 1 && !this.hidden.has(name);
                 this.hidden = only ? new Set() : new Set(this.series.map((s) => s.name).filter((n) => n !== name));
             } else if (this.hidden.has(name)) this.hidden.delete(name); else this.hidden.add(name);
-            this.draw();
             this.renderLegend();
+            this.draw();
         });
         const svg = this.svg;
         svg.addEventListener("mousemove", (e) => this.hover(e));

@@ -323,11 +323,35 @@ export class Panel {
             });
         }
         const fixed = fd.color.mode === "fixed" ? color(fd.color.fixedColor) : null;
-        for (const s of series) s.color = fixed || colorFor(s.name);
+        for (const s of series) {
+            s.color = fixed || colorFor(s.name);
+            this.applyOverrides(s);
+        }
         const td = performance.now();
         this.chart.setData(series, { from: range.from, to: range.to, step });
-        this.detail = { create: td - tc, setData: performance.now() - td, draw: this.chart.timing };
+        const r1 = (x) => Math.round(x * 10) / 10;
+        this.detail = { create: r1(td - tc), setData: r1(performance.now() - td), lines: r1(this.chart.timing.build) };
         return series.length;
+    }
+
+    // fieldConfig.overrides matched by name or regex: colour, display name, negative-Y.
+    applyOverrides(s) {
+        const list = (this.def.fieldConfig && this.def.fieldConfig.overrides) || [];
+        for (const ov of list) {
+            const m = ov.matcher || {};
+            let hit = false;
+            try {
+                if (m.id === "byName") hit = s.name === m.options;
+                else if (m.id === "byRegexp") { const r = /^\/(.*)\/([a-z]*)$/.exec(m.options || ""); hit = (r ? new RegExp(r[1], r[2]) : new RegExp(`^(?:${m.options})$`)).test(s.name); }
+                else if (m.id === "byFrameRefID") hit = s.refId === m.options;
+            } catch { hit = false; }
+            if (!hit) continue;
+            for (const p of ov.properties || []) {
+                if (p.id === "color" && p.value && p.value.fixedColor) s.color = color(p.value.fixedColor);
+                else if (p.id === "displayName" && p.value) s.name = String(p.value);
+                else if (p.id === "custom.transform" && p.value === "negative-Y") for (let i = 0; i < s.vals.length; i++) s.vals[i] = -s.vals[i];
+            }
+        }
     }
 
     renderEmpty() {
