@@ -132,6 +132,8 @@ export class TimeChart {
         let lo = Infinity, hi = -Infinity;
         for (const arr of vals) for (let i = 0; i < arr.length; i++) { const v = arr[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
         if (o.fillOpacity > 0 || o.drawStyle === "bars" || o.stacking === "normal") { if (lo > 0) lo = 0; if (hi < 0) hi = 0; }
+        if (o.softMin != null && o.softMin < lo) lo = o.softMin;
+        if (o.softMax != null && o.softMax > hi) hi = o.softMax;
         if (o.min != null && o.min !== "") lo = Number(o.min);
         if (o.max != null && o.max !== "") hi = Number(o.max);
         if (!isFinite(lo) || !isFinite(hi)) { lo = 0; hi = 1; }
@@ -204,7 +206,7 @@ export class TimeChart {
                 ctx.setLineDash([]);
             }
         }
-        const gap = Math.max(step * 2.01, 1);
+        const gap = o.spanNulls === true ? Infinity : typeof o.spanNulls === "number" && o.spanNulls > 0 ? Math.max(o.spanNulls, step * 2.01) : Math.max(step * 2.01, 1);
         const lw = o.lineWidth != null ? o.lineWidth : 1;
         const base = bottom - (Math.max(lo, Math.min(hi, 0)) - lo) * ky;
         const bars = o.drawStyle === "bars", points = o.drawStyle === "points";

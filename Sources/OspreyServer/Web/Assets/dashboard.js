@@ -252,6 +252,7 @@ export async function dashboardView(ctx) {
         q.set("from", s.from); q.set("to", s.to);
         if (s.refresh) q.set("refresh", s.refresh);
         else if (defaults.refresh) q.set("refresh", "off");
+        if (s.viewPanel) q.set("viewPanel", s.viewPanel);
         for (const def of vars.defs) {
             const st = vars.state.get(def.name);
             const cur = st ? st.current : s.vars.get(def.name) || [];
@@ -263,6 +264,11 @@ export async function dashboardView(ctx) {
 
     const hooks = {
         onZoom: (f, t) => go({ from: String(f), to: String(t) }),
+        viewHref: (id) => {
+            const u = new URL(urlFor(state), location.origin);
+            if (state.viewPanel === String(id)) u.searchParams.delete("viewPanel"); else u.searchParams.set("viewPanel", id);
+            return u.pathname + u.search;
+        },
         exploreHref: (expr) => {
             const q = new URLSearchParams({ expr, from: state.from, to: state.to, mode: "graph" });
             return `/explore?${q}`;
@@ -325,6 +331,19 @@ export async function dashboardView(ctx) {
             return;
         }
         let key = 0;
+        if (state.viewPanel) {
+            // one panel alone, as Grafana's viewPanel=ID
+            const flat = expandRepeats(all.flatMap((p) => (p.type === "row" ? p.panels || [] : [p])), vars);
+            const def = flat.find((p) => String(p.id) === state.viewPanel);
+            if (def) {
+                const p = new Panel(def, hooks);
+                p.el.classList.add("panel-alone");
+                grid.appendChild(h("div", { class: "view-bar" }, h("a", { href: hooks.viewHref(def.id) }, "← Back to the dashboard")));
+                grid.appendChild(p.el);
+                panels.push(p);
+                return;
+            }
+        }
         for (const sec of sections(all)) {
             const body = h("div", { class: "section-grid" });
             const make = () => {
@@ -406,8 +425,10 @@ export async function dashboardView(ctx) {
             const timeChanged = next.from !== state.from || next.to !== state.to;
             const changedVar = vars.defs.findIndex((d) => JSON.stringify(next.vars.get(d.name) || []) !== JSON.stringify((vars.state.get(d.name) || { current: [] }).current.map((v) => (v === ALL ? "All" : v))));
             const refreshChanged = next.refresh !== state.refresh;
+            const viewChanged = next.viewPanel !== state.viewPanel;
             state = next;
             renderHeader();
+            if (viewChanged && changedVar < 0) { buildPanels(); runPanels(); if (refreshChanged) schedule(); return; }
             if (changedVar >= 0 || (timeChanged && vars.defs.some((d) => Number(d.refresh) === 2))) {
                 try { await loadVars(changedVar >= 0 ? changedVar : 0); } catch (e) { if (e.name === "AbortError") return; }
                 renderVars();
@@ -454,6 +475,7 @@ function readState(query, defaults, vars) {
         from: query.get("from") || defaults.from,
         to: query.get("to") || defaults.to,
         refresh: query.has("refresh") ? validRefresh(query.get("refresh")) : defaults.refresh,
+        viewPanel: query.get("viewPanel") || "",
         vars: v,
     };
 }

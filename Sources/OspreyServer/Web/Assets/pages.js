@@ -337,7 +337,10 @@ export async function targets(ctx) {
     const main = ctx.main;
     const box = h("div");
     main.textContent = "";
-    main.append(h("div", { class: "page-head" }, h("h1", null, "Targets"), h("button", { class: "btn", type: "button", onclick: () => load() }, "↻ Refresh")), box);
+    const unhealthy = h("input", { type: "checkbox", checked: ctx.query.get("health") === "down" });
+    unhealthy.addEventListener("change", () => { history.replaceState(null, "", unhealthy.checked ? "/targets?health=down" : "/targets"); load(); });
+    main.append(h("div", { class: "page-head" }, h("h1", null, "Targets"),
+        h("div", null, h("label", { class: "filter-check" }, unhealthy, "Only unhealthy"), h("button", { class: "btn", type: "button", onclick: () => load() }, "↻ Refresh"))), box);
     async function load() {
         let data;
         try { data = (await api.targets(ctx.signal)).data || {}; } catch (e) {
@@ -352,7 +355,9 @@ export async function targets(ctx) {
             return;
         }
         const pools = new Map();
-        for (const t of active) { if (!pools.has(t.scrapePool)) pools.set(t.scrapePool, []); pools.get(t.scrapePool).push(t); }
+        const shown = unhealthy.checked ? active.filter((t) => t.health !== "up") : active;
+        if (!shown.length) box.appendChild(emptyState("Every target is up", "Untick \"Only unhealthy\" to see them all."));
+        for (const t of shown) { if (!pools.has(t.scrapePool)) pools.set(t.scrapePool, []); pools.get(t.scrapePool).push(t); }
         for (const [pool, list] of [...pools].sort((a, b) => a[0].localeCompare(b[0]))) {
             const up = list.filter((t) => t.health === "up").length;
             const dropped = (data.droppedTargetCounts || {})[pool] || 0;

@@ -171,7 +171,8 @@ export class Panel {
         this.titleEl = h("span", { class: "panel-title", title: def.description || "" });
         this.statusEl = h("span", { class: "panel-status" });
         this.linkEl = h("a", { class: "panel-link", title: "Open in Explore", hidden: true }, "↗");
-        this.el.append(h("div", { class: "panel-head" }, this.titleEl, this.statusEl, this.linkEl));
+        this.viewEl = hooks.viewHref ? h("a", { class: "panel-link", title: "View this panel alone", href: hooks.viewHref(this.id) }, "⤢") : null;
+        this.el.append(h("div", { class: "panel-head" }, this.titleEl, this.statusEl, this.linkEl, this.viewEl));
         this.body = h("div", { class: "panel-body" });
         this.el.appendChild(this.body);
         this.generation = 0;
@@ -320,6 +321,9 @@ export class Panel {
                 legendMode: legacy ? (def.legend && def.legend.alignAsTable ? "table" : "list") : legend.displayMode,
                 thresholds: custom.thresholdsStyle && fd.thresholds ? { style: custom.thresholdsStyle.mode, steps: (fd.thresholds.steps || []).map((st) => ({ value: st.value, color: color(st.color) })) } : null,
                 onZoom: this.hooks.onZoom,
+                softMin: custom.axisSoftMin != null ? Number(custom.axisSoftMin) : null,
+                softMax: custom.axisSoftMax != null ? Number(custom.axisSoftMax) : null,
+                spanNulls: custom.spanNulls,
             });
         }
         const fixed = fd.color.mode === "fixed" ? color(fd.color.fixedColor) : null;
