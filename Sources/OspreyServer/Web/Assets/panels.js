@@ -456,7 +456,7 @@ export class Panel {
             const f = it.value == null || Number.isNaN(it.value) ? 0 : frac(it.value);
             if (f > 0) svgEl("path", { d: arc(0, Math.max(f, 0.002), r - thick / 2 - 6), fill: "none", stroke: d.color, "stroke-width": thick }, svg);
             const tx = svgEl("text", { x: cx, y: cy + r * 0.12, "text-anchor": "middle", class: "gauge-value", fill: d.color,
-                "font-size": Math.max(10, Math.min(r * 0.45, (r * 2.6) / Math.max(3, d.text.length))) }, svg);
+                "font-size": Math.max(9, Math.min(r * 0.42, (r * 2.1) / Math.max(3, d.text.length))) }, svg);
             tx.textContent = d.text;
             const cell = h("div", { class: "gauge-cell", style: { width: cw + "px", height: ch + "px" } }, svg);
             if (showName) cell.appendChild(h("div", { class: "gauge-name", title: it.name }, it.name));
