@@ -111,6 +111,9 @@ let package = Package(
             // The web UI, compiled into the binary.
             resources: [
                 .embedInCode("Web/Assets/index.html"), .embedInCode("Web/Assets/app.js"), .embedInCode("Web/Assets/app.css"),
+                .embedInCode("Web/Assets/api.js"), .embedInCode("Web/Assets/format.js"), .embedInCode("Web/Assets/ui.js"),
+                .embedInCode("Web/Assets/chart.js"), .embedInCode("Web/Assets/panels.js"), .embedInCode("Web/Assets/dashboard.js"),
+                .embedInCode("Web/Assets/pages.js"),
             ]
         ),
         .executableTarget(

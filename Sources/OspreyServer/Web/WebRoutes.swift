@@ -38,6 +38,13 @@ struct WebAsset: Sendable {
         switch name {
         case "app.js": WebAsset(bytes: PackageResources.app_js, contentType: "text/javascript; charset=utf-8")
         case "app.css": WebAsset(bytes: PackageResources.app_css, contentType: "text/css; charset=utf-8")
+        case "api.js": WebAsset(bytes: PackageResources.api_js, contentType: "text/javascript; charset=utf-8")
+        case "format.js": WebAsset(bytes: PackageResources.format_js, contentType: "text/javascript; charset=utf-8")
+        case "ui.js": WebAsset(bytes: PackageResources.ui_js, contentType: "text/javascript; charset=utf-8")
+        case "chart.js": WebAsset(bytes: PackageResources.chart_js, contentType: "text/javascript; charset=utf-8")
+        case "panels.js": WebAsset(bytes: PackageResources.panels_js, contentType: "text/javascript; charset=utf-8")
+        case "dashboard.js": WebAsset(bytes: PackageResources.dashboard_js, contentType: "text/javascript; charset=utf-8")
+        case "pages.js": WebAsset(bytes: PackageResources.pages_js, contentType: "text/javascript; charset=utf-8")
         default: nil
         }
     }
