@@ -99,13 +99,21 @@ export class TimeChart {
     visible() { return this.series.filter((s) => !this.hidden.has(s.name)); }
 
     // Values to draw, stacked when asked.
+    // Values to draw: stacked ("normal"), stacked as shares of the total ("percent", 0..1) or as they are.
     stacked(vis) {
-        if (this.opts.stacking !== "normal") return vis.map((s) => s.vals);
+        const mode = this.opts.stacking;
+        if (mode !== "normal" && mode !== "percent") return vis.map((s) => s.vals);
+        let totals = null;
+        if (mode === "percent") {
+            totals = new Map();
+            for (const s of vis) for (let i = 0; i < s.vals.length; i++) if (!isNaN(s.vals[i])) totals.set(s.ts[i], (totals.get(s.ts[i]) || 0) + s.vals[i]);
+        }
         const sums = new Map();
         return vis.map((s) => {
             const out = new Float64Array(s.vals.length);
             for (let i = 0; i < s.vals.length; i++) {
-                const v = s.vals[i];
+                let v = s.vals[i];
+                if (totals) v = v / (totals.get(s.ts[i]) || 1);
                 const base = sums.get(s.ts[i]) || 0;
                 out[i] = isNaN(v) ? NaN : base + v;
                 if (!isNaN(v)) sums.set(s.ts[i], base + v);
@@ -127,11 +135,13 @@ export class TimeChart {
         svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
         const o = this.opts;
         const { from, to, step } = this.range;
-        const vis = this.visible();
+        const vis = this.visible().filter((s) => !s.hideViz);
         const vals = this.stacked(vis);
+        const unit = o.stacking === "percent" ? "percentunit" : o.unit;
         let lo = Infinity, hi = -Infinity;
         for (const arr of vals) for (let i = 0; i < arr.length; i++) { const v = arr[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
-        if (o.fillOpacity > 0 || o.drawStyle === "bars" || o.stacking === "normal") { if (lo > 0) lo = 0; if (hi < 0) hi = 0; }
+        if (o.fillOpacity > 0 || o.drawStyle === "bars" || o.stacking === "normal" || o.stacking === "percent") { if (lo > 0) lo = 0; if (hi < 0) hi = 0; }
+        if (o.stacking === "percent" && hi <= 1.0001) hi = 1;
         if (o.softMin != null && o.softMin < lo) lo = o.softMin;
         if (o.softMax != null && o.softMax > hi) hi = o.softMax;
         if (o.min != null && o.min !== "") lo = Number(o.min);
@@ -140,11 +150,11 @@ export class TimeChart {
         if (lo === hi) { const d = Math.abs(lo) * 0.1 || 1; lo -= d; hi += d; }
         const top = 8, bottom = H - 20;
         const yCount = Math.max(2, Math.floor((bottom - top) / 32));
-        let { ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, o.unit);
+        let { ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, unit);
         if (o.min == null || o.min === "") lo = Math.min(lo, Math.floor(lo / ystep + 1e-9) * ystep);
         if (o.max == null || o.max === "") hi = Math.max(hi, Math.ceil(hi / ystep - 1e-9) * ystep);
-        ({ ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, o.unit));
-        const fmt = axisFormatter(o.unit, Math.max(Math.abs(lo), Math.abs(hi)), ystep, o.decimals);
+        ({ ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, unit));
+        const fmt = axisFormatter(unit, Math.max(Math.abs(lo), Math.abs(hi)), ystep, o.decimals);
         const ylabels = yt.map(fmt);
         const left = Math.ceil(Math.max(24, ...ylabels.map((s) => s.length * 6.3)) + 10);
         const right = W - 10;
@@ -233,9 +243,13 @@ export class TimeChart {
             if (withFill && n) { ctx.lineTo(lastX, base); ctx.lineTo(segStart, base); ctx.closePath(); }
             else if (n === 1) ctx.lineTo(lastX + 0.5, ctx._y);
         };
-        if (fillOp > 0 && !bars && !points) {
-            ctx.globalAlpha = fillOp;
-            for (let si = vis.length - 1; si >= 0; si--) { ctx.fillStyle = vis[si].color; trace(vis[si].ts, vals[si], true); ctx.fill(); }
+        if (!bars && !points) {
+            for (let si = vis.length - 1; si >= 0; si--) {
+                const op = vis[si].fillOpacity != null ? Math.min(1, vis[si].fillOpacity / 100) : fillOp;
+                if (!(op > 0)) continue;
+                ctx.globalAlpha = op;
+                ctx.fillStyle = vis[si].color; trace(vis[si].ts, vals[si], true); ctx.fill();
+            }
             ctx.globalAlpha = 1;
         }
         ctx.lineJoin = "round"; ctx.lineCap = "round";
@@ -257,9 +271,11 @@ export class TimeChart {
                     ctx.fillRect(left + (ts[i] - from) * kx - 2, bottom - (v[i] - lo) * ky - 2, 4, 4);
                 }
             } else {
-                ctx.strokeStyle = s.color; ctx.lineWidth = lw;
+                ctx.strokeStyle = s.color; ctx.lineWidth = s.lineWidth != null ? s.lineWidth : lw;
+                if (s.dash) ctx.setLineDash(s.dash);
                 trace(ts, v, false);
                 ctx.stroke();
+                if (s.dash) ctx.setLineDash([]);
             }
         }
         ctx.restore();

@@ -346,6 +346,7 @@ export class Panel {
             let hit = false;
             try {
                 if (m.id === "byName") hit = s.name === m.options;
+                else if (m.id === "byNames") hit = ((m.options && m.options.names) || []).includes(s.name) !== (m.options && m.options.mode === "exclude");
                 else if (m.id === "byRegexp") { const r = /^\/(.*)\/([a-z]*)$/.exec(m.options || ""); hit = (r ? new RegExp(r[1], r[2]) : new RegExp(`^(?:${m.options})$`)).test(s.name); }
                 else if (m.id === "byFrameRefID") hit = s.refId === m.options;
             } catch { hit = false; }
@@ -354,6 +355,10 @@ export class Panel {
                 if (p.id === "color" && p.value && p.value.fixedColor) s.color = color(p.value.fixedColor);
                 else if (p.id === "displayName" && p.value) s.name = String(p.value);
                 else if (p.id === "custom.transform" && p.value === "negative-Y") for (let i = 0; i < s.vals.length; i++) s.vals[i] = -s.vals[i];
+                else if (p.id === "custom.fillOpacity") s.fillOpacity = Number(p.value);
+                else if (p.id === "custom.lineWidth") s.lineWidth = Number(p.value);
+                else if (p.id === "custom.lineStyle" && p.value && p.value.fill !== "solid") s.dash = p.value.dash || (p.value.fill === "dot" ? [0, 10] : [10, 10]);
+                else if (p.id === "custom.hideFrom" && p.value && p.value.viz) s.hideViz = true;
             }
         }
     }
