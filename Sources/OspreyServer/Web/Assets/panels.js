@@ -194,6 +194,21 @@ export class Panel {
         this.generation++;
         if (this.abort) this.abort.abort();
         if (this.chart) this.chart.destroy();
+        if (this.ro) this.ro.disconnect();
+    }
+
+    // Stats, gauges and bars are laid out for the panel's size: draw them again when it changes.
+    watchSize() {
+        if (this.ro || this.type === "timeseries" || this.type === "graph" || this.type === "text" || this.type.startsWith("table")) return;
+        let size = `${this.body.clientWidth}x${this.body.clientHeight}`, pending = 0;
+        this.ro = new ResizeObserver(() => {
+            const now = `${this.body.clientWidth}x${this.body.clientHeight}`;
+            if (now === size || !this.last) return;
+            size = now;
+            cancelAnimationFrame(pending);
+            pending = requestAnimationFrame(() => { if (this.last) this.render(this.last.results, this.last.range); });
+        });
+        this.ro.observe(this.body);
     }
 
     // env: {from, to (ms), interpolate(text, builtins), widthHint}
@@ -239,7 +254,9 @@ export class Panel {
             if (gen !== this.generation) return;
             const t0 = performance.now();
             if (results[0]) this.linkEl.hidden = false, this.linkEl.href = this.hooks.exploreHref(results[0].expr);
+            this.last = { results, range: { from, to } };
             const count = this.render(results, { from, to });
+            this.watchSize();
             this.el.dataset.seriesCount = String(count);
             this.setState(count > 0 ? "ok" : "empty");
             const t1 = performance.now();
