@@ -23,6 +23,23 @@ function el(tag, attrs, parent) {
     return e;
 }
 
+// Width of an axis label in px (11px text), measured once per distinct label.
+let measureCtx = null;
+const widths = new Map();
+function textWidth(text) {
+    let w = widths.get(text);
+    if (w == null) {
+        if (!measureCtx) {
+            measureCtx = document.createElement("canvas").getContext("2d");
+            measureCtx.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+        }
+        w = measureCtx.measureText(text).width;
+        if (widths.size > 5000) widths.clear();
+        widths.set(text, w);
+    }
+    return w;
+}
+
 function nearest(ts, t) {
     let lo = 0, hi = ts.length - 1;
     if (hi < 0) return -1;
@@ -71,7 +88,7 @@ export class TimeChart {
         this.tip = document.createElement("div");
         this.tip.className = "chart-tip";
         this.tip.hidden = true;
-        this.area.appendChild(this.tip);
+        this.area.appendChild(this.tip); // moved to <body> while shown, so a small panel does not clip it
         this.root.appendChild(this.area);
         this.legend = document.createElement("div");
         this.legend.className = "legend";
@@ -86,7 +103,7 @@ export class TimeChart {
         this.ro.observe(this.area);
     }
 
-    destroy() { this.ro.disconnect(); window.removeEventListener("mouseup", this.onUp); this.root.remove(); }
+    destroy() { this.ro.disconnect(); window.removeEventListener("mouseup", this.onUp); this.tip.remove(); this.root.remove(); }
 
     setData(series, range) {
         this.series = series.map((s) => ({ ...s, color: s.color || colorFor(s.name) }));
@@ -156,7 +173,7 @@ export class TimeChart {
         ({ ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, unit));
         const fmt = axisFormatter(unit, Math.max(Math.abs(lo), Math.abs(hi)), ystep, o.decimals);
         const ylabels = yt.map(fmt);
-        const left = Math.ceil(Math.max(24, ...ylabels.map((s) => s.length * 6.3)) + 10);
+        const left = Math.ceil(Math.max(24, ...ylabels.map(textWidth)) + 12);
         const right = W - 10;
         this.geom = { left, right, top, bottom };
         const kx = (right - left) / Math.max(1, to - from);
@@ -395,13 +412,14 @@ export class TimeChart {
         }
         this.tip.innerHTML = html;
         this.tip.hidden = false;
+        if (this.tip.parentNode !== document.body) document.body.appendChild(this.tip);
         const tw = this.tip.offsetWidth, th = this.tip.offsetHeight;
-        const W = this.area.clientWidth, H = this.area.clientHeight;
-        let tx = cx + 14;
-        if (tx + tw > W) tx = Math.max(0, cx - tw - 14);
-        const my = e.clientY - this.svg.getBoundingClientRect().top;
-        let ty = Math.min(Math.max(0, my - th / 2), Math.max(0, H - th));
-        this.tip.style.transform = `translate(${tx}px, ${ty}px)`;
+        const box = this.svg.getBoundingClientRect();
+        const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+        let tx = box.left + cx + 14;
+        if (tx + tw > vw) tx = Math.max(0, box.left + cx - tw - 14);
+        const ty = Math.min(Math.max(0, e.clientY - th / 2), Math.max(0, vh - th));
+        this.tip.style.transform = `translate(${Math.round(tx)}px, ${Math.round(ty)}px)`;
     }
 }
 
