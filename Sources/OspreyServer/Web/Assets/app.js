@@ -1,6 +1,17 @@
 "use strict";
 // The client-side router: one page for every UI path, links that change the page without a
 // reload, and the page's state kept in the URL.
+//
+// What tests and benchmarks can read from the DOM:
+// - every dashboard panel: [data-panel-id][data-panel-type][data-state] with data-state
+//   loading|ok|empty|error|unsupported, and data-series-count once drawn (rows: data-panel-type="row");
+// - a time series chart: canvas.chart (series; data-series-count = series visible) under
+//   svg.chart-overlay (axes, cursor, zoom selection), legend .legend-item[data-series], tooltip .chart-tip;
+// - window.ospreyPaint = {panelId: ms from the query result to painted (performance.now)}, reset per
+//   dashboard; window.ospreyTiming = its parts; Explore's graph writes window.ospreyPaint.explore;
+// - Explore: .explore-result[data-state][data-series-count], a query error .query-error
+//   [data-error-line][data-error-col] with .error-pos showing the caret;
+// - window.ospreyNavigate(url) changes the page as a link does.
 
 import { dashboardList, dashboardView } from "./dashboard.js";
 import { explore, alerts, targets, probes } from "./pages.js";

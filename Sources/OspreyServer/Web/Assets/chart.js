@@ -23,6 +23,23 @@ function el(tag, attrs, parent) {
     return e;
 }
 
+// Width of an axis label in px (11px text), measured once per distinct label.
+let measureCtx = null;
+const widths = new Map();
+function textWidth(text) {
+    let w = widths.get(text);
+    if (w == null) {
+        if (!measureCtx) {
+            measureCtx = document.createElement("canvas").getContext("2d");
+            measureCtx.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+        }
+        w = measureCtx.measureText(text).width;
+        if (widths.size > 5000) widths.clear();
+        widths.set(text, w);
+    }
+    return w;
+}
+
 function nearest(ts, t) {
     let lo = 0, hi = ts.length - 1;
     if (hi < 0) return -1;
@@ -71,7 +88,7 @@ export class TimeChart {
         this.tip = document.createElement("div");
         this.tip.className = "chart-tip";
         this.tip.hidden = true;
-        this.area.appendChild(this.tip);
+        this.area.appendChild(this.tip); // moved to <body> while shown, so a small panel does not clip it
         this.root.appendChild(this.area);
         this.legend = document.createElement("div");
         this.legend.className = "legend";
@@ -86,7 +103,7 @@ export class TimeChart {
         this.ro.observe(this.area);
     }
 
-    destroy() { this.ro.disconnect(); window.removeEventListener("mouseup", this.onUp); this.root.remove(); }
+    destroy() { this.ro.disconnect(); window.removeEventListener("mouseup", this.onUp); this.tip.remove(); this.root.remove(); }
 
     setData(series, range) {
         this.series = series.map((s) => ({ ...s, color: s.color || colorFor(s.name) }));
@@ -99,13 +116,21 @@ export class TimeChart {
     visible() { return this.series.filter((s) => !this.hidden.has(s.name)); }
 
     // Values to draw, stacked when asked.
+    // Values to draw: stacked ("normal"), stacked as shares of the total ("percent", 0..1) or as they are.
     stacked(vis) {
-        if (this.opts.stacking !== "normal") return vis.map((s) => s.vals);
+        const mode = this.opts.stacking;
+        if (mode !== "normal" && mode !== "percent") return vis.map((s) => s.vals);
+        let totals = null;
+        if (mode === "percent") {
+            totals = new Map();
+            for (const s of vis) for (let i = 0; i < s.vals.length; i++) if (!isNaN(s.vals[i])) totals.set(s.ts[i], (totals.get(s.ts[i]) || 0) + s.vals[i]);
+        }
         const sums = new Map();
         return vis.map((s) => {
             const out = new Float64Array(s.vals.length);
             for (let i = 0; i < s.vals.length; i++) {
-                const v = s.vals[i];
+                let v = s.vals[i];
+                if (totals) v = v / (totals.get(s.ts[i]) || 1);
                 const base = sums.get(s.ts[i]) || 0;
                 out[i] = isNaN(v) ? NaN : base + v;
                 if (!isNaN(v)) sums.set(s.ts[i], base + v);
@@ -127,11 +152,13 @@ export class TimeChart {
         svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
         const o = this.opts;
         const { from, to, step } = this.range;
-        const vis = this.visible();
+        const vis = this.visible().filter((s) => !s.hideViz);
         const vals = this.stacked(vis);
+        const unit = o.stacking === "percent" ? "percentunit" : o.unit;
         let lo = Infinity, hi = -Infinity;
         for (const arr of vals) for (let i = 0; i < arr.length; i++) { const v = arr[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
-        if (o.fillOpacity > 0 || o.drawStyle === "bars" || o.stacking === "normal") { if (lo > 0) lo = 0; if (hi < 0) hi = 0; }
+        if (o.fillOpacity > 0 || o.drawStyle === "bars" || o.stacking === "normal" || o.stacking === "percent") { if (lo > 0) lo = 0; if (hi < 0) hi = 0; }
+        if (o.stacking === "percent" && hi <= 1.0001) hi = 1;
         if (o.softMin != null && o.softMin < lo) lo = o.softMin;
         if (o.softMax != null && o.softMax > hi) hi = o.softMax;
         if (o.min != null && o.min !== "") lo = Number(o.min);
@@ -140,13 +167,13 @@ export class TimeChart {
         if (lo === hi) { const d = Math.abs(lo) * 0.1 || 1; lo -= d; hi += d; }
         const top = 8, bottom = H - 20;
         const yCount = Math.max(2, Math.floor((bottom - top) / 32));
-        let { ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, o.unit);
+        let { ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, unit);
         if (o.min == null || o.min === "") lo = Math.min(lo, Math.floor(lo / ystep + 1e-9) * ystep);
         if (o.max == null || o.max === "") hi = Math.max(hi, Math.ceil(hi / ystep - 1e-9) * ystep);
-        ({ ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, o.unit));
-        const fmt = axisFormatter(o.unit, Math.max(Math.abs(lo), Math.abs(hi)), ystep, o.decimals);
+        ({ ticks: yt, step: ystep } = niceTicks(lo, hi, yCount, unit));
+        const fmt = axisFormatter(unit, Math.max(Math.abs(lo), Math.abs(hi)), ystep, o.decimals);
         const ylabels = yt.map(fmt);
-        const left = Math.ceil(Math.max(24, ...ylabels.map((s) => s.length * 6.3)) + 10);
+        const left = Math.ceil(Math.max(24, ...ylabels.map(textWidth)) + 12);
         const right = W - 10;
         this.geom = { left, right, top, bottom };
         const kx = (right - left) / Math.max(1, to - from);
@@ -233,9 +260,13 @@ export class TimeChart {
             if (withFill && n) { ctx.lineTo(lastX, base); ctx.lineTo(segStart, base); ctx.closePath(); }
             else if (n === 1) ctx.lineTo(lastX + 0.5, ctx._y);
         };
-        if (fillOp > 0 && !bars && !points) {
-            ctx.globalAlpha = fillOp;
-            for (let si = vis.length - 1; si >= 0; si--) { ctx.fillStyle = vis[si].color; trace(vis[si].ts, vals[si], true); ctx.fill(); }
+        if (!bars && !points) {
+            for (let si = vis.length - 1; si >= 0; si--) {
+                const op = vis[si].fillOpacity != null ? Math.min(1, vis[si].fillOpacity / 100) : fillOp;
+                if (!(op > 0)) continue;
+                ctx.globalAlpha = op;
+                ctx.fillStyle = vis[si].color; trace(vis[si].ts, vals[si], true); ctx.fill();
+            }
             ctx.globalAlpha = 1;
         }
         ctx.lineJoin = "round"; ctx.lineCap = "round";
@@ -257,9 +288,11 @@ export class TimeChart {
                     ctx.fillRect(left + (ts[i] - from) * kx - 2, bottom - (v[i] - lo) * ky - 2, 4, 4);
                 }
             } else {
-                ctx.strokeStyle = s.color; ctx.lineWidth = lw;
+                ctx.strokeStyle = s.color; ctx.lineWidth = s.lineWidth != null ? s.lineWidth : lw;
+                if (s.dash) ctx.setLineDash(s.dash);
                 trace(ts, v, false);
                 ctx.stroke();
+                if (s.dash) ctx.setLineDash([]);
             }
         }
         ctx.restore();
@@ -379,13 +412,14 @@ export class TimeChart {
         }
         this.tip.innerHTML = html;
         this.tip.hidden = false;
+        if (this.tip.parentNode !== document.body) document.body.appendChild(this.tip);
         const tw = this.tip.offsetWidth, th = this.tip.offsetHeight;
-        const W = this.area.clientWidth, H = this.area.clientHeight;
-        let tx = cx + 14;
-        if (tx + tw > W) tx = Math.max(0, cx - tw - 14);
-        const my = e.clientY - this.svg.getBoundingClientRect().top;
-        let ty = Math.min(Math.max(0, my - th / 2), Math.max(0, H - th));
-        this.tip.style.transform = `translate(${tx}px, ${ty}px)`;
+        const box = this.svg.getBoundingClientRect();
+        const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+        let tx = box.left + cx + 14;
+        if (tx + tw > vw) tx = Math.max(0, box.left + cx - tw - 14);
+        const ty = Math.min(Math.max(0, e.clientY - th / 2), Math.max(0, vh - th));
+        this.tip.style.transform = `translate(${Math.round(tx)}px, ${Math.round(ty)}px)`;
     }
 }
 

@@ -413,6 +413,7 @@ export async function dashboardView(ctx) {
 
     renderHeader();
     try { await loadVars(); } catch (e) { if (e.name === "AbortError") return; }
+    if (ctx.signal.aborted) return;
     renderVars();
     history.replaceState(history.state, "", urlFor(state));
     buildPanels();
@@ -431,6 +432,7 @@ export async function dashboardView(ctx) {
             if (viewChanged && changedVar < 0) { buildPanels(); runPanels(); if (refreshChanged) schedule(); return; }
             if (changedVar >= 0 || (timeChanged && vars.defs.some((d) => Number(d.refresh) === 2))) {
                 try { await loadVars(changedVar >= 0 ? changedVar : 0); } catch (e) { if (e.name === "AbortError") return; }
+                if (ctx.signal.aborted) return;
                 renderVars();
                 history.replaceState(history.state, "", urlFor(state));
                 buildPanels();

@@ -28,6 +28,9 @@ const UNITS = {
     celsius: { scales: null, suffix: "°C" }, fahrenheit: { scales: null, suffix: "°F" },
     currencyUSD: { scales: SHORT, prefix: "$" }, currencyEUR: { scales: SHORT, prefix: "€" }, currencyGBP: { scales: SHORT, prefix: "£" },
     dateTimeAsIso: { time: true }, dateTimeFromNow: { time: true },
+    pps: { scales: withSuffix(SHORT, " p/s") }, eps: { scales: withSuffix(SHORT, " /s") }, rotrpm: { scales: withSuffix(SHORT, " rpm") },
+    decbits: { scales: siScale("b") }, bool: { map: ["False", "True"] }, bool_yes_no: { map: ["No", "Yes"] }, bool_on_off: { map: ["Off", "On"] },
+    velocityms: { scales: null, suffix: " m/s" }, lengthm: { scales: siScale("m") }, mps: { scales: withSuffix(SHORT, " m/s") },
 };
 
 function unitSpec(unit) {
@@ -61,6 +64,7 @@ export function formatValue(value, unit, decimals) {
     if (!isFinite(value)) return value > 0 ? "+Inf" : "-Inf";
     const spec = unitSpec(unit);
     if (spec.time) return formatTime(value, { seconds: true });
+    if (spec.map) return spec.map[value ? 1 : 0];
     const v = value * (spec.mul || 1);
     const [factor, suffix] = pickScale(spec.scales, Math.abs(v));
     const scaled = v / factor;

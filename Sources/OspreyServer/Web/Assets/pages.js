@@ -201,6 +201,16 @@ function parseMatchers(text) {
     return out;
 }
 
+// Whether a silence's matchers all match these labels (Alertmanager's rules: regexes anchored).
+function silences(sl, labels) {
+    return (sl.matchers || []).every((m) => {
+        const v = labels[m.name] ?? "";
+        let ok;
+        try { ok = m.isRegex ? new RegExp(`^(?:${m.value})$`).test(v) : v === m.value; } catch { ok = false; }
+        return m.isEqual === false ? !ok : ok;
+    });
+}
+
 const matcherText = (m) => `${m.name}${m.isEqual === false ? (m.isRegex ? "!~" : "!=") : m.isRegex ? "=~" : "="}${JSON.stringify(m.value)}`;
 
 export async function alerts(ctx) {
@@ -232,7 +242,7 @@ export async function alerts(ctx) {
             formMsg.className = "form-msg ok";
             formMsg.textContent = `Silence ${r && r.silenceID ? r.silenceID : ""} created.`;
             matchersIn.value = ""; commentIn.value = "";
-            loadSilences();
+            await loadSilences(); loadRules();
         } catch (err) {
             formMsg.className = "form-msg error";
             formMsg.textContent = err.message;
@@ -274,8 +284,9 @@ export async function alerts(ctx) {
                     h("td", null, badge(r.health || "unknown", r.health === "ok" ? "ok" : r.health === "err" ? "error" : "unknown"), r.lastError ? h("div", { class: "err-text" }, r.lastError) : null)));
                 for (const a of r.alerts || []) {
                     if (a.state === "firing") firing++; else if (a.state === "pending") pending++;
-                    tbody.appendChild(h("tr", { class: "alert-row", "data-state": a.state },
-                        h("td", null, badge(a.state)), h("td", { colspan: 4 }, labelChips(a.labels),
+                    const silencedBy = activeSilences.filter((sl) => silences(sl, a.labels));
+                    tbody.appendChild(h("tr", { class: "alert-row", "data-state": a.state, "data-silenced": silencedBy.length ? "true" : null },
+                        h("td", null, badge(a.state), silencedBy.length ? h("div", null, badge("silenced", "expired")) : null), h("td", { colspan: 4 }, labelChips(a.labels),
                             a.annotations && a.annotations.summary ? h("div", { class: "annotation" }, a.annotations.summary) : null),
                         h("td", null, h("span", { class: "since", title: formatTime(Date.parse(a.activeAt)) }, "since ", ago(a.activeAt)),
                             " ", h("span", { class: "muted" }, "value ", a.value), " ",
@@ -290,6 +301,7 @@ export async function alerts(ctx) {
         summary.append(badge(`${firing} firing`, firing ? "firing" : "inactive"), " ", badge(`${pending} pending`, pending ? "pending" : "inactive"));
     }
 
+    let activeSilences = [];
     async function loadSilences() {
         let list;
         try { list = await api.silences(ctx.signal); } catch (e) {
@@ -298,6 +310,7 @@ export async function alerts(ctx) {
         }
         silBox.textContent = "";
         list = Array.isArray(list) ? list : [];
+        activeSilences = list.filter((sl) => sl.status && sl.status.state === "active");
         const order = { active: 0, pending: 1, expired: 2 };
         list.sort((a, b) => (order[a.status && a.status.state] ?? 3) - (order[b.status && b.status.state] ?? 3) || Date.parse(b.endsAt) - Date.parse(a.endsAt));
         if (!list.length) { silBox.appendChild(emptyState("No silences", "Create one below to mute alerts that match its labels for a while.")); return; }
@@ -313,15 +326,16 @@ export async function alerts(ctx) {
                 h("td", null, st !== "expired" ? h("button", { class: "btn btn-small btn-danger", type: "button", onclick: async (e) => {
                     e.target.disabled = true;
                     try { await api.expireSilence(s.id); } catch (err) { silBox.prepend(errorBox(err, "Could not expire")); }
-                    loadSilences();
+                    await loadSilences(); loadRules();
                 } }, "Expire") : null)));
         }
         silBox.appendChild(h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
             h("thead", null, h("tr", null, ["State", "Matchers", "Started", "Ends", "Created by", "Comment", ""].map((x) => h("th", null, x)))), tbody)));
     }
 
-    await Promise.all([loadRules(), loadSilences()]);
-    const timer = setInterval(() => { if (!document.hidden) loadRules(); }, 15000);
+    await loadSilences();
+    await loadRules();
+    const timer = setInterval(async () => { if (!document.hidden) { await loadSilences(); await loadRules(); } }, 15000);
     ctx.onCleanup(() => clearInterval(timer));
 }
 

@@ -194,6 +194,21 @@ export class Panel {
         this.generation++;
         if (this.abort) this.abort.abort();
         if (this.chart) this.chart.destroy();
+        if (this.ro) this.ro.disconnect();
+    }
+
+    // Stats, gauges and bars are laid out for the panel's size: draw them again when it changes.
+    watchSize() {
+        if (this.ro || this.type === "timeseries" || this.type === "graph" || this.type === "text" || this.type.startsWith("table")) return;
+        let size = `${this.body.clientWidth}x${this.body.clientHeight}`, pending = 0;
+        this.ro = new ResizeObserver(() => {
+            const now = `${this.body.clientWidth}x${this.body.clientHeight}`;
+            if (now === size || !this.last) return;
+            size = now;
+            cancelAnimationFrame(pending);
+            pending = requestAnimationFrame(() => { if (this.last) this.render(this.last.results, this.last.range); });
+        });
+        this.ro.observe(this.body);
     }
 
     // env: {from, to (ms), interpolate(text, builtins), widthHint}
@@ -239,7 +254,9 @@ export class Panel {
             if (gen !== this.generation) return;
             const t0 = performance.now();
             if (results[0]) this.linkEl.hidden = false, this.linkEl.href = this.hooks.exploreHref(results[0].expr);
+            this.last = { results, range: { from, to } };
             const count = this.render(results, { from, to });
+            this.watchSize();
             this.el.dataset.seriesCount = String(count);
             this.setState(count > 0 ? "ok" : "empty");
             const t1 = performance.now();
@@ -346,6 +363,7 @@ export class Panel {
             let hit = false;
             try {
                 if (m.id === "byName") hit = s.name === m.options;
+                else if (m.id === "byNames") hit = ((m.options && m.options.names) || []).includes(s.name) !== (m.options && m.options.mode === "exclude");
                 else if (m.id === "byRegexp") { const r = /^\/(.*)\/([a-z]*)$/.exec(m.options || ""); hit = (r ? new RegExp(r[1], r[2]) : new RegExp(`^(?:${m.options})$`)).test(s.name); }
                 else if (m.id === "byFrameRefID") hit = s.refId === m.options;
             } catch { hit = false; }
@@ -354,6 +372,10 @@ export class Panel {
                 if (p.id === "color" && p.value && p.value.fixedColor) s.color = color(p.value.fixedColor);
                 else if (p.id === "displayName" && p.value) s.name = String(p.value);
                 else if (p.id === "custom.transform" && p.value === "negative-Y") for (let i = 0; i < s.vals.length; i++) s.vals[i] = -s.vals[i];
+                else if (p.id === "custom.fillOpacity") s.fillOpacity = Number(p.value);
+                else if (p.id === "custom.lineWidth") s.lineWidth = Number(p.value);
+                else if (p.id === "custom.lineStyle" && p.value && p.value.fill !== "solid") s.dash = p.value.dash || (p.value.fill === "dot" ? [0, 10] : [10, 10]);
+                else if (p.id === "custom.hideFrom" && p.value && p.value.viz) s.hideViz = true;
             }
         }
     }
