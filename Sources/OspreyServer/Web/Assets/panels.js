@@ -10,6 +10,10 @@ import { h } from "./ui.js";
 
 // Time from a query's result to the panel painted, per panel id (ms, performance.now()).
 window.ospreyPaint = window.ospreyPaint || {};
+// `?paintLog=1` (for osprey-bench ui-paint): paint marks in the console, whose lines the browser
+// stamps with the wall clock, which a virtual time budget does not stop. Read before the router
+// rewrites the URL.
+const paintLog = new URLSearchParams(location.search).has("paintLog");
 // Its parts: building the DOM, layout, waiting for the frame.
 window.ospreyTiming = window.ospreyTiming || {};
 
@@ -253,6 +257,7 @@ export class Panel {
             const results = await Promise.all(jobs);
             if (gen !== this.generation) return;
             const t0 = performance.now();
+            if (paintLog) console.log(`osprey-paint-start ${this.id}`);
             if (results[0]) this.linkEl.hidden = false, this.linkEl.href = this.hooks.exploreHref(results[0].expr);
             this.last = { results, range: { from, to } };
             const count = this.render(results, { from, to });
@@ -266,6 +271,7 @@ export class Panel {
                 if (gen !== this.generation) return;
                 const t3 = performance.now();
                 window.ospreyPaint[this.id] = Math.round((t3 - t0) * 100) / 100;
+                if (paintLog) console.log(`osprey-paint-done ${this.id}`);
                 window.ospreyTiming[this.id] = { render: Math.round((t1 - t0) * 10) / 10, layout: Math.round((t2 - t1) * 10) / 10, frame: Math.round((t3 - t2) * 10) / 10, detail: this.detail };
             });
         } catch (e) {
