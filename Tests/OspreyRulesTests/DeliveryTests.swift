@@ -34,7 +34,9 @@ import Testing
             let start = ContinuousClock.now
             try await store.enqueue([.webhook(body, url: receiver.url("/hook"))])
             try await DeliveryPolling.until { !receiver.received.isEmpty }
-            #expect(ContinuousClock.now - start < .seconds(2), "no polling interval between enqueue and send")
+            // An idle delivery loop waits for the outbox's signal with no timeout, so arriving at
+            // all shows the wake-up; the loose bound catches a polling loop instead.
+            #expect(ContinuousClock.now - start < .seconds(10), "no polling interval between enqueue and send")
             let received = try #require(receiver.received.first)
             #expect(received.path == "/hook")
             #expect(received.body == body)
