@@ -128,7 +128,8 @@ import OspreyTestSupport
         defer { Task { await site.group.triggerGracefulShutdown() } }
         let folder = try TemporaryFolder()
         let blackbox = folder.path + "/blackbox.yml"
-        try "modules:\n  http_2xx:\n    prober: http\n    timeout: 2s\n".write(toFile: blackbox, atomically: true, encoding: .utf8)
+        // A generous timeout: the site answers from this test process, which a loaded machine slows.
+        try "modules:\n  http_2xx:\n    prober: http\n    timeout: 15s\n".write(toFile: blackbox, atomically: true, encoding: .utf8)
 
         let passing = try await OspreyBinary.run(["probe", "http_2xx", "http://127.0.0.1:\(site.port)/ok", "--config", blackbox])
         #expect(passing.status == 0)
