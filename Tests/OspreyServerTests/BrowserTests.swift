@@ -187,11 +187,17 @@ extension EndToEndTests {
         @Test func aFreshServersPagesSayWhatToDoNext() async throws {
             let nothing = try TemporaryFolder()
             try await withServer(empty: true, dashboards: nothing.path) { server, _ in
-                for path in ["/dashboards", "/explore", "/alerts", "/targets", "/probes"] {
+                // Each page's empty state names the next step: where dashboards come from, what to
+                // type, which config section to add.
+                let nextSteps = [
+                    "/dashboards": "Dashboards/", "/explore": "PromQL", "/alerts": "rule_files", "/targets": "scrape_configs",
+                    "/probes": "probes",
+                ]
+                for (path, step) in nextSteps {
                     let page = try await HeadlessChromium.load(server.baseURL + path)
                     #expect(page.console.isEmpty, "\(path): \(page.console)")
-                    let empty = page.elements(with: "data-empty")
-                    #expect(!empty.isEmpty || page.dom.contains("class=\"empty"), "\(path) says what to do next")
+                    let titles = page.dom.matches(of: /class="empty-title">([^<]*)</).map { String($0.output.1) }
+                    #expect(titles.contains { $0.contains(step) }, "\(path) says what to do next: \(titles)")
                 }
             }
         }
