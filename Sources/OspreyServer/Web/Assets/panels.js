@@ -386,6 +386,22 @@ export class Panel {
         }
     }
 
+    // The panel's field settings for one table column, with the overrides matching its name.
+    columnField(name) {
+        const fd = { ...this.fd };
+        for (const ov of (this.def.fieldConfig && this.def.fieldConfig.overrides) || []) {
+            const m = ov.matcher || {};
+            if (m.id !== "byName" || m.options !== name) continue;
+            for (const p of ov.properties || []) {
+                if (p.id === "unit") fd.unit = p.value;
+                else if (p.id === "decimals") fd.decimals = p.value == null ? null : Number(p.value);
+                else if (p.id === "min") fd.min = Number(p.value);
+                else if (p.id === "max") fd.max = Number(p.value);
+            }
+        }
+        return fd;
+    }
+
     renderEmpty() {
         if (this.chart) { this.chart.destroy(); this.chart = null; }
         this.body.textContent = "";
@@ -532,10 +548,16 @@ export class Panel {
         this.body.textContent = "";
         if (!rows.size) return this.renderEmpty();
         const labelCols = [...labels].sort((a, b) => (a === "__name__" ? -1 : b === "__name__" ? 1 : a.localeCompare(b)));
-        const cols = [...labelCols.map((l) => ({ name: l, label: true })), ...valueCols.map((v) => ({ name: v, label: false }))];
+        // Grafana's `organize` transformation: columns hidden and renamed; overrides then match
+        // a column by the name it is shown with.
+        const organize = ((this.def.transformations || []).find((t) => t.id === "organize") || {}).options || {};
+        const hidden = organize.excludeByName || {}, renamed = organize.renameByName || {};
+        const cols = [...labelCols.map((l) => ({ name: l, label: true })), ...valueCols.map((v) => ({ name: v, label: false }))]
+            .filter((c) => !hidden[c.name])
+            .map((c) => ({ ...c, title: renamed[c.name] || c.name, fd: c.label ? null : this.columnField(renamed[c.name] || c.name) }));
         const data = [...rows.values()];
         const table = h("table", { class: "data-table" });
-        const thead = h("thead", null, h("tr", null, cols.map((c, i) => h("th", { class: c.label ? "" : "num", dataset: { col: i } }, c.name))));
+        const thead = h("thead", null, h("tr", null, cols.map((c, i) => h("th", { class: c.label ? "" : "num", dataset: { col: i } }, c.title))));
         const tbody = h("tbody");
         let sortCol = -1, desc = false;
         const fill = () => {
@@ -551,7 +573,7 @@ export class Panel {
                 tbody.appendChild(h("tr", null, cols.map((c) => {
                     if (c.label) return h("td", null, row.labels[c.name] ?? "");
                     const v = row.values[c.name];
-                    const d = v == null ? { text: "" } : display(this.fd, v, this.fd.min ?? 0, this.fd.max ?? 100, "");
+                    const d = v == null ? { text: "" } : display(c.fd, v, c.fd.min ?? 0, c.fd.max ?? 100, "");
                     const td = h("td", { class: "num" }, d.text);
                     const cellType = (this.fd.custom.cellOptions && this.fd.custom.cellOptions.type) || this.fd.custom.displayMode;
                     if (v != null && /color-text/.test(cellType || "")) td.style.color = d.color;
