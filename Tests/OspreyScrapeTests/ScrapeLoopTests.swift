@@ -174,6 +174,24 @@ import OspreyTestSupport
         await manager.shutdown()
     }
 
+    /// A target removed while its scrape hangs: the cut-short scrape fails (`up` 0, its series
+    /// already stale), and the report series still end with staleness markers.
+    @Test func aTargetRemovedMidScrapeEndsItsReportSeries() async throws {
+        let target = try await MetricsTarget.start("load 0.5\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target) { $0.scrapeInterval = .seconds(1); $0.scrapeTimeout = .seconds(1) }])
+        let up = ["__name__": "up", "job": "app", "instance": target.address, "env": "test"]
+        try await eventually { try stored.samples(up).last?.value == 1 }
+        // Each scrape now outlasts its timeout; remove the job while one is in flight.
+        target.delay(.seconds(30))
+        try await eventually { try stored.samples(up).last?.value == 0 }
+        await manager.apply([])
+        try await eventually { try stored.samples(up).last?.value.isStaleMarker == true }
+        await manager.shutdown()
+        await target.stop()
+    }
+
     @Test func scrapedLabelsClashingWithTargetLabelsAreKeptAsExported() async throws {
         let target = try await MetricsTarget.start("m{job=\"inner\",env=\"prod\"} 1\n")
         let stored = try TemporaryStorage()

@@ -33,6 +33,9 @@ struct ReportSeries {
         }
     }
 
+    /// Whether any report series has been stored, so that there is something to end.
+    var wereWritten: Bool { refs.contains { $0 != nil } }
+
     /// Ends the report series when the target is gone.
     mutating func appendStale(at timestamp: Timestamp, to appender: inout any Appender) {
         try? append(Array(repeating: .staleMarker, count: labels.count), at: timestamp, to: &appender)

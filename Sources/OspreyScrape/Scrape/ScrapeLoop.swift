@@ -51,7 +51,7 @@ final class ScrapeLoop: Sendable {
             await scrape(&cache, &reports)
         }
         if ended.load(ordering: .relaxed) {
-            endSeries(cache, at: MetricsStorage.now())
+            endSeries(cache, reports, at: MetricsStorage.now())
         }
     }
 
@@ -173,13 +173,15 @@ final class ScrapeLoop: Sendable {
         return metricRelabeler.process(result)
     }
 
-    /// Staleness markers for every series of the last scrape, when the target is gone.
-    private func endSeries(_ cache: SeriesCache, at timestamp: Timestamp) {
-        guard let storage = storage(), !cache.previous.isEmpty else { return }
+    /// Staleness markers for every series of the last scrape and for the report series, when
+    /// the target is gone. The report series end even when the last scrape failed (as one cut
+    /// short by the stop does), which leaves no scraped series to end.
+    private func endSeries(_ cache: SeriesCache, _ reports: ReportSeries, at timestamp: Timestamp) {
+        guard let storage = storage(), !cache.previous.isEmpty || reports.wereWritten else { return }
         var cache = cache
+        var reports = reports
         var appender = storage.appender()
         markStale(cache.previous, at: timestamp, to: &appender, cache: &cache)
-        var reports = ReportSeries(target: target.labels)
         reports.appendStale(at: timestamp, to: &appender)
         do {
             try appender.commit()
