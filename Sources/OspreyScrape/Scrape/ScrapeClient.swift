@@ -30,6 +30,9 @@ final class ScrapeClient: Sendable {
         if job.scheme == "https" || job.tlsConfig != TLSConfiguration() {
             configuration.tlsConfiguration = try Self.tls(job.tlsConfig)
         }
+        // One connection attempt per scrape, as Prometheus makes: the client's own retries would
+        // hide a refused port or a certificate it does not trust behind "scrape timed out".
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
