@@ -32,27 +32,17 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "The buffer's SQLite file. Overrides the config's buffer.path.")
     var buffer: String?
 
-    @Option(help: "Log format: logfmt or json.")
-    var logFormat = LogFormat.logfmt.rawValue
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel = Logger.Level.info.rawValue
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let listen, ListenAddress(listen) == nil { throw ValidationError("--listen \"\(listen)\" is not HOST:PORT") }
-        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format \"\(logFormat)\" is not logfmt or json") }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level \"\(logLevel)\" is not one of trace, debug, info, notice, warning, error, critical")
-        }
         for url in server where URL(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("--server \"\(url)\" is not an http or https URL")
         }
     }
 
     func run() async throws {
-        let format = LogFormat(rawValue: logFormat) ?? .logfmt
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in OspreyLogHandler(label: label, format: format, level: level) }
+        logging.bootstrap()
         let logger = Logger(label: "osprey-agent")
 
         var settings = AgentConfiguration()

@@ -20,26 +20,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Config file (YAML). Without one, the embedded defaults are used.")
     var config: String?
 
-    @Option(help: "Log format: logfmt or json.")
-    var logFormat = LogFormat.logfmt.rawValue
-
-    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
-    var logLevel = Logger.Level.info.rawValue
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \"\(listen)\" is not HOST:PORT") }
-        guard LogFormat(rawValue: logFormat) != nil else {
-            throw ValidationError("--log-format \"\(logFormat)\" is not logfmt or json")
-        }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level \"\(logLevel)\" is not one of trace, debug, info, notice, warning, error, critical")
-        }
     }
 
     func run() async throws {
-        let format = LogFormat(rawValue: logFormat) ?? .logfmt
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in OspreyLogHandler(label: label, format: format, level: level) }
+        logging.bootstrap()
         MemoryTuning.applyForServer()
         let logger = Logger(label: "osprey")
 

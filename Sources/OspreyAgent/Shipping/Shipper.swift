@@ -101,9 +101,10 @@ public final class Shipper: Sendable {
         }
         guard let last = batches.last else { return nil }
         let samples = batches.reduce(0) { $0 + $1.samples }
-        guard let (index, server) = pickServer() else {
+        guard let index = openServer(claim: true) else {
             return untilFirstServerReopens()
         }
+        let server = settings.servers[index]
         let outcome = await push(batches.flatMap(\.body), to: server)
         switch outcome {
         case .delivered:
@@ -137,7 +138,7 @@ public final class Shipper: Sendable {
             }
             logger.warning("push failed; will retry", metadata: ["server": "\(server)", "samples": "\(samples)", "error": "\(reason)"])
             // Another server may take it at once; when all are failing, back off.
-            if failures < settings.servers.count, pickServerIndex() != nil { return nil }
+            if failures < settings.servers.count, openServer(claim: false) != nil { return nil }
             return retryAfter ?? settings.backoff.delay(afterAttempts: (failures + settings.servers.count - 1) / settings.servers.count)
         }
     }
@@ -150,26 +151,18 @@ public final class Shipper: Sendable {
         }
     }
 
-    /// The next server in turn whose breaker lets a push through.
-    private func pickServer() -> (Int, String)? {
-        guard let index = state.withLock({ state -> Int? in
+    /// The next server in turn whose breaker lets a push through; `claim` makes it the one
+    /// that was used, so the following pick starts after it.
+    private func openServer(claim: Bool) -> Int? {
+        state.withLock { state -> Int? in
             let now = ContinuousClock.now
             for step in 0..<state.breakers.count {
                 let index = (state.next + step) % state.breakers.count
-                if state.breakers[index].isClosed(at: now) {
-                    state.next = (index + 1) % state.breakers.count
-                    return index
-                }
+                guard state.breakers[index].isClosed(at: now) else { continue }
+                if claim { state.next = (index + 1) % state.breakers.count }
+                return index
             }
             return nil
-        }) else { return nil }
-        return (index, settings.servers[index])
-    }
-
-    private func pickServerIndex() -> Int? {
-        state.withLock { state in
-            let now = ContinuousClock.now
-            return state.breakers.indices.first { state.breakers[$0].isClosed(at: now) }
         }
     }
 
