@@ -42,29 +42,30 @@ public struct Server: Service {
         let storage = StorageService(
             path: options.dataPath, configuration: config.current.storage, readiness: readiness, logger: logger)
 
+        let authorizer = Authorizer(config: config)
         let router = Router(context: OspreyRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        LifecycleRoutes(readiness: readiness, config: config).register(on: router)
-        StatusRoutes(config: config).register(on: router)
+        LifecycleRoutes(readiness: readiness, config: config, authorizer: authorizer).register(on: router)
+        StatusRoutes(config: config, authorizer: authorizer).register(on: router)
         let ingest = IngestGate(config: config, storage: storage)
         let query = QueryGate(config: config, storage: storage)
         ImportRoutes(ingest: ingest).register(on: router)
         PushgatewayRoutes(ingest: ingest).register(on: router)
         QueryRoutes(gate: query).register(on: router)
         let scrape = ScrapeService(config: config, storage: storage, selfScrape: options.selfScrape, logger: logger)
-        TargetsRoute(scrape: scrape).register(on: router)
+        TargetsRoute(scrape: scrape, authorizer: authorizer).register(on: router)
         let notifier = NotifierService(
             config: config, storage: storage, externalURL: Self.externalURL(options.listen), logger: logger)
         let rules = RuleService(
             config: config, storage: storage, externalURL: Self.externalURL(options.listen), logger: logger,
             notify: { alerts in await notifier.notify(alerts) })
         RulesRoutes(rules: rules, gate: query).register(on: router)
-        SilenceRoutes(store: { notifier.opened?.store.silences }).register(on: router)
+        SilenceRoutes(store: { notifier.opened?.store.silences }, authorizer: authorizer).register(on: router)
         let probes = ProbeService(config: config, storage: storage, logger: logger)
         ProbeRoutes(config: config, probes: probes, gate: query).register(on: router)
         WebRoutes().register(on: router)
         let dashboards = DashboardService(config: config, storage: storage, logger: logger)
-        DashboardRoutes(dashboards: dashboards, authorizer: Authorizer(config: config)).register(on: router)
+        DashboardRoutes(dashboards: dashboards, authorizer: authorizer).register(on: router)
         MetricsRoute(metrics: metrics, storage: storage, ingest: ingest, query: query, rules: rules, notifier: notifier)
             .register(on: router)
 

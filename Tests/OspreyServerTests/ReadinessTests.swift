@@ -11,7 +11,7 @@ import Testing
         let readiness = Readiness()
         let config = try ConfigStore(path: nil, metrics: SelfMetrics(), logger: Logger(label: "test"))
         let router = Router()
-        LifecycleRoutes(readiness: readiness, config: config).register(on: router)
+        LifecycleRoutes(readiness: readiness, config: config, authorizer: Authorizer(config: config)).register(on: router)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await client.execute(uri: "/-/ready", method: .get) { response in

@@ -5,18 +5,23 @@ import OspreyRules
 /// Alertmanager's silence API v2: `GET/POST /api/v2/silences`, `GET/DELETE
 /// /api/v2/silence/{silenceID}`, with its JSON shapes, so amtool and Grafana can manage silences.
 /// Errors are answered as Alertmanager answers them: a JSON string naming the problem.
+/// With `auth.tokens`, listing needs a `query` token and creating or expiring an `admin` one:
+/// a silence stops notifications, so it is a change to how the server behaves.
 struct SilenceRoutes {
     /// The store, or nil while the data folder is not open yet (then 503).
     let store: @Sendable () -> SilenceStore?
+    let authorizer: Authorizer
     /// The largest silence body accepted.
     static let bodyLimit = 1 << 20
 
-    init(store: @escaping @Sendable () -> SilenceStore?) {
+    init(store: @escaping @Sendable () -> SilenceStore?, authorizer: Authorizer) {
         self.store = store
+        self.authorizer = authorizer
     }
 
     func register(on router: Router<OspreyRequestContext>) {
         router.get("/api/v2/silences") { request, _ -> Response in
+            try authorizer.require(.query, for: request)
             let store = try self.available()
             let filter: SilenceFilter
             do throws(SilenceError) {
@@ -28,6 +33,7 @@ struct SilenceRoutes {
             return try Self.json(store.list(filter: filter, at: now).map { GettableSilence($0, at: now) })
         }
         router.post("/api/v2/silences") { request, _ -> Response in
+            try authorizer.require(.admin, for: request)
             let store = try self.available()
             let body = try await request.body.collect(upTo: Self.bodyLimit)
             let id: String
@@ -38,7 +44,8 @@ struct SilenceRoutes {
             }
             return try Self.json(["silenceID": id])
         }
-        router.get("/api/v2/silence/{silenceID}") { _, context -> Response in
+        router.get("/api/v2/silence/{silenceID}") { request, context -> Response in
+            try authorizer.require(.query, for: request)
             let store = try self.available()
             let silence: Silence
             do throws(SilenceError) {
@@ -48,7 +55,8 @@ struct SilenceRoutes {
             }
             return try Self.json(GettableSilence(silence, at: Date()))
         }
-        router.delete("/api/v2/silence/{silenceID}") { _, context -> Response in
+        router.delete("/api/v2/silence/{silenceID}") { request, context -> Response in
+            try authorizer.require(.admin, for: request)
             let store = try self.available()
             do throws(SilenceError) {
                 try await store.expire(id: context.parameters.get("silenceID") ?? "")

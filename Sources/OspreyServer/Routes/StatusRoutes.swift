@@ -1,8 +1,10 @@
 import Hummingbird
 
 /// `/api/v1/status/buildinfo` and `/api/v1/status/config`, in Prometheus's envelope so Grafana and API clients read it.
+/// With `auth.tokens`, both need a `query` token.
 struct StatusRoutes<Context: RequestContext> {
     let config: ConfigStore
+    let authorizer: Authorizer
 
     struct Envelope<Payload: Encodable & Sendable>: ResponseEncodable {
         var status = "success"
@@ -20,7 +22,13 @@ struct StatusRoutes<Context: RequestContext> {
     }
 
     func register(on router: Router<Context>) {
-        router.get("/api/v1/status/buildinfo") { _, _ in Envelope(data: BuildInfoPayload()) }
-        router.get("/api/v1/status/config") { _, _ in Envelope(data: ["yaml": config.current.yaml]) }
+        router.get("/api/v1/status/buildinfo") { request, _ in
+            try authorizer.require(.query, for: request)
+            return Envelope(data: BuildInfoPayload())
+        }
+        router.get("/api/v1/status/config") { request, _ in
+            try authorizer.require(.query, for: request)
+            return Envelope(data: ["yaml": config.current.yaml])
+        }
     }
 }

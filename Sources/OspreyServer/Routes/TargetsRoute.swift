@@ -6,9 +6,10 @@ import OspreyScrape
 
 /// `/api/v1/targets`, shaped as Prometheus's: active targets with their labels before and
 /// after relabelling and how their last scrape went, and dropped targets; `state` and
-/// `scrapePool` narrow it as in Prometheus.
+/// `scrapePool` narrow it as in Prometheus. With `auth.tokens`, it needs a `query` token.
 struct TargetsRoute<Context: RequestContext> {
     let scrape: ScrapeService
+    let authorizer: Authorizer
 
     struct Envelope: ResponseEncodable {
         var status = "success"
@@ -41,6 +42,7 @@ struct TargetsRoute<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         router.get("/api/v1/targets") { request, _ in
+            try authorizer.require(.query, for: request)
             let state = request.uri.queryParameters.get("state") ?? "any"
             guard ["active", "dropped", "any"].contains(state) else {
                 throw APIError.badData("state must be active, dropped or any, not \"\(state)\"")
