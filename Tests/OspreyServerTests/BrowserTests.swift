@@ -21,7 +21,7 @@ extension EndToEndTests {
         /// yardstick fixture imported.
         private func withServer(
             empty: Bool = false, dashboards: String = repository.appendingPathComponent("Dashboards").path,
-            _ body: @Sendable (TestServer, _ queryLog: String) async throws -> Void
+            moreConfig: String = "", _ body: @Sendable (TestServer, _ queryLog: String) async throws -> Void
         ) async throws {
             let folder = try TemporaryFolder()
             let queryLog = folder.path + "/queries.log"
@@ -30,7 +30,8 @@ extension EndToEndTests {
                   query_log_file: \(queryLog)
                 dashboards:
                   path: \(dashboards)
-                """
+
+                """ + moreConfig
             try await TestServer.with(config: config, folder: folder) { server in
                 if !empty {
                     let fixture = Self.repository.appendingPathComponent("Tests/OspreyServerTests/Fixtures/yardstick-2-hosts-30m.prom.gz").path
@@ -199,6 +200,37 @@ extension EndToEndTests {
                     let titles = page.dom.matches(of: /class="empty-title">([^<]*)</).map { String($0.output.1) }
                     #expect(titles.contains { $0.contains(step) }, "\(path) says what to do next: \(titles)")
                 }
+            }
+        }
+
+        @Test func aServerWithTokensAsksForOneAndTheUIWorksOnceGivenIt() async throws {
+            let auth = """
+                auth:
+                  tokens:
+                    - {name: reader, token: query-token-0123456789, role: query}
+                """
+            try await withServer(empty: true, moreConfig: auth) { server, queryLog in
+                let refused = try await HeadlessChromium.load(server.baseURL + "/dashboards")
+                #expect(refused.dom.contains(#"<form class="signin">"#), "the page asks for a token")
+                #expect(refused.dom.contains("This server needs a token"))
+                #expect(!refused.dom.contains("Infrastructure"), "nothing of the server's shows before a token is given")
+
+                let wrong = try await HeadlessChromium.load(server.baseURL + "/dashboards#token=not-a-token-of-this-server")
+                #expect(wrong.dom.contains("The server did not accept this tab's token"))
+
+                let given = try await HeadlessChromium.load(server.baseURL + "/dashboards#token=query-token-0123456789")
+                #expect(!given.dom.contains(#"class="signin""#), "the token is accepted")
+                #expect(given.dom.contains("Infrastructure"), "the dashboard list shows with the token")
+                #expect(given.dom.contains(#"id="signout""#))
+                #expect(given.console.isEmpty, "\(given.console)")
+
+                // Queries carry the token too: Explore's query reaches the query log.
+                let explored = try await HeadlessChromium.load(
+                    server.baseURL + "/explore?expr=" + Self.escaped("vector(42)") + "#token=query-token-0123456789")
+                #expect(!explored.dom.contains(#"class="signin""#))
+                #expect(explored.dom.contains(#"class="explore-result" data-state="ok""#), "\(explored.dom.suffix(2000))")
+                var log = QueryLogReader(path: queryLog)
+                #expect(log.next().contains { $0.query == "vector(42)" })
             }
         }
 

@@ -16,6 +16,36 @@ export function errorPosition(message) {
     return m ? { line: Number(m[1]), col: Number(m[2]) } : null;
 }
 
+// The bearer token of this tab's session, for servers with auth.tokens. sessionStorage keeps it
+// to this tab and drops it when the tab closes.
+const TOKEN_KEY = "osprey.token";
+
+export function token() {
+    try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
+}
+
+export function signIn(value) { sessionStorage.setItem(TOKEN_KEY, value); }
+export function signOut() { sessionStorage.removeItem(TOKEN_KEY); }
+
+// A link may carry a token as "#token=…": browsers never send the fragment, so it stays out of
+// server and proxy logs. It moves into the session and off the address bar.
+export function takeTokenFromFragment() {
+    const m = /^#token=([^&]+)$/.exec(location.hash);
+    if (!m) return;
+    signIn(decodeURIComponent(m[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+}
+
+function withAuth(headers) {
+    const t = token();
+    return t ? { ...headers, Authorization: "Bearer " + t } : headers;
+}
+
+// A 401 means this session has no token the server knows; the app asks for one.
+function noteUnauthorized(res) {
+    if (res.status === 401) window.dispatchEvent(new Event("osprey-unauthorized"));
+}
+
 function qs(params) {
     const u = new URLSearchParams();
     for (const [k, v] of Object.entries(params || {})) {
@@ -31,13 +61,14 @@ export async function request(method, path, { params, body, signal } = {}) {
     try {
         res = await fetch(path + qs(params), {
             method, signal,
-            headers: body !== undefined ? { "Content-Type": "application/json" } : undefined,
+            headers: withAuth(body !== undefined ? { "Content-Type": "application/json" } : {}),
             body: body !== undefined ? JSON.stringify(body) : undefined,
         });
     } catch (e) {
         if (e.name === "AbortError") throw e;
         throw new APIError("The server did not answer: " + e.message);
     }
+    noteUnauthorized(res);
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
@@ -57,11 +88,12 @@ async function promQuery(path, params, signal) {
     for (const [k, v] of Object.entries(params)) if (v != null) body.append(k, v);
     let res;
     try {
-        res = await fetch(path, { method: "POST", body, signal, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+        res = await fetch(path, { method: "POST", body, signal, headers: withAuth({ "Content-Type": "application/x-www-form-urlencoded" }) });
     } catch (e) {
         if (e.name === "AbortError") throw e;
         throw new APIError("The server did not answer: " + e.message);
     }
+    noteUnauthorized(res);
     const text = await res.text();
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }

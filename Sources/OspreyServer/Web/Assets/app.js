@@ -11,11 +11,13 @@
 //   dashboard; window.ospreyTiming = its parts; Explore's graph writes window.ospreyPaint.explore;
 // - Explore: .explore-result[data-state][data-series-count], a query error .query-error
 //   [data-error-line][data-error-col] with .error-pos showing the caret;
-// - window.ospreyNavigate(url) changes the page as a link does.
+// - window.ospreyNavigate(url) changes the page as a link does;
+// - a server with auth.tokens that refuses this tab: form.signin in place of the page.
 
 import { dashboardList, dashboardView } from "./dashboard.js";
 import { explore, alerts, targets, probes } from "./pages.js";
-import { errorBox } from "./ui.js";
+import { errorBox, h } from "./ui.js";
+import { signIn, signOut, takeTokenFromFragment, token } from "./api.js";
 
 const ROUTES = [
     [/^\/dashboards\/?$/, dashboardList, "dashboards"],
@@ -74,6 +76,42 @@ function route() {
         });
 }
 
+// The server answered 401: the page gives way to a form asking for a token, once.
+function askForToken() {
+    if (current && current.signIn) return;
+    if (current) {
+        current.abort.abort();
+        for (const fn of current.cleanups) { try { fn(); } catch { /* ignore */ } }
+    }
+    const held = token();
+    current = { key: null, abort: new AbortController(), cleanups: [], page: null, signIn: true };
+    const input = h("input", { class: "input wide", type: "password", name: "token", autocomplete: "current-password", placeholder: "token", required: true });
+    const form = h("form", { class: "signin" },
+        h("p", { class: "empty-title" }, held ? "The server did not accept this tab's token" : "This server needs a token"),
+        h("p", { class: "empty-hint" }, "Paste a token from auth.tokens in the server's config: a query token to read, an admin token to also change silences and dashboards."),
+        input, h("button", { class: "btn btn-primary", type: "submit" }, "Sign in"));
+    form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        signIn(input.value.trim());
+        current = null;
+        showSession();
+        route();
+    });
+    main.textContent = "";
+    main.appendChild(form);
+    input.focus();
+}
+
+// "Sign out" shows while this tab holds a token.
+function showSession() {
+    let button = document.getElementById("signout");
+    if (!token()) { if (button) button.remove(); return; }
+    if (button) return;
+    button = h("button", { id: "signout", class: "btn", type: "button" }, "Sign out");
+    button.addEventListener("click", () => { signOut(); showSession(); current = null; route(); });
+    document.getElementById("top").appendChild(button);
+}
+
 document.addEventListener("click", (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const a = e.target.closest("a[href]");
@@ -85,5 +123,8 @@ document.addEventListener("click", (e) => {
 });
 
 window.addEventListener("popstate", route);
+window.addEventListener("osprey-unauthorized", askForToken);
 window.ospreyNavigate = navigate;
+takeTokenFromFragment();
+showSession();
 route();
