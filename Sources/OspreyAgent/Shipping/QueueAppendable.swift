@@ -13,11 +13,17 @@ public struct QueueAppendable: Appendable {
     let queue: SampleQueue
     let externalLabels: Labels
     /// References outlive one appender (a scrape loop keeps them from scrape to scrape).
-    private let series = SeriesTable()
+    let series: SeriesTable
 
-    public init(queue: SampleQueue, externalLabels: Labels) {
+    /// Series unused for between `forgetIdleSeriesAfter` and twice that are forgotten.
+    public init(queue: SampleQueue, externalLabels: Labels, forgetIdleSeriesAfter: Duration = .seconds(600)) {
+        self.init(queue: queue, externalLabels: externalLabels, series: SeriesTable(idleLimit: forgetIdleSeriesAfter))
+    }
+
+    init(queue: SampleQueue, externalLabels: Labels, series: SeriesTable) {
         self.queue = queue
         self.externalLabels = externalLabels
+        self.series = series
     }
 
     public func appender() -> any Appender {
@@ -25,29 +31,88 @@ public struct QueueAppendable: Appendable {
     }
 }
 
-/// Every series appended so far, by reference: the labels as shipped, external labels added.
+/// The series in use, by reference: the labels as shipped, external labels added.
+///
+/// Series that churn (a pod's, a process's) would grow the table without end, so it keeps two
+/// generations: every `idleLimit` the older one is dropped, and a series used since moves to
+/// the newer one. A forgotten reference is refused, and its user appends by labels again.
 final class SeriesTable: Sendable {
-    private struct State {
-        var labels: [Labels] = []
+    private struct Generation {
+        var labels: [Int64: Labels] = [:]
         var refs: [Labels: SeriesRef] = [:]
+
+        mutating func insert(_ labels: Labels, as ref: SeriesRef) {
+            self.labels[ref.id] = labels
+            refs[labels] = ref
+        }
+
+        mutating func remove(_ labels: Labels, as ref: SeriesRef) {
+            self.labels[ref.id] = nil
+            refs[labels] = nil
+        }
     }
 
-    private let state = Mutex(State())
+    private struct State {
+        var current = Generation()
+        var previous = Generation()
+        var lastID: Int64 = 0
+        var turnedAt: ContinuousClock.Instant
+
+        /// A series of the older generation used again moves to the newer; the two stay apart.
+        mutating func promote(_ labels: Labels, as ref: SeriesRef) {
+            previous.remove(labels, as: ref)
+            current.insert(labels, as: ref)
+        }
+    }
+
+    private let state: Mutex<State>
+    private let idleLimit: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    init(idleLimit: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.idleLimit = idleLimit
+        self.now = now
+        self.state = Mutex(State(turnedAt: now()))
+    }
+
+    /// How many series are remembered.
+    var count: Int {
+        state.withLock { $0.current.labels.count + $0.previous.labels.count }
+    }
 
     func ref(for labels: Labels) -> SeriesRef {
-        state.withLock { state in
-            if let ref = state.refs[labels] { return ref }
-            state.labels.append(labels)
-            let ref = SeriesRef(Int64(state.labels.count))
-            state.refs[labels] = ref
+        let instant = now()
+        return state.withLock { state in
+            turnIfDue(&state, at: instant)
+            if let ref = state.current.refs[labels] { return ref }
+            if let ref = state.previous.refs[labels] {
+                state.promote(labels, as: ref)
+                return ref
+            }
+            state.lastID += 1
+            let ref = SeriesRef(state.lastID)
+            state.current.insert(labels, as: ref)
             return ref
         }
     }
 
     func labels(of ref: SeriesRef) -> Labels? {
-        state.withLock { state in
-            ref.id >= 1 && ref.id <= Int64(state.labels.count) ? state.labels[Int(ref.id - 1)] : nil
+        let instant = now()
+        return state.withLock { state in
+            turnIfDue(&state, at: instant)
+            if let labels = state.current.labels[ref.id] { return labels }
+            guard let labels = state.previous.labels[ref.id] else { return nil }
+            state.promote(labels, as: ref)
+            return labels
         }
+    }
+
+    private func turnIfDue(_ state: inout State, at instant: ContinuousClock.Instant) {
+        guard instant - state.turnedAt >= idleLimit else { return }
+        // Idle for two limits: nothing has been used since the last turn either.
+        state.previous = instant - state.turnedAt >= idleLimit * 2 ? Generation() : state.current
+        state.current = Generation()
+        state.turnedAt = instant
     }
 }
 

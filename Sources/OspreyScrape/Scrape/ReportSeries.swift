@@ -45,11 +45,7 @@ struct ReportSeries {
         throws(StorageError)
     {
         for index in labels.indices {
-            if let ref = refs[index] {
-                try appender.append(ref, timestamp: timestamp, value: values[index])
-            } else {
-                refs[index] = try appender.append(labels[index], timestamp: timestamp, value: values[index])
-            }
+            refs[index] = try appender.append(refs[index], labels: labels[index], timestamp: timestamp, value: values[index])
         }
     }
 }

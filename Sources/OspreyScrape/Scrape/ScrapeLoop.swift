@@ -132,11 +132,9 @@ final class ScrapeLoop: Sendable {
         _ number: Int32, _ timestamp: Timestamp, _ value: Double, to appender: inout any Appender,
         cache: inout SeriesCache
     ) throws(StorageError) {
-        if let ref = cache.ref(of: number) {
-            try appender.append(ref, timestamp: timestamp, value: value)
-        } else if let labels = cache.labels(of: number) {
-            cache.remember(try appender.append(labels, timestamp: timestamp, value: value), for: number)
-        }
+        guard let labels = cache.labels(of: number) else { return }
+        cache.remember(
+            try appender.append(cache.ref(of: number), labels: labels, timestamp: timestamp, value: value), for: number)
     }
 
     /// Staleness markers for these series, so queries stop returning them from `timestamp`.

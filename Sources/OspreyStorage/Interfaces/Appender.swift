@@ -16,7 +16,8 @@ public protocol Appender {
     mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef
 
     /// Adds a sample to a series already referenced by an earlier append. A reference this
-    /// storage never handed out fails the commit with `unknownSeries`.
+    /// storage never handed out fails the commit with `unknownSeries`; one it has forgotten
+    /// fails here, at once, with `unknownSeries`.
     mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError)
 
     mutating func commit() throws(StorageError)
@@ -28,6 +29,23 @@ public protocol Appender {
 
 extension Appender {
     public mutating func reserveCapacity(_ samples: Int) {}
+
+    /// Appends by `ref` when the caller kept one, else by `labels`; returns the reference to keep
+    /// for the next sample. A storage may forget series that went idle (the agent's does) and
+    /// then refuses their old reference at once; the sample then goes in by its labels.
+    public mutating func append(
+        _ ref: SeriesRef?, labels: Labels, timestamp: Timestamp, value: Double
+    ) throws(StorageError) -> SeriesRef {
+        if let ref {
+            do throws(StorageError) {
+                try append(ref, timestamp: timestamp, value: value)
+                return ref
+            } catch .unknownSeries {
+                // Forgotten: fall through to the labels.
+            }
+        }
+        return try append(labels, timestamp: timestamp, value: value)
+    }
 }
 
 /// A stored series' identity inside one storage.
