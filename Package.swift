@@ -33,6 +33,7 @@ let package = Package(
             dependencies: ["OspreyModel", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "OspreyCompression", dependencies: ["CZlib"]),
         .target(
             name: "OspreyStorage",
             dependencies: [
@@ -84,7 +85,7 @@ let package = Package(
         .target(
             name: "OspreyAgent",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyScrape", "OspreyProbes", "CZlib",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyScrape", "OspreyProbes", "OspreyCompression",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -98,7 +99,7 @@ let package = Package(
             name: "OspreyServer",
             dependencies: [
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
-                "OspreyProbes", "CZlib",
+                "OspreyProbes", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -142,6 +143,7 @@ let package = Package(
             dependencies: ["OspreyStorage", "OspreyModel"],
             path: "Tests/OspreyTestSupport"
         ),
+        .testTarget(name: "OspreyCompressionTests", dependencies: ["OspreyCompression"]),
         .testTarget(
             name: "OspreyFormatsTests",
             dependencies: ["OspreyFormats", "OspreyModel"],
@@ -159,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "OspreyScrapeTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "CZlib",
+                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -188,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "OspreyAgentTests",
             dependencies: [
-                "OspreyAgent", "OspreyTestSupport", "OspreyFormats", "OspreyModel", "OspreyStorage", "CZlib",
+                "OspreyAgent", "OspreyTestSupport", "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,7 @@ import Glibc
 import AsyncAlgorithms
 import Foundation
 import Hummingbird
+import OspreyCompression
 
 /// A request body read as it streams in, decompressed when it says so, cut into blocks that
 /// end at line ends, with a limit on its decompressed size. Reading runs in a task of its own

@@ -1,4 +1,5 @@
 import Hummingbird
+import OspreyCompression
 import OspreyConfig
 import OspreyModel
 import OspreyStorage

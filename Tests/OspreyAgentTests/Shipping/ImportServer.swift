@@ -1,4 +1,4 @@
-import CZlib
+import OspreyCompression
 import Foundation
 import Hummingbird
 import Logging
@@ -19,7 +19,7 @@ final class ImportServer: Sendable {
         var answered: Int
 
         /// The body gunzipped, as text.
-        func text() throws -> String { String(decoding: try Gunzip.decompress(body), as: UTF8.self) }
+        func text() throws -> String { String(decoding: try Gzip.decompress(body), as: UTF8.self) }
     }
 
     struct Answer: Sendable {
@@ -82,37 +82,5 @@ final class ImportServer: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
-    }
-}
-
-/// gunzip, as the server reads a push with `Content-Encoding: gzip`.
-enum Gunzip {
-    static func decompress(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        // 15 window bits plus 16: expect a gzip header and trailer.
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw TestFailure("inflateInit2 failed")
-        }
-        defer { inflateEnd(&stream) }
-        var input = input
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        let status = input.withUnsafeMutableBufferPointer { source -> Int32 in
-            stream.next_in = source.baseAddress
-            stream.avail_in = uInt(source.count)
-            while true {
-                let (status, produced) = chunk.withUnsafeMutableBufferPointer { target -> (Int32, Int) in
-                    stream.next_out = target.baseAddress
-                    stream.avail_out = uInt(target.count)
-                    let status = inflate(&stream, Z_NO_FLUSH)
-                    return (status, target.count - Int(stream.avail_out))
-                }
-                output += chunk[..<produced]
-                if status != Z_OK { return status }
-            }
-        }
-        guard status == Z_STREAM_END else { throw TestFailure("not a complete gzip stream (zlib status \(status))") }
-        guard stream.avail_in == 0 else { throw TestFailure("bytes after the gzip stream") }
-        return output
     }
 }

@@ -6,7 +6,7 @@ import OspreyModel
 import OspreyStorage
 import ServiceLifecycle
 import Synchronization
-import CZlib
+import OspreyCompression
 import OspreyTestSupport
 
 /// A `/metrics` endpoint on an ephemeral loopback port whose body the test sets, served by a
@@ -97,30 +97,5 @@ final class MetricsTarget: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
-    }
-}
-
-/// gzip, as an exporter compresses a page for a client that accepts it.
-enum Gzip {
-    static func compress(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        // 15 window bits plus 16: a gzip header and trailer rather than zlib's.
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-            == Z_OK
-        else { throw TestFailure("deflateInit2 failed") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { throw TestFailure("deflate failed: \(status)") }
-        return Array(output[..<Int(stream.total_out)])
     }
 }

@@ -1,21 +1,21 @@
 import CZlib
 
-/// Streaming decompression of gzip and zlib ("deflate") request bodies, a buffer at a time, so
-/// a compressed push is never held whole in memory either way.
-final class Inflater {
+/// Streaming decompression of gzip and zlib ("deflate") bodies, a buffer at a time, so a
+/// compressed push is never held whole in memory either way.
+public final class Inflater {
     private var stream = z_stream()
     private var finished = false
 
-    enum InflateError: Error, CustomStringConvertible {
+    public enum InflateError: Error, CustomStringConvertible {
         case corrupt(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .corrupt(let reason): "the body's compressed data is corrupt: \(reason)"
             }
         }
     }
 
-    init() throws(InflateError) {
+    public init() throws(InflateError) {
         // 15 + 32: the largest window, and a gzip or zlib header detected automatically.
         let status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw .corrupt("zlib could not start (\(status))") }
@@ -26,7 +26,7 @@ final class Inflater {
     }
 
     /// Decompresses `input`, handing each piece of output to `output`.
-    func inflate(_ input: [UInt8], _ output: ([UInt8]) throws -> Void) throws {
+    public func inflate(_ input: [UInt8], _ output: ([UInt8]) throws -> Void) throws {
         guard !input.isEmpty, !finished else { return }
         var chunk = [UInt8](repeating: 0, count: 256 << 10)
         try input.withUnsafeBufferPointer { source in
@@ -52,5 +52,5 @@ final class Inflater {
     }
 
     /// Whether the compressed stream reached its proper end.
-    var isComplete: Bool { finished }
+    public var isComplete: Bool { finished }
 }

@@ -1,13 +1,13 @@
 import CZlib
 
 /// gzip (RFC 1952) in one call, as a push's body is sent with `Content-Encoding: gzip`.
-enum Gzip {
-    struct Failure: Error, CustomStringConvertible {
-        var status: Int32
-        var description: String { "gzip compression failed (zlib status \(status))" }
+public enum Gzip {
+    public struct Failure: Error, CustomStringConvertible {
+        public var status: Int32
+        public var description: String { "gzip compression failed (zlib status \(status))" }
     }
 
-    static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         // 15 window bits, plus 16 for a gzip header and trailer rather than zlib's.
         let initialized = deflateInit2_(
@@ -27,5 +27,14 @@ enum Gzip {
         }
         guard status == Z_STREAM_END else { throw Failure(status: status) }
         return Array(output[..<Int(stream.total_out)])
+    }
+
+    /// The whole of a gzip or zlib stream, which must end where `input` does.
+    public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
+        let inflater = try Inflater()
+        var output: [UInt8] = []
+        try inflater.inflate(input) { output += $0 }
+        guard inflater.isComplete else { throw Inflater.InflateError.corrupt("the stream ends early") }
+        return output
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import OspreyCompression
+import Testing
+
+/// Osprey's gzip against the `gzip` program: what one writes the other reads.
+@Suite struct GzipTests {
+    static let text = Array((0..<2_000).map { "http_requests_total{code=\"200\",path=\"/api/\($0 % 37)\"} \($0)\n" }.joined().utf8)
+
+    @Test func gzipReadsWhatOspreyCompresses() throws {
+        let compressed = try Gzip.compress(Self.text)
+        #expect(compressed.count < Self.text.count / 5)
+        #expect(try Self.run("/bin/gzip", ["-d", "-c"], input: compressed) == Self.text)
+    }
+
+    @Test func ospreyReadsWhatGzipCompresses() throws {
+        let compressed = try Self.run("/bin/gzip", ["-c", "-9"], input: Self.text)
+        #expect(try Gzip.decompress(compressed) == Self.text)
+    }
+
+    @Test func aCutStreamIsRefused() throws {
+        let compressed = try Gzip.compress(Self.text)
+        let error = #expect(throws: Inflater.InflateError.self) { try Gzip.decompress(Array(compressed.prefix(compressed.count / 2))) }
+        #expect(error?.description.contains("ends early") == true)
+    }
+
+    @Test func corruptDataIsRefusedWithZlibsReason() throws {
+        var compressed = try Gzip.compress(Self.text)
+        compressed[0] = 0x00
+        let error = #expect(throws: Inflater.InflateError.self) { try Gzip.decompress(compressed) }
+        #expect(error?.description.contains("corrupt") == true)
+    }
+
+    static func run(_ program: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        // Written from another thread: a large input would otherwise fill both pipes and stall.
+        let writer = Thread {
+            stdin.fileHandleForWriting.write(Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(output)
+    }
+}
