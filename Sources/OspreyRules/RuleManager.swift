@@ -71,7 +71,7 @@ public actor RuleManager {
         hasApplied = true
         for key in keys {
             guard var group = wanted[key] else { continue }
-            if let old = inherited[key] { group.inheritAlerts(from: old) }
+            if let old = inherited[key] { group.inherit(from: old) }
             let runner = RunningGroup(group)
             running[key] = runner
             let restoresState = restoring && inherited[key] == nil
@@ -138,6 +138,7 @@ public actor RuleManager {
             tick += interval
             if tick <= now {
                 let missed = (now - tick) / interval + 1
+                runner.group.withLock { $0.noteMissedIterations(Int(missed)) }
                 logger.warning(
                     "rule group evaluation took longer than its interval; skipping ticks",
                     metadata: ["group": "\(key)", "missed": "\(missed)"])

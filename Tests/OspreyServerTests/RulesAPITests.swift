@@ -74,6 +74,38 @@ import OspreyTestSupport
         }
     }
 
+    @Test func ospreysOwnMetricsCountEvaluationsAndFailuresPerGroup() async throws {
+        let folder = try TemporaryFolder()
+        let rulesPath = folder.path + "/counted.rules.yml"
+        // The second rule returns two series where the group's limit is one: it fails every time.
+        try """
+            groups:
+            - name: counted
+              limit: 1
+              rules:
+              - record: one_series
+                expr: vector(1)
+              - record: two_series
+                expr: label_replace(vector(1), "copy", "a", "", "") or label_replace(vector(1), "copy", "b", "", "")
+            """.write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        try await TestServer.with(config: Self.config(rulesAt: rulesPath)) { server in
+            let group = "rule_group=\"\(rulesPath);counted\""
+            @Sendable func value(_ name: String, in metrics: String) -> Double? {
+                metrics.split(separator: "\n").first { $0.hasPrefix("\(name){\(group)} ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            try await server.eventually(timeout: .seconds(60)) {
+                (value("osprey_rule_group_iterations_total", in: try await server.get("/metrics").body) ?? 0) >= 3
+            }
+            let metrics = try await server.get("/metrics").body
+            let iterations = try #require(value("osprey_rule_group_iterations_total", in: metrics))
+            #expect(value("osprey_rule_evaluations_total", in: metrics) == 2 * iterations)
+            #expect(value("osprey_rule_evaluation_failures_total", in: metrics) == iterations)
+            #expect(value("osprey_rule_group_iterations_missed_total", in: metrics) != nil)
+            #expect(value("osprey_rule_group_failing_rules", in: metrics) == 1)
+        }
+    }
+
     @Test func aBadRuleFileRefusesTheReloadAndTheOldRulesKeepRunning() async throws {
         let folder = try TemporaryFolder()
         let rulesPath = folder.path + "/lab.rules.yml"

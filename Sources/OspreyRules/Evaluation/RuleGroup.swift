@@ -19,6 +19,7 @@ struct RuleGroup: Sendable {
     private var written: [StalenessTracker]
     private(set) var lastEvaluation: Date?
     private(set) var evaluationDuration: Duration = .zero
+    private(set) var counts = RuleGroupCounts()
 
     init(file: String, definition: RuleGroupDefinition, defaultInterval: Duration) {
         self.file = file
@@ -63,7 +64,9 @@ struct RuleGroup: Sendable {
             } catch {
                 statuses[index].health = .err
                 statuses[index].lastError = error.description
+                counts.ruleFailures += 1
             }
+            counts.ruleEvaluations += 1
             if case .alerting(let rule) = rules[index] {
                 statuses[index].state = rule.state
                 statuses[index].alerts = rule.active.values.filter { $0.state != .inactive }
@@ -74,12 +77,18 @@ struct RuleGroup: Sendable {
         }
         lastEvaluation = Date(milliseconds: time)
         evaluationDuration = clock.now - groupStart
+        counts.iterations += 1
         return alerts
     }
 
-    /// Takes over the alerts of rules that are the same (same name, expression and labels) in
-    /// `old`, the group as it was before a reload.
-    mutating func inheritAlerts(from old: RuleGroup) {
+    mutating func noteMissedIterations(_ missed: Int) {
+        counts.missedIterations += missed
+    }
+
+    /// Takes over the counts of `old`, the group as it was before a reload, and the alerts of
+    /// its rules that are the same (same name, expression and labels).
+    mutating func inherit(from old: RuleGroup) {
+        counts = old.counts
         var oldAlerts: [RuleDefinition: [Labels: RuleAlert]] = [:]
         for rule in old.rules {
             if case .alerting(let rule) = rule { oldAlerts[rule.definition] = rule.active }
@@ -95,7 +104,7 @@ struct RuleGroup: Sendable {
     var status: RuleGroupStatus {
         RuleGroupStatus(
             name: definition.name, file: file, interval: interval, limit: definition.limit, rules: statuses,
-            lastEvaluation: lastEvaluation, evaluationDuration: evaluationDuration)
+            lastEvaluation: lastEvaluation, evaluationDuration: evaluationDuration, counts: counts)
     }
 
     /// Writes a rule's samples in one commit, with staleness markers for the series it wrote last

@@ -18,6 +18,20 @@ public struct RuleStatus: Sendable {
     public var alerts: [RuleAlert] = []
 }
 
+/// How often a group has run, counted since the server started, as Prometheus's
+/// `prometheus_rule_*_total` counters count.
+public struct RuleGroupCounts: Sendable, Equatable {
+    /// Evaluations of the whole group.
+    public var iterations = 0
+    /// Turns skipped because the evaluation before ran past them.
+    public var missedIterations = 0
+    /// Evaluations of single rules, and those that failed.
+    public var ruleEvaluations = 0
+    public var ruleFailures = 0
+
+    public init() {}
+}
+
 /// A group as `/api/v1/rules` shows it.
 public struct RuleGroupStatus: Sendable {
     public var name: String
@@ -27,4 +41,5 @@ public struct RuleGroupStatus: Sendable {
     public var rules: [RuleStatus]
     public var lastEvaluation: Date?
     public var evaluationDuration: Duration
+    public var counts: RuleGroupCounts
 }

@@ -29,6 +29,8 @@ public final class SelfMetrics: Sendable {
     private let ruleGroupDurations = Mutex<[String: Gauge]>([:])
     private let ruleGroupLastEvaluations = Mutex<[String: Gauge]>([:])
     private let ruleGroupFailingRules = Mutex<[String: Gauge]>([:])
+    /// Each group's counts as last reported, so each scrape adds only what is new.
+    private let reportedRuleCounts = Mutex<[String: RuleGroupCounts]>([:])
     private let notificationsSent: Counter
     private let notificationAttemptsFailed: Counter
     private let notificationsQueued: Gauge
@@ -147,6 +149,7 @@ public final class SelfMetrics: Sendable {
             label: "rule_group",
             values: Dictionary(
                 ruleGroups.map { (key($0), Double($0.rules.count { $0.health == .err })) }, uniquingKeysWith: { $1 }))
+        observeRuleCounts(Dictionary(ruleGroups.map { (key($0), $0.counts) }, uniquingKeysWith: { $1 }))
         let previous = reportedDeliveries.withLock { reported in
             defer { reported = deliveries }
             return reported
@@ -154,6 +157,39 @@ public final class SelfMetrics: Sendable {
         notificationsSent.increment(by: Double(max(0, deliveries.sent - previous.sent)))
         notificationAttemptsFailed.increment(by: Double(max(0, deliveries.failedAttempts - previous.failedAttempts)))
         notificationsQueued.set(to: Double(queued))
+    }
+
+    static var ruleCounters: [(MetricNameDescriptor, KeyPath<RuleGroupCounts, Int>)] {
+        [
+            (osprey("rule_group_iterations", unit: "total", help: "Evaluations of each rule group."), \.iterations),
+            (
+                osprey(
+                    "rule_group_iterations_missed", unit: "total",
+                    help: "Turns of each rule group skipped because the evaluation before ran past them."),
+                \.missedIterations
+            ),
+            (osprey("rule_evaluations", unit: "total", help: "Evaluations of single rules, by group."), \.ruleEvaluations),
+            (osprey("rule_evaluation_failures", unit: "total", help: "Rule evaluations that failed, by group."), \.ruleFailures),
+        ]
+    }
+
+    /// One counter per group and count, labelled `rule_group`; the counters of groups gone are removed.
+    private func observeRuleCounts(_ counts: [String: RuleGroupCounts]) {
+        reportedRuleCounts.withLock { reported in
+            for key in reported.keys where counts[key] == nil {
+                for (descriptor, _) in Self.ruleCounters {
+                    registry.unregisterCounter(registry.makeCounter(descriptor: descriptor, labels: [("rule_group", key)]))
+                }
+            }
+            for (key, current) in counts {
+                let previous = reported[key] ?? RuleGroupCounts()
+                for (descriptor, path) in Self.ruleCounters {
+                    let counter = registry.makeCounter(descriptor: descriptor, labels: [("rule_group", key)])
+                    counter.increment(by: Int64(max(0, current[keyPath: path] - previous[keyPath: path])))
+                }
+            }
+            reported = counts
+        }
     }
 
     /// Sets one gauge of `gauges` per value, labelled `label`; gauges of values gone are removed.
