@@ -67,10 +67,11 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         for (id, labels) in try catalog.load() {
             state.index.insert(labels, id: id)
         }
-        let stored = try shards.newestTimes()
+        let stored = try shards.timeSpans()
         state.nextSequence = stored.sequence + 1
-        for (id, newest) in stored.times {
-            state.head[id].newest = newest
+        for (id, span) in stored.spans {
+            state.head[id].oldest = span.oldest
+            state.head[id].newest = span.newest
         }
         var replayed: [WriteAheadLog.Entry] = []
         try wal.replay { replayed.append($0) }
@@ -189,6 +190,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         shards: ShardSet
     ) {
         let (id, timestamp, value) = (entry.seriesID, entry.timestamp, entry.value)
+        if timestamp < series.oldest { series.oldest = timestamp }
         if timestamp > series.newest {
             if series.open.count > 0,
                 series.open.count >= options.samplesPerChunk

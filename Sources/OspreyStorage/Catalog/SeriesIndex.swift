@@ -62,17 +62,27 @@ struct SeriesIndex {
         return values.keys.filter { matcher.matches($0.text) }
     }
 
-    func labelNames(of ids: [Int64]?) -> [String] {
-        guard let ids else { return postings.keys.sorted() }
+    /// The label names of the series `ids` (every series when nil) that `isWanted` keeps. Without
+    /// ids the postings are walked, and each name stops at its first wanted series.
+    func labelNames(of ids: [Int64]?, where isWanted: (Int64) -> Bool) -> [String] {
+        guard let ids else {
+            return postings.compactMap { name, values in
+                values.values.contains { $0.contains(where: isWanted) } ? name : nil
+            }.sorted()
+        }
         var names = Set<String>()
-        for id in ids { labelsByID[id]?.forEach { names.insert($0.name) } }
+        for id in ids where isWanted(id) { labelsByID[id]?.forEach { names.insert($0.name) } }
         return names.sorted()
     }
 
-    func labelValues(_ name: String, of ids: [Int64]?) -> [String] {
-        guard let ids else { return (postings[name]?.keys).map { $0.map(\.text).sorted() } ?? [] }
+    /// The values of label `name` among the series `ids` (every series when nil) that
+    /// `isWanted` keeps.
+    func labelValues(_ name: String, of ids: [Int64]?, where isWanted: (Int64) -> Bool) -> [String] {
+        guard let ids else {
+            return (postings[name] ?? [:]).compactMap { value, ids in ids.contains(where: isWanted) ? value.text : nil }.sorted()
+        }
         var values = Set<String>()
-        for id in ids { if let value = labelsByID[id]?[name] { values.insert(value) } }
+        for id in ids where isWanted(id) { if let value = labelsByID[id]?[name] { values.insert(value) } }
         return values.sorted()
     }
 }

@@ -10,6 +10,14 @@ struct HeadSeries {
     /// chunk; nil when unknown (after a restart), so that no write is taken for a resend.
     var newestValue: Double?
     var outOfOrder: [Sample] = []
+    /// The oldest timestamp of the series anywhere, as far as this process has seen.
+    var oldest: Timestamp = .max
+
+    /// Whether the series has samples and they, from its oldest to its newest, reach into
+    /// `from ... to`.
+    func spans(from minTime: Timestamp, to maxTime: Timestamp) -> Bool {
+        oldest <= newest && newest >= minTime && oldest <= maxTime
+    }
 }
 
 /// A chunk cut from the head, waiting for its shard.

@@ -61,15 +61,22 @@ struct StorageQuerier: Querier {
         return result
     }
 
+    /// Label names and values come from the series with samples somewhere in the querier's
+    /// range, as Prometheus takes them from the blocks the range overlaps: a host retired last
+    /// week is not offered for the last six hours, and a series never given a sample is not offered.
     func labelNames(matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
         storage.state.withLock { state in
-            state.index.labelNames(of: matchers.isEmpty ? nil : state.index.select(matchers))
+            state.index.labelNames(of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
+                state.head[id].spans(from: minTime, to: maxTime)
+            }
         }
     }
 
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
         storage.state.withLock { state in
-            state.index.labelValues(name, of: matchers.isEmpty ? nil : state.index.select(matchers))
+            state.index.labelValues(name, of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
+                state.head[id].spans(from: minTime, to: maxTime)
+            }
         }
     }
 

@@ -142,29 +142,34 @@ final class ShardSet: Sendable {
         return result
     }
 
-    /// Per series, the newest timestamp stored, and the highest out-of-order sequence in use.
-    func newestTimes() throws(StorageError) -> (times: [Int64: Timestamp], sequence: Int64) {
-        var times: [Int64: Timestamp] = [:]
+    /// Per series, the oldest and newest timestamps stored, and the highest out-of-order
+    /// sequence in use.
+    func timeSpans() throws(StorageError) -> (spans: [Int64: (oldest: Timestamp, newest: Timestamp)], sequence: Int64) {
+        var spans: [Int64: (oldest: Timestamp, newest: Timestamp)] = [:]
+        func widen(_ id: Int64, _ oldest: Timestamp, _ newest: Timestamp) {
+            let span = spans[id] ?? (.max, .min)
+            spans[id] = (min(span.oldest, oldest), max(span.newest, newest))
+        }
         var sequence: Int64 = 0
         for start in windows() {
             guard let pool = try pool(start, create: false) else { continue }
             do {
                 try pool.read { db in
                     for (id, samples) in try Self.coldSamples(db, of: nil) {
-                        if let last = samples.last { times[id] = max(times[id] ?? .min, last.timestamp) }
+                        if let first = samples.first, let last = samples.last { widen(id, first.timestamp, last.timestamp) }
                     }
-                    for row in try Row.fetchAll(db, sql: "SELECT series_id, MAX(max_t), MAX(seq) FROM chunks GROUP BY series_id") {
-                        let id: Int64 = row[0]
-                        let newest: Int64 = row[1]
-                        times[id] = max(times[id] ?? .min, newest)
-                        sequence = max(sequence, row[2])
+                    for row in try Row.fetchAll(
+                        db, sql: "SELECT series_id, MIN(min_t), MAX(max_t), MAX(seq) FROM chunks GROUP BY series_id")
+                    {
+                        widen(row[0], row[1], row[2])
+                        sequence = max(sequence, row[3])
                     }
                 }
             } catch {
                 throw .io("cannot read shard \(path(start)): \(error)")
             }
         }
-        return (times, sequence)
+        return (spans, sequence)
     }
 
     /// Deletes the shards whose whole window is older than `cutoff`; returns how many.
