@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import OspreyModel
+import OspreyStorage
 import Synchronization
 
 /// The agent's disk-backed queue: batches of samples in text format, oldest first, in one
@@ -39,11 +40,7 @@ public final class SampleQueue: Sendable {
         self.maxBytes = maxBytes
         self.logger = logger
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-            }
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try SQLiteFile.open(path)
             try database.write { db in
                 try db.execute(
                     sql: """

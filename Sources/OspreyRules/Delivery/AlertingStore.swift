@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OspreyModel
+import OspreyStorage
 
 /// The alerting state that must outlive the process, in one SQLite file (`alerting.sqlite` in
 /// the data folder): the outbox of notifications still owed to receivers, the notification log
@@ -18,11 +19,7 @@ public final class AlertingStore: NotificationOutbox, Sendable {
 
     public init(path: String) throws(AlertingStoreError) {
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-            }
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try SQLiteFile.open(path)
             try Self.migrator.migrate(database)
         } catch {
             throw AlertingStoreError("open the alerting database \(path)", error)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import OspreyStorage
 import Synchronization
 
 /// The dashboards: those provisioned from files (read-only, reread at each start and reload)
@@ -20,11 +21,7 @@ final class DashboardStore: Sendable {
 
     init(path: String) throws(DashboardError) {
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL")
-            }
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try SQLiteFile.open(path)
             try database.write { db in
                 try db.execute(
                     sql: """

@@ -14,11 +14,7 @@ final class CatalogStore: Sendable {
 
     init(path: String) throws(StorageError) {
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-            }
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try SQLiteFile.open(path, durability: .checkpointed)
             try database.write { db in
                 try db.execute(
                     sql: """
