@@ -50,7 +50,7 @@ public struct Server: Service {
         let ingest = IngestGate(config: config, storage: storage)
         let query = QueryGate(config: config, storage: storage)
         ImportRoutes(ingest: ingest).register(on: router)
-        PushgatewayRoutes(ingest: ingest).register(on: router)
+        PushgatewayRoutes(ingest: ingest, groups: { storage.opened?.pushGroups }).register(on: router)
         QueryRoutes(gate: query).register(on: router)
         let scrape = ScrapeService(config: config, storage: storage, selfScrape: options.selfScrape, logger: logger)
         TargetsRoute(scrape: scrape, authorizer: authorizer).register(on: router)

@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTestSupport
 import Testing
 
 /// The pushgateway URL scheme, driven by the real Python client.
@@ -50,6 +51,39 @@ import Testing
             let deleted = try await server.select(group)
             #expect(deleted.count == 3)
             #expect(deleted.allSatisfy { $0.samples.last?.value.isStaleMarker == true })
+        }
+    }
+
+    /// A group nested in another (one more grouping label) is a group of its own, as in the
+    /// pushgateway: replacing or deleting the outer group leaves it alone, also after a restart.
+    @Test func nestedGroupsAreKeptApart() async throws {
+        let folder = try TemporaryFolder()
+        let backup: [LabelMatcher] = [.equal("job", "backup")]
+        @Sendable func isLive(_ series: [StoredSeries], _ labels: Labels) -> Bool {
+            series.first { $0.labels == labels }?.samples.last?.value.isStaleMarker == false
+        }
+        let outerOK = Labels(["__name__": "backup_ok", "job": "backup"])
+        let outerFiles = Labels(["__name__": "backup_files", "job": "backup"])
+        let innerOK = Labels(["__name__": "backup_ok", "job": "backup", "instance": "db1"])
+        try await TestServer.with(folder: folder) { server in
+            #expect(try await server.send("/metrics/job/backup", method: .PUT, body: "backup_ok 1\nbackup_files 10\n").status == 204)
+            #expect(try await server.send("/metrics/job/backup/instance/db1", method: .PUT, body: "backup_ok 1\n").status == 204)
+
+            #expect(try await server.send("/metrics/job/backup", method: .PUT, body: "backup_ok 1\n").status == 204)
+            var series = try await server.select(backup)
+            #expect(!isLive(series, outerFiles), "not pushed again: ended")
+            #expect(isLive(series, outerOK))
+            #expect(isLive(series, innerOK), "the nested group is not the outer group's")
+
+            #expect(try await server.send("/metrics/job/backup", method: .DELETE).status == 204)
+            series = try await server.select(backup)
+            #expect(!isLive(series, outerOK))
+            #expect(isLive(series, innerOK), "deleting the outer group leaves the nested one")
+        }
+        try await TestServer.with(folder: folder) { server in
+            #expect(try await server.send("/metrics/job/backup/instance/db1", method: .DELETE).status == 204)
+            let series = try await server.select(backup)
+            #expect(!isLive(series, innerOK), "the group's record outlives a restart")
         }
     }
 

@@ -12,7 +12,15 @@ final class StorageService: Service {
     private let configuration: StorageConfiguration
     private let readiness: Readiness
     private let logger: Logger
-    private let state = Mutex<(directory: DataDirectory, storage: MetricsStorage)?>(nil)
+    private let state = Mutex<Opened?>(nil)
+
+    /// What lives in the data folder.
+    struct Opened {
+        var directory: DataDirectory
+        var storage: MetricsStorage
+        /// The series of each pushgateway group (`pushgateway.sqlite`).
+        var pushGroups: PushGroupStore
+    }
 
     init(path: String, configuration: StorageConfiguration, readiness: Readiness, logger: Logger) {
         self.path = path
@@ -22,7 +30,7 @@ final class StorageService: Service {
     }
 
     /// The folder and the storage, once open.
-    var opened: (directory: DataDirectory, storage: MetricsStorage)? { state.withLock { $0 } }
+    var opened: Opened? { state.withLock { $0 } }
 
     /// Waits until the storage is open (a WAL replay may take a while); throws on cancellation.
     func waitUntilOpen() async throws -> MetricsStorage {
@@ -34,7 +42,7 @@ final class StorageService: Service {
         try await waitForOpened().directory.path
     }
 
-    private func waitForOpened() async throws -> (directory: DataDirectory, storage: MetricsStorage) {
+    private func waitForOpened() async throws -> Opened {
         while true {
             if let opened { return opened }
             try await Task.sleep(for: .milliseconds(20))
@@ -45,7 +53,8 @@ final class StorageService: Service {
         let directory = try DataDirectory(path: path)
         let storage = try MetricsStorage(
             path: directory.path, options: Self.options(configuration), logger: logger)
-        state.withLock { $0 = (directory, storage) }
+        let pushGroups = try PushGroupStore(path: directory.path + "/pushgateway.sqlite")
+        state.withLock { $0 = Opened(directory: directory, storage: storage, pushGroups: pushGroups) }
         readiness.set(true)
         logger.info("storage open", metadata: ["data": "\(directory.path)"])
 

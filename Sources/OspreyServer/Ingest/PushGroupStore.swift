@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Hummingbird
+import OspreyModel
+import OspreyStorage
+
+/// Which series each pushgateway group holds, kept in `pushgateway.sqlite` in the data folder.
+///
+/// A series does not say which of its labels came from the URL, so a group cannot be told from
+/// one nested in it (`{job="backup"}` from `{job="backup",instance="db1"}`) by its series alone;
+/// the pushgateway keeps its groups apart, and so does this record.
+final class PushGroupStore: Sendable {
+    /// The record could not be read or written: answered as 500, naming the group.
+    struct Failure: Error, CustomStringConvertible, HTTPResponseError {
+        var description: String
+
+        var status: HTTPResponse.Status { .internalServerError }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            try APIError.internal(description).response(from: request, context: context)
+        }
+    }
+
+    private let database: DatabaseQueue
+
+    init(path: String) throws(Failure) {
+        do {
+            database = try SQLiteFile.open(path)
+            try database.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS group_series (
+                            group_key TEXT NOT NULL,
+                            labels TEXT NOT NULL,
+                            PRIMARY KEY (group_key, labels)
+                        ) WITHOUT ROWID
+                        """)
+            }
+        } catch {
+            throw Failure(description: "cannot open the pushgateway groups \(path): \(error)")
+        }
+    }
+
+    /// The series last pushed to `group` and not ended since.
+    func series(of group: [Label]) throws(Failure) -> Set<Labels> {
+        let key = Self.key(group)
+        do {
+            let texts = try database.read { db in
+                try String.fetchAll(db, sql: "SELECT labels FROM group_series WHERE group_key = ?", arguments: [key])
+            }
+            return Set(try texts.map(Self.decode))
+        } catch {
+            throw Failure(description: "cannot read the pushgateway group \(key): \(error)")
+        }
+    }
+
+    /// Records `series` as pushed to `group`: in place of what it held with `replacing` (PUT),
+    /// besides it otherwise (POST).
+    func record(_ series: [Labels], in group: [Label], replacing: Bool) throws(Failure) {
+        let key = Self.key(group)
+        do {
+            try database.write { db in
+                if replacing {
+                    try db.execute(sql: "DELETE FROM group_series WHERE group_key = ?", arguments: [key])
+                }
+                for labels in series {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO group_series (group_key, labels) VALUES (?, ?)",
+                        arguments: [key, try Self.encode(labels)])
+                }
+            }
+        } catch {
+            throw Failure(description: "cannot record the pushgateway group \(key): \(error)")
+        }
+    }
+
+    /// Forgets `group` (DELETE).
+    func remove(_ group: [Label]) throws(Failure) {
+        try record([], in: group, replacing: true)
+    }
+
+    /// The group's labels in one canonical text, whatever order the URL gave them in.
+    static func key(_ group: [Label]) -> String {
+        Labels(group).description
+    }
+
+    private static func encode(_ labels: Labels) throws -> String {
+        String(decoding: try JSONEncoder().encode(labels.map { [$0.name, $0.value] }), as: UTF8.self)
+    }
+
+    private static func decode(_ text: String) throws -> Labels {
+        let pairs = try JSONDecoder().decode([[String]].self, from: Data(text.utf8))
+        return Labels(pairs.compactMap { $0.count == 2 ? Label($0[0], $0[1]) : nil })
+    }
+}
