@@ -13,6 +13,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     let state: Mutex<State>
     let shards: ShardSet
     let decodedChunks: DecodedChunkCache
+    let metadataTable = MetadataTable()
     private let catalog: CatalogStore
     private let flushing = Mutex<Void>(())
     private let logger: Logger
@@ -90,6 +91,11 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     public func appender() -> any Appender {
         HeadAppender(storage: self, oldestAllowed: Self.now() - options.retention.milliseconds)
+    }
+
+    /// Each metric family's descriptions as scrapes and pushes last gave them.
+    public func metadata() -> [String: [MetricMetadata]] {
+        metadataTable.all
     }
 
     public func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {

@@ -50,6 +50,31 @@ import OspreyTestSupport
         await target.stop()
     }
 
+    /// A target's TYPE, HELP and UNIT reach the storage's metadata, and a changed HELP replaces
+    /// the old one as the newest description.
+    @Test func typeHelpAndUnitBecomeMetadataAndFollowChanges() async throws {
+        let target = try await MetricsTarget.start(
+            "# HELP queue_depth Jobs waiting.\n# TYPE queue_depth gauge\nqueue_depth 3\nbare 1\n")
+        let stored = try TemporaryStorage()
+        let manager = manager(stored)
+        await manager.apply([job("app", target)])
+        try await eventually { stored.storage.metadata()["queue_depth"] != nil }
+        #expect(stored.storage.metadata() == ["queue_depth": [MetricMetadata(type: .gauge, help: "Jobs waiting.")]])
+
+        target.serve("# HELP queue_depth Jobs waiting, by queue.\n# TYPE queue_depth gauge\nqueue_depth 4\n")
+        try await eventually { stored.storage.metadata()["queue_depth"]?.last?.help == "Jobs waiting, by queue." }
+
+        // OpenMetrics's UNIT, on the family's name.
+        target.serve(
+            "# TYPE request_seconds gauge\n# UNIT request_seconds seconds\nrequest_seconds 0.2\n# EOF\n",
+            contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        try await eventually {
+            stored.storage.metadata()["request_seconds"] == [MetricMetadata(type: .gauge, unit: "seconds")]
+        }
+        await manager.shutdown()
+        await target.stop()
+    }
+
     @Test func openMetricsBodiesAreReadAsOpenMetrics() async throws {
         let target = try await MetricsTarget.start(
             "# TYPE orders counter\norders_total{country=\"de\"} 3.0\norders_created{country=\"de\"} 1.7e+09\n# EOF\n",

@@ -36,6 +36,23 @@ import OspreyTestSupport
         }
     }
 
+    /// A push's `# TYPE` and `# HELP` lines are served on `/api/v1/metadata`, and a push refused
+    /// whole leaves no metadata behind.
+    @Test func typeAndHelpOfAPushAreServedAsMetadata() async throws {
+        try await TestServer.with { server in
+            let body = "# HELP jobs_done_total Jobs \\ done, by \"queue\".\n# TYPE jobs_done_total counter\njobs_done_total 3\n"
+            let pushed = try await server.post("/api/v1/import/prometheus", body: body)
+            #expect(pushed.status == 204)
+            #expect(
+                try await server.get("/api/v1/metadata").body
+                    == #"{"status":"success","data":{"jobs_done_total":[{"type":"counter","help":"Jobs \\ done, by \"queue\".","unit":""}]}}"#)
+
+            let refused = "# TYPE refused_total counter\nrefused_total 1\nrefused_total{ 2\n"
+            #expect(try await server.post("/api/v1/import/prometheus", body: refused).status == 400)
+            #expect(try await server.get("/api/v1/metadata?metric=refused_total").body == #"{"status":"success","data":{}}"#)
+        }
+    }
+
     @Test func samplesWithoutTimestampGetTheArrivalTime() async throws {
         try await TestServer.with { server in
             let before = MetricsStorage.now()

@@ -58,6 +58,60 @@ import OspreyTestSupport
         }
     }
 
+    static let prometheus = "/usr/bin/prometheus"
+
+    /// `/api/v1/metadata` of a Prometheus and of Osprey scraping the same node_exporter agree:
+    /// the same families, each with the same type, help and unit.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: nodeExporter) && FileManager.default.isExecutableFile(atPath: prometheus)))
+    func metadataIsWhatPrometheusReportsForTheSameTarget() async throws {
+        let folder = try TemporaryFolder()
+        let exporterPort = try PeerProcess.freePort()
+        let exporter = try PeerProcess.start(
+            Self.nodeExporter,
+            ["--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.disable-defaults", "--collector.loadavg", "--collector.cpu",
+             "--collector.meminfo"])
+        let instance = "127.0.0.1:\(exporterPort)"
+        try config([("node", instance)]).write(toFile: folder.path + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let prometheusPort = try PeerProcess.freePort()
+        let prometheus = try PeerProcess.start(
+            Self.prometheus,
+            ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/prometheus-data",
+             "--web.listen-address=127.0.0.1:\(prometheusPort)"])
+        defer {
+            Task { try? await prometheus.stop(); try? await exporter.stop() }
+        }
+        @Sendable func metadata(_ body: String) throws -> [String: Set<[String: String]>] {
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            let data = try #require(json["data"] as? [String: [[String: String]]])
+            return data.mapValues { Set($0) }
+        }
+        @Sendable func prometheusMetadata() async throws -> [String: Set<[String: String]>] {
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(prometheusPort)/api/v1/metadata")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            return try metadata(String(buffer: try await response.body.collect(upTo: 16 << 20)))
+        }
+        try await TestServer.with(config: config([("node", instance)])) { server in
+            try await server.eventually(timeout: .seconds(90)) {
+                (try? await prometheusMetadata())?["node_load1"] != nil
+            }
+            try await server.eventually(timeout: .seconds(30)) {
+                try metadata(try await server.get("/api/v1/metadata").body)["node_load1"] != nil
+            }
+            let expected = try await prometheusMetadata()
+            let got = try metadata(try await server.get("/api/v1/metadata").body)
+            #expect(got.keys.sorted() == expected.keys.sorted())
+            for (metric, descriptions) in expected {
+                #expect(got[metric] == descriptions, "\(metric)")
+            }
+            #expect(got["node_load1"] == [["type": "gauge", "help": "1m load average.", "unit": ""]])
+
+            let limited = try metadata(try await server.get("/api/v1/metadata?limit=2").body)
+            #expect(limited.count == 2)
+            let one = try metadata(try await server.get("/api/v1/metadata?metric=node_load5").body)
+            #expect(Array(one.keys) == ["node_load5"])
+        }
+    }
+
     @Test(.enabled(if: PrometheusAPIClientTests.pythonAvailable))
     func pythonClientAppIsScrapedWithItsOwnSeries() async throws {
         let port = try PeerProcess.freePort()

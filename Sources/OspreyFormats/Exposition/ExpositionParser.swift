@@ -21,6 +21,13 @@ public struct ExpositionParser {
     private var family = Family(name: [], type: .unknown)
     private var reachedEOF = false
     private var spans: [LabelSpan] = []
+    /// With it set, `nextSample` keeps each family's TYPE, HELP and UNIT in `metadata`.
+    public var collectsMetadata = false
+    public private(set) var metadata: [String: MetricMetadata] = [:]
+    /// With it set, `nextSample` hashes every comment line into `commentDigest`: a scraper can
+    /// tell that a page's metadata is unchanged without building it, as it mostly is.
+    public var digestsComments = false
+    public private(set) var commentDigest = FNV1a()
 
     private struct Family {
         var name: [UInt8]
@@ -67,7 +74,9 @@ public struct ExpositionParser {
         return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> NumberedSample? in
             while let (start, end) = try nextLine(buffer) {
                 if buffer[start] == UInt8(ascii: "#") {
-                    _ = try parseComment(buffer, start, end, materialize: false)
+                    let entry = try parseComment(buffer, start, end, materialize: collectsMetadata)
+                    if let entry { keepMetadata(entry) }
+                    if digestsComments { commentDigest.add(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
                     continue
                 }
                 var known: (end: Int, number: Int32)?
@@ -83,6 +92,24 @@ public struct ExpositionParser {
                 return NumberedSample(sample: sample, series: number, isNew: isNew)
             }
             return nil
+        }
+    }
+
+    /// Every family's TYPE, HELP and UNIT in `bytes`.
+    public static func metadata(of bytes: [UInt8], format: ExpositionFormat) throws(ExpositionError) -> [String: MetricMetadata] {
+        var parser = ExpositionParser(bytes: bytes, format: format)
+        parser.collectsMetadata = true
+        var series = SeriesKeyTable()
+        while try parser.nextSample(numbering: &series) != nil {}
+        return parser.metadata
+    }
+
+    private mutating func keepMetadata(_ entry: ExpositionEntry) {
+        switch entry {
+        case .help(let metric, let text): metadata[metric, default: MetricMetadata()].help = text
+        case .type(let metric, let type): metadata[metric, default: MetricMetadata()].type = type
+        case .unit(let metric, let unit): metadata[metric, default: MetricMetadata()].unit = unit
+        default: break
         }
     }
 

@@ -101,6 +101,7 @@ final class ScrapeLoop: Sendable {
         cache: inout SeriesCache, counts: inout ScrapeCounts
     ) throws(ScrapeError) {
         var parser = ExpositionParser(bytes: fetched.body, format: fetched.format)
+        parser.digestsComments = true
         cache.beginScrape()
         while true {
             let numbered: NumberedSample
@@ -125,6 +126,13 @@ final class ScrapeLoop: Sendable {
         }
         if job.sampleLimit > 0, counts.postRelabel > job.sampleLimit {
             throw .sampleLimit("sample limit exceeded: \(counts.postRelabel) samples, sample_limit is \(job.sampleLimit)")
+        }
+        if parser.commentDigest.value != cache.commentDigest,
+            let metadata = try? ExpositionParser.metadata(of: fetched.body, format: fetched.format)
+        {
+            appender.updateMetadata(metadata.filter { cache.metadata[$0.key] != $0.value })
+            cache.metadata = metadata
+            cache.commentDigest = parser.commentDigest.value
         }
     }
 

@@ -21,6 +21,10 @@ struct SeriesCache {
     /// Series of the last successful scrape, and of the one in progress.
     private(set) var previous: [Int32] = []
     private var current: [Int32] = []
+    /// The target's families as its last scrape described them, so the storage hears of changes
+    /// only, and the digest of the comment lines they came from, so they are rebuilt only then.
+    var metadata: [String: MetricMetadata] = [:]
+    var commentDigest: UInt64?
 
     var count: Int { entries.count }
 
@@ -80,6 +84,9 @@ struct SeriesCache {
         current.removeAll()
         // A failed scrape's refs may belong to a rolled-back append.
         for index in entries.indices { entries[index].ref = nil }
+        // So is its metadata: the next scrape gives it again.
+        metadata.removeAll()
+        commentDigest = nil
         scrape += 1
     }
 

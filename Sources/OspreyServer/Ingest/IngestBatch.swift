@@ -29,6 +29,7 @@ struct IngestBatch {
     /// appended in the order of the body.
     mutating func merge(_ block: ParsedBlock) throws(APIError) {
         try count(block.values.count)
+        appender.updateMetadata(block.metadata)
         var renumbered: [Int32] = []
         renumbered.reserveCapacity(block.keys.count)
         for offset in 0..<block.keys.count {

@@ -11,12 +11,16 @@ struct ParsedBlock: Sendable {
     var seriesIndex: [Int32] = []
     var timestamps: [Timestamp] = []
     var values: [Double] = []
+    /// What the block's `# TYPE` and `# HELP` lines say.
+    var metadata: [String: MetricMetadata] = [:]
 
     /// Parses `block`, whose first line is line `linesBefore + 1` of the body.
     init(
         _ block: [UInt8], linesBefore: Int, defaultTimestamp: Timestamp, timestampsAllowed: Bool = true
     ) throws(APIError) {
         var parser = ExpositionParser(bytes: block, format: .text)
+        parser.collectsMetadata = true
+        defer { metadata = parser.metadata }
         do throws(ExpositionError) {
             while let numbered = try parser.nextSample(numbering: &keys) {
                 let sample = numbered.sample

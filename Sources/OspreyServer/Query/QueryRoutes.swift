@@ -193,12 +193,45 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
         }
     }
 
-    /// Osprey keeps no metric metadata yet: an empty map, after checking `limit` as Prometheus does.
+    /// `limit`, `limit_per_metric`, `metric`: each family's TYPE, HELP and UNIT as scrapes and
+    /// pushes gave them, `{"name":[{"type","help","unit"}]}`, names in order.
     @Sendable func metadata(_ request: Request, context: Context) async throws -> Response {
         try await gate.handle(request) { admitted in
-            let limit = admitted.form["limit"]
-            guard limit.isEmpty || Int(limit) != nil else { throw APIError.badData("limit must be a number") }
-            return APIResponse.success { $0.raw("{}") }
+            let form = admitted.form
+            func count(_ name: String, _ error: StaticString) throws(APIError) -> Int? {
+                let text = form[name]
+                guard !text.isEmpty else { return nil }
+                guard let value = Int(text) else { throw APIError.badData("\(error)") }
+                return value
+            }
+            let limit = try count("limit", "limit must be a number")
+            let perMetric = try count("limit_per_metric", "limit_per_metric must be a number")
+            let metric = form["metric"]
+            var families = try gate.access.openStorage().metadata()
+                .filter { metric.isEmpty || $0.key == metric }
+                .sorted { $0.key < $1.key }
+            if let limit, limit >= 0 { families = Array(families.prefix(limit)) }
+            return APIResponse.success { json in
+                json.raw("{")
+                for (index, (name, descriptions)) in families.enumerated() {
+                    if index > 0 { json.raw(",") }
+                    json.key(name)
+                    json.raw("[")
+                    let kept = perMetric.map { $0 > 0 ? Array(descriptions.suffix($0)) : descriptions } ?? descriptions
+                    for (position, description) in kept.enumerated() {
+                        if position > 0 { json.raw(",") }
+                        json.raw(#"{"type":"#)
+                        json.string(description.type.rawValue)
+                        json.raw(#","help":"#)
+                        json.string(description.help)
+                        json.raw(#","unit":"#)
+                        json.string(description.unit)
+                        json.raw("}")
+                    }
+                    json.raw("]")
+                }
+                json.raw("}")
+            }
         }
     }
 

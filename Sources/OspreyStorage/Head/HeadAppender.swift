@@ -5,6 +5,7 @@ struct HeadAppender: Appender {
     let storage: MetricsStorage
     let oldestAllowed: Timestamp
     private var record = WriteAheadLog.Record()
+    private var metadata: [String: MetricMetadata] = [:]
 
     init(storage: MetricsStorage, oldestAllowed: Timestamp) {
         self.storage = storage
@@ -36,12 +37,18 @@ struct HeadAppender: Appender {
         record.reserveCapacity(samples)
     }
 
+    mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {
+        self.metadata.merge(metadata) { $1 }
+    }
+
     mutating func commit() throws(StorageError) {
-        defer { record.removeAll() }
+        defer { rollback() }
         try storage.commit(&record)
+        storage.metadataTable.update(metadata)
     }
 
     mutating func rollback() {
         record.removeAll()
+        metadata.removeAll()
     }
 }

@@ -25,10 +25,16 @@ public protocol Appender {
 
     /// Room for this many more samples, when the caller knows the batch's size.
     mutating func reserveCapacity(_ samples: Int)
+
+    /// Notes what families' `# TYPE`, `# HELP` and `# UNIT` say, in force from the commit.
+    mutating func updateMetadata(_ metadata: [String: MetricMetadata])
 }
 
 extension Appender {
     public mutating func reserveCapacity(_ samples: Int) {}
+
+    /// Storages that keep no metadata ignore it.
+    public mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {}
 
     /// Appends by `ref` when the caller kept one, else by `labels`; returns the reference to keep
     /// for the next sample. A storage may forget series that went idle (the agent's does) and

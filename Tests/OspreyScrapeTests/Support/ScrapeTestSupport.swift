@@ -90,8 +90,11 @@ final class MetricsTarget: Sendable {
         body.bodyStall.withLock { $0 = stall }
     }
 
-    func serve(_ text: String) {
-        body.content.withLock { $0.text = text }
+    func serve(_ text: String, contentType: String? = nil) {
+        body.content.withLock { content in
+            content.text = text
+            if let contentType { content.contentType = contentType }
+        }
     }
 
     func stop() async {
