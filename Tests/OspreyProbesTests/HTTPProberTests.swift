@@ -14,7 +14,7 @@ import Testing
     @Test func aHealthyPageSucceedsWithBlackboxMetrics() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe("127.0.0.1:\(server.port)/ok")
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe("127.0.0.1:\(server.port)/ok")
         #expect(result.success, "\(result.failure ?? "")")
         #expect(result.failure == nil)
         #expect(value(result, "probe_http_status_code") == 200)
@@ -43,7 +43,7 @@ import Testing
     @Test func aServerErrorFailsWithTheReason() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe(server.base + "/broken")
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe(server.base + "/broken")
         #expect(!result.success)
         #expect(result.failure == "status code 500 not in valid_status_codes [2xx]")
         #expect(value(result, "probe_http_status_code") == 500)
@@ -65,7 +65,7 @@ import Testing
     @Test func redirectsAreFollowedAndCounted() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe(server.base + "/moved")
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe(server.base + "/moved")
         #expect(result.success, "\(result.failure ?? "")")
         #expect(value(result, "probe_http_redirects") == 1)
         #expect(value(result, "probe_http_status_code") == 200)
@@ -74,12 +74,12 @@ import Testing
     @Test func withoutFollowingARedirectIsInvalidUnlessListed() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let refused = await HTTPProber(HTTPProbeConfiguration(followRedirects: false), timeout: .seconds(5))
+        let refused = await HTTPProber(HTTPProbeConfiguration(followRedirects: false), timeout: generousProbeTimeout)
             .probe(server.base + "/moved")
         #expect(!refused.success)
         #expect(refused.failure == "status code 302 not in valid_status_codes [2xx]")
         #expect(value(refused, "probe_http_redirects") == 0)
-        let allowed = await HTTPProber(HTTPProbeConfiguration(validStatusCodes: [302], followRedirects: false), timeout: .seconds(5))
+        let allowed = await HTTPProber(HTTPProbeConfiguration(validStatusCodes: [302], followRedirects: false), timeout: generousProbeTimeout)
             .probe(server.base + "/moved")
         #expect(allowed.success, "\(allowed.failure ?? "")")
     }
@@ -87,19 +87,19 @@ import Testing
     @Test func bodyRulesFailWithFailedDueToRegex() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let matched = await HTTPProber(HTTPProbeConfiguration(failIfBodyMatchesRegexp: ["is w.ll"]), timeout: .seconds(5))
+        let matched = await HTTPProber(HTTPProbeConfiguration(failIfBodyMatchesRegexp: ["is w.ll"]), timeout: generousProbeTimeout)
             .probe(server.base + "/ok")
         #expect(!matched.success)
         #expect(matched.failure == "body matched regular expression \"is w.ll\"")
         #expect(value(matched, "probe_failed_due_to_regex") == 1)
 
-        let missing = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["database"]), timeout: .seconds(5))
+        let missing = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["database"]), timeout: generousProbeTimeout)
             .probe(server.base + "/ok")
         #expect(!missing.success)
         #expect(missing.failure == "body did not match regular expression \"database\"")
         #expect(value(missing, "probe_failed_due_to_regex") == 1)
 
-        let kept = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["^all"]), timeout: .seconds(5))
+        let kept = await HTTPProber(HTTPProbeConfiguration(failIfBodyNotMatchesRegexp: ["^all"]), timeout: generousProbeTimeout)
             .probe(server.base + "/ok")
         #expect(kept.success, "\(kept.failure ?? "")")
         #expect(value(kept, "probe_failed_due_to_regex") == 0)
@@ -109,7 +109,7 @@ import Testing
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
         let config = HTTPProbeConfiguration(method: "POST", body: "ping", failIfBodyNotMatchesRegexp: ["^ping$"])
-        let result = await HTTPProber(config, timeout: .seconds(5)).probe(server.base + "/echo")
+        let result = await HTTPProber(config, timeout: generousProbeTimeout).probe(server.base + "/echo")
         #expect(result.success, "\(result.failure ?? "")")
     }
 
@@ -118,7 +118,7 @@ import Testing
         let port = server.port
         server.stop()
         try await Task.sleep(for: .milliseconds(200))
-        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: .seconds(5)).probe("http://127.0.0.1:\(port)/")
+        let result = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe("http://127.0.0.1:\(port)/")
         #expect(!result.success)
         #expect(result.failure == "connection refused")
     }
@@ -131,7 +131,7 @@ import Testing
     @Test func anHTTPSPageReportsCertificateExpiryTLSVersionAndHandshakeTime() async throws {
         let server = try await HTTPSProbeTestServer.start()
         defer { server.stop() }
-        let result = await HTTPProber(HTTPProbeConfiguration(tlsConfig: trusting), timeout: .seconds(5))
+        let result = await HTTPProber(HTTPProbeConfiguration(tlsConfig: trusting), timeout: generousProbeTimeout)
             .probe("https://127.0.0.1:\(server.port)/")
         #expect(result.success, "\(result.failure ?? "")")
         #expect(result.metrics.first { $0.name == "probe_http_ssl" }?.value == 1)
@@ -146,14 +146,14 @@ import Testing
     @Test func sslRulesAreApplied() async throws {
         let server = try await HTTPSProbeTestServer.start()
         defer { server.stop() }
-        let result = await HTTPProber(HTTPProbeConfiguration(failIfSSL: true, tlsConfig: trusting), timeout: .seconds(5))
+        let result = await HTTPProber(HTTPProbeConfiguration(failIfSSL: true, tlsConfig: trusting), timeout: generousProbeTimeout)
             .probe("https://127.0.0.1:\(server.port)/")
         #expect(!result.success)
         #expect(result.failure == "final request was over SSL (fail_if_ssl)")
 
         let plain = try await HTTPProbeTestServer.start()
         defer { plain.stop() }
-        let notSSL = await HTTPProber(HTTPProbeConfiguration(failIfNotSSL: true), timeout: .seconds(5)).probe(plain.base + "/ok")
+        let notSSL = await HTTPProber(HTTPProbeConfiguration(failIfNotSSL: true), timeout: generousProbeTimeout).probe(plain.base + "/ok")
         #expect(notSSL.failure == "final request was not over SSL (fail_if_not_ssl)")
     }
 }
@@ -165,21 +165,21 @@ import Testing
         defer { server.stop() }
         let matched = await HTTPProber(
             HTTPProbeConfiguration(failIfHeaderMatches: [ProbeHeaderMatch(header: "Set-Cookie", regexp: "session=")]),
-            timeout: .seconds(5)
+            timeout: generousProbeTimeout
         ).probe(server.base + "/cookie")
         #expect(matched.failure == "header Set-Cookie matched regular expression \"session=\"")
         #expect(matched.metrics.first { $0.name == "probe_failed_due_to_regex" }?.value == 1)
 
         let missing = await HTTPProber(
             HTTPProbeConfiguration(failIfHeaderNotMatches: [ProbeHeaderMatch(header: "X-Served-By", regexp: "web")]),
-            timeout: .seconds(5)
+            timeout: generousProbeTimeout
         ).probe(server.base + "/ok")
         #expect(missing.failure == "header X-Served-By is missing")
 
         let allowed = await HTTPProber(
             HTTPProbeConfiguration(
                 failIfHeaderMatches: [ProbeHeaderMatch(header: "X-Served-By", regexp: ".*", allowMissing: true)]),
-            timeout: .seconds(5)
+            timeout: generousProbeTimeout
         ).probe(server.base + "/ok")
         #expect(allowed.success, "\(allowed.failure ?? "")")
     }
@@ -190,13 +190,13 @@ import Testing
         let bearer = await HTTPProber(
             HTTPProbeConfiguration(
                 failIfBodyNotMatchesRegexp: ["^Bearer t0ken$"], authorization: Authorization(credentials: "t0ken")),
-            timeout: .seconds(5)
+            timeout: generousProbeTimeout
         ).probe(server.base + "/whoami")
         #expect(bearer.success, "\(bearer.failure ?? "")")
         let basic = await HTTPProber(
             HTTPProbeConfiguration(
                 failIfBodyNotMatchesRegexp: ["^Basic dTpw$"], basicAuth: BasicAuth(username: "u", password: "p")),
-            timeout: .seconds(5)
+            timeout: generousProbeTimeout
         ).probe(server.base + "/whoami")
         #expect(basic.success, "\(basic.failure ?? "")")
     }
@@ -204,10 +204,10 @@ import Testing
     @Test func versionRulesAreApplied() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }
-        let refused = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/2.0"]), timeout: .seconds(5))
+        let refused = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/2.0"]), timeout: generousProbeTimeout)
             .probe(server.base + "/ok")
         #expect(refused.failure == "HTTP version HTTP/1.1 not in valid_http_versions [\"HTTP/2.0\"]")
-        let kept = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/1.1"]), timeout: .seconds(5))
+        let kept = await HTTPProber(HTTPProbeConfiguration(validHTTPVersions: ["HTTP/1.1"]), timeout: generousProbeTimeout)
             .probe(server.base + "/ok")
         #expect(kept.success, "\(kept.failure ?? "")")
     }

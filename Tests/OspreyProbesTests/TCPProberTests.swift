@@ -92,7 +92,7 @@ import Testing
                 TCPQueryResponse(expect: "^250 secure"),
             ],
             tlsConfig: TLSConfiguration(caFile: folder.path + "/ca.pem", serverName: "localhost"))
-        let result = await TCPProber(config, timeout: .seconds(5)).probe("127.0.0.1:\(port)")
+        let result = await TCPProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
         #expect(result.success, "\(result.failure ?? "") \(result.steps)")
         #expect(metric(result, "probe_ssl_earliest_cert_expiry") == HTTPSProbeTestServer.expiry)
         #expect(metric(result, "probe_ssl_last_chain_expiry_timestamp_seconds") == HTTPSProbeTestServer.expiry)
@@ -100,7 +100,7 @@ import Testing
 
         // The same conversation without trusting the certificate fails at the handshake.
         let untrusted = TCPProbeConfiguration(queryResponse: config.queryResponse)
-        let refused = await TCPProber(untrusted, timeout: .seconds(5)).probe("127.0.0.1:\(port)")
+        let refused = await TCPProber(untrusted, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
         #expect(!refused.success)
         #expect(refused.failure?.contains("TLS handshake failed") == true, "\(refused.failure ?? "")")
     }
