@@ -15,23 +15,37 @@ struct HostCollection: Sendable {
     let offset: UInt64
     let logger: Logger
 
+    /// How often the families' TYPE and HELP go along, for a server that has not heard them.
+    static let metadataRefresh: Duration = .seconds(600)
+
     func run() async {
+        var metadataSentAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             let delay = StableSchedule.delay(untilOffset: offset, interval: interval, now: Int64(Date().timeIntervalSince1970 * 1e9))
             do { try await Task.sleep(for: delay) } catch { return }
-            await collectOnce()
+            let now = ContinuousClock.now
+            let withMetadata = metadataSentAt.map { now - $0 >= Self.metadataRefresh } ?? true
+            if withMetadata { metadataSentAt = now }
+            await collectOnce(withMetadata: withMetadata)
             // Past this instant, so that the next delay is a whole interval.
             try? await Task.sleep(for: .milliseconds(1))
         }
     }
 
-    func collectOnce() async {
+    func collectOnce(withMetadata: Bool = false) async {
         let time = MetricsStorage.now()
         let collectors = self.collectors
         // The collectors block on files and statvfs: off the cooperative pool.
         let host = (try? await NIOThreadPool.singleton.runIfActive { collectors.collect() }) ?? []
         var appender = appendable.appender()
-        for family in host + selfMetrics.families {
+        let families = host + selfMetrics.families
+        if withMetadata {
+            appender.updateMetadata(
+                Dictionary(
+                    families.map { ($0.name, MetricMetadata(type: $0.type, help: $0.help ?? "", unit: $0.unit ?? "")) },
+                    uniquingKeysWith: { $1 }))
+        }
+        for family in families {
             for sample in family.samples {
                 _ = try? appender.append(sample.labels, timestamp: sample.timestamp ?? time, value: sample.value)
             }

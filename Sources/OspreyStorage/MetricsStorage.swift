@@ -13,7 +13,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     let state: Mutex<State>
     let shards: ShardSet
     let decodedChunks: DecodedChunkCache
-    let metadataTable = MetadataTable()
+    private let metadataTable: MetadataTable
     private let catalog: CatalogStore
     private let flushing = Mutex<Void>(())
     private let logger: Logger
@@ -62,6 +62,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         self.logger = logger
         decodedChunks = DecodedChunkCache(capacity: options.decodedChunkCacheSamples)
         catalog = try CatalogStore(path: path + "/catalog.sqlite")
+        metadataTable = MetadataTable(try catalog.loadMetadata())
         shards = try ShardSet(folder: path + "/shards", window: options.shardWindow)
         let wal = try WriteAheadLog(folder: path + "/wal")
         var state = State(wal: wal)
@@ -93,9 +94,22 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         HeadAppender(storage: self, oldestAllowed: Self.now() - options.retention.milliseconds)
     }
 
-    /// Each metric family's descriptions as scrapes and pushes last gave them.
+    /// Each metric family's descriptions as scrapes and pushes last gave them, kept in the
+    /// catalog so that they outlive a restart.
     public func metadata() -> [String: [MetricMetadata]] {
         metadataTable.all
+    }
+
+    /// Takes in what a commit's `# TYPE`, `# HELP` and `# UNIT` lines said. The samples are
+    /// stored by then, so a failure to keep the metadata is logged, not the commit's.
+    func updateMetadata(_ metadata: [String: MetricMetadata]) {
+        let changed = metadataTable.update(metadata)
+        guard !changed.isEmpty else { return }
+        do {
+            try catalog.saveMetadata(changed)
+        } catch {
+            logger.warning("metric metadata not kept", metadata: ["error": "\(error)"])
+        }
     }
 
     public func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {

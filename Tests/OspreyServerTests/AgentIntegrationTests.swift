@@ -65,6 +65,17 @@ extension EndToEndTests {
             }
             let cpus = try await osprey.samples(#"node_cpu_seconds_total{mode="idle",instance="\#(host)"}"#, window: "1m")
             #expect(cpus.count == reference.split(separator: "\n").filter { $0.hasPrefix("node_cpu_seconds_total{") && $0.contains("mode=\"idle\"") }.count)
+
+            // TYPE and HELP travel too: of the host collectors (node_load1) and of the scraped
+            // app (go_goroutines), as node_exporter's page has them.
+            func help(_ metric: String) -> String? {
+                reference.split(separator: "\n").first { $0.hasPrefix("# HELP \(metric) ") }.map { String($0.dropFirst("# HELP \(metric) ".count)) }
+            }
+            let metadata = try await OspreyProcesses.get(osprey.serverURL + "/api/v1/metadata").body
+            for metric in ["node_load1", "go_goroutines"] {
+                let expected = try #require(help(metric))
+                #expect(metadata.contains(#""\#(metric)":[{"type":"gauge","help":"\#(expected)","unit":""}]"#), "\(metric): \(metadata.prefix(500))")
+            }
         }
 
         /// The server is away for 30 s while the agent runs and a business script pushes to the

@@ -54,6 +54,7 @@ struct LocalPushRoutes<Context: RequestContext> {
         }
         let now = MetricsStorage.now()
         var parser = ExpositionParser(bytes: Array(body.readableBytesView), format: .text)
+        parser.collectsMetadata = true
         var samples: [(labels: Labels, timestamp: Timestamp, value: Double)] = []
         do {
             while let entry = try parser.next() {
@@ -69,6 +70,7 @@ struct LocalPushRoutes<Context: RequestContext> {
             return Self.refusal(.badRequest, error.description)
         }
         var appender = appendable.appender()
+        appender.updateMetadata(parser.metadata)
         for sample in samples {
             do {
                 try appender.append(sample.labels, timestamp: sample.timestamp, value: sample.value)

@@ -122,6 +122,7 @@ struct QueueAppender: Appender {
     let series: SeriesTable
     private var text: [UInt8] = []
     private var samples = 0
+    private var metadata: [String: MetricMetadata] = [:]
     private let writer = ExpositionWriter(format: .text)
 
     init(queue: SampleQueue, externalLabels: Labels, series: SeriesTable) {
@@ -149,10 +150,15 @@ struct QueueAppender: Appender {
         samples += 1
     }
 
+    /// Queued with the batch; the shipper sends it ahead of the next push's samples.
+    mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {
+        self.metadata.merge(metadata) { $1 }
+    }
+
     mutating func commit() throws(StorageError) {
         defer { rollback() }
         do {
-            try queue.enqueue(text, samples: samples)
+            try queue.enqueue(text, samples: samples, metadata: metadata)
         } catch {
             throw .io(error.description)
         }
@@ -161,6 +167,7 @@ struct QueueAppender: Appender {
     mutating func rollback() {
         text = []
         samples = 0
+        metadata = [:]
     }
 
     mutating func reserveCapacity(_ samples: Int) {

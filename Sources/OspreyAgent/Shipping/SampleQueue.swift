@@ -49,7 +49,14 @@ public final class SampleQueue: Sendable {
                             enqueued_at REAL NOT NULL,
                             samples INTEGER NOT NULL,
                             body BLOB NOT NULL
-                        )
+                        );
+                        CREATE TABLE IF NOT EXISTS metadata (
+                            metric TEXT PRIMARY KEY,
+                            type TEXT NOT NULL,
+                            help TEXT NOT NULL,
+                            unit TEXT NOT NULL,
+                            pending INTEGER NOT NULL
+                        );
                         """)
             }
             let found = try database.read { db in
@@ -71,9 +78,12 @@ public final class SampleQueue: Sendable {
 
     public var statistics: Statistics { totals.withLock { $0 } }
 
-    /// Stores a batch durably; when the queue would then hold more than `maxBytes`, the oldest
-    /// batches go first. A batch larger than the whole buffer is dropped itself.
-    public func enqueue(_ body: [UInt8], samples: Int, at time: Date = Date()) throws(AgentError) {
+    /// Stores a batch durably, and `metadata` as news for the shipper; when the queue would then
+    /// hold more than `maxBytes`, the oldest batches go first. A batch larger than the whole
+    /// buffer is dropped itself.
+    public func enqueue(
+        _ body: [UInt8], samples: Int, metadata: [String: MetricMetadata] = [:], at time: Date = Date()
+    ) throws(AgentError) {
         guard samples > 0 else { return }
         guard body.count <= maxBytes else {
             totals.withLock { $0.droppedSamples += samples }
@@ -88,6 +98,11 @@ public final class SampleQueue: Sendable {
                 try db.execute(
                     sql: "INSERT INTO batches (enqueued_at, samples, body) VALUES (?, ?, ?)",
                     arguments: [time.timeIntervalSince1970, samples, Data(body)])
+                for (metric, description) in metadata {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO metadata (metric, type, help, unit, pending) VALUES (?, ?, ?, ?, 1)",
+                        arguments: [metric, description.type.rawValue, description.help, description.unit])
+                }
                 var excess = totals.withLock { totals in
                     totals.batches += 1
                     totals.samples += samples
@@ -145,6 +160,36 @@ public final class SampleQueue: Sendable {
             }
         } catch {
             throw AgentError("read the agent's buffer", error)
+        }
+    }
+
+    /// The families whose metadata no server has been sent since it was queued.
+    public func pendingMetadata() throws(AgentError) -> [String: MetricMetadata] {
+        do {
+            return try database.read { db in
+                var metadata: [String: MetricMetadata] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT metric, type, help, unit FROM metadata WHERE pending = 1") {
+                    metadata[row[0]] = MetricMetadata(type: MetricType(rawValue: row[1]) ?? .unknown, help: row[2], unit: row[3])
+                }
+                return metadata
+            }
+        } catch {
+            throw AgentError("read the agent's metadata", error)
+        }
+    }
+
+    /// Notes `metadata` as sent; a family described anew meanwhile stays pending.
+    public func metadataSent(_ metadata: [String: MetricMetadata]) throws(AgentError) {
+        do {
+            try database.write { db in
+                for (metric, description) in metadata {
+                    try db.execute(
+                        sql: "UPDATE metadata SET pending = 0 WHERE metric = ? AND type = ? AND help = ? AND unit = ?",
+                        arguments: [metric, description.type.rawValue, description.help, description.unit])
+                }
+            }
+        } catch {
+            throw AgentError("note the agent's metadata as sent", error)
         }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import OspreyCompression
+import OspreyFormats
 import OspreyModel
 import Synchronization
 
@@ -106,10 +107,12 @@ public final class Shipper: Sendable {
             return untilFirstServerReopens()
         }
         let server = settings.servers[index]
-        let outcome = await push(batches.flatMap(\.body), to: server)
+        // Metadata news goes ahead of the samples, each family once, as a scrape page has it.
+        let metadata = (try? queue.pendingMetadata()) ?? [:]
+        let outcome = await push(Self.metadataLines(metadata) + batches.flatMap(\.body), to: server)
         switch outcome {
         case .delivered:
-            forget(through: last.id)
+            forget(through: last.id, metadata: metadata)
             state.withLock {
                 $0.breakers[index].succeeded()
                 $0.failuresInARow = 0
@@ -120,7 +123,7 @@ public final class Shipper: Sendable {
             return nil
         case .rejected(let reason):
             // Bad data stays bad: keeping it would block everything queued behind it.
-            forget(through: last.id)
+            forget(through: last.id, metadata: metadata)
             state.withLock {
                 // The server answered: it is up, whatever it thought of the data.
                 $0.breakers[index].succeeded()
@@ -144,12 +147,25 @@ public final class Shipper: Sendable {
         }
     }
 
-    private func forget(through id: Int64) {
+    private func forget(through id: Int64, metadata: [String: MetricMetadata]) {
         do {
             try queue.remove(through: id)
+            try queue.metadataSent(metadata)
         } catch {
             logger.error("cannot remove shipped samples from the buffer", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// `# HELP` and `# TYPE` lines of text format 0.0.4, which has no `# UNIT`.
+    static func metadataLines(_ metadata: [String: MetricMetadata]) -> [UInt8] {
+        let writer = ExpositionWriter(format: .text)
+        var lines: [UInt8] = []
+        for (name, description) in metadata.sorted(by: { $0.key < $1.key }) {
+            writer.write(
+                MetricFamily(name: name, type: description.type, help: description.help.isEmpty ? nil : description.help),
+                into: &lines)
+        }
+        return lines
     }
 
     /// The next server in turn whose breaker lets a push through; `claim` makes it the one

@@ -21,7 +21,7 @@ public struct ExpositionParser {
     private var family = Family(name: [], type: .unknown)
     private var reachedEOF = false
     private var spans: [LabelSpan] = []
-    /// With it set, `nextSample` keeps each family's TYPE, HELP and UNIT in `metadata`.
+    /// With it set, `next` and `nextSample` keep each family's TYPE, HELP and UNIT in `metadata`.
     public var collectsMetadata = false
     public private(set) var metadata: [String: MetricMetadata] = [:]
     /// With it set, `nextSample` hashes every comment line into `commentDigest`: a scraper can
@@ -52,8 +52,9 @@ public struct ExpositionParser {
         return try bytes.withUnsafeBufferPointer { buffer throws(ExpositionError) -> ExpositionEntry? in
             while let (start, end) = try nextLine(buffer) {
                 if buffer[start] == UInt8(ascii: "#") {
-                    if let entry = try parseComment(buffer, start, end) { return entry }
-                    continue
+                    guard let entry = try parseComment(buffer, start, end) else { continue }
+                    if collectsMetadata { keepMetadata(entry) }
+                    return entry
                 }
                 let sample = try parseSample(buffer, start, end)
                 return .sample(

@@ -127,12 +127,18 @@ final class ScrapeLoop: Sendable {
         if job.sampleLimit > 0, counts.postRelabel > job.sampleLimit {
             throw .sampleLimit("sample limit exceeded: \(counts.postRelabel) samples, sample_limit is \(job.sampleLimit)")
         }
+        let now = ContinuousClock.now
+        if let sentAt = cache.metadataSentAt, now - sentAt >= SeriesCache.metadataRefresh {
+            appender.updateMetadata(cache.metadata)
+            cache.metadataSentAt = now
+        }
         if parser.commentDigest.value != cache.commentDigest,
             let metadata = try? ExpositionParser.metadata(of: fetched.body, format: fetched.format)
         {
             appender.updateMetadata(metadata.filter { cache.metadata[$0.key] != $0.value })
             cache.metadata = metadata
             cache.commentDigest = parser.commentDigest.value
+            cache.metadataSentAt = cache.metadataSentAt ?? now
         }
     }
 

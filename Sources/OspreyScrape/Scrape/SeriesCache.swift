@@ -25,6 +25,10 @@ struct SeriesCache {
     /// only, and the digest of the comment lines they came from, so they are rebuilt only then.
     var metadata: [String: MetricMetadata] = [:]
     var commentDigest: UInt64?
+    /// When the metadata last went to the storage whole: an agent's server learns it again
+    /// every `metadataRefresh`, should it have been another server, or lost it.
+    var metadataSentAt: ContinuousClock.Instant?
+    static let metadataRefresh: Duration = .seconds(600)
 
     var count: Int { entries.count }
 
@@ -87,6 +91,7 @@ struct SeriesCache {
         // So is its metadata: the next scrape gives it again.
         metadata.removeAll()
         commentDigest = nil
+        metadataSentAt = nil
         scrape += 1
     }
 

@@ -3,7 +3,8 @@ import GRDB
 import OspreyModel
 import Synchronization
 
-/// The series catalog on disk (`catalog.sqlite`): every series id and its labels. Label names
+/// The series catalog on disk (`catalog.sqlite`): every series id and its labels, and each
+/// metric family's metadata. Label names
 /// and values are stored once each in `symbols` and series refer to them by number, since the
 /// same few strings (`job`, `instance`, host names) recur across thousands of series. The
 /// postings are rebuilt in memory from it at start.
@@ -20,6 +21,10 @@ final class CatalogStore: Sendable {
                     sql: """
                         CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
                         CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+                        CREATE TABLE IF NOT EXISTS metadata (
+                            metric TEXT NOT NULL, position INTEGER NOT NULL,
+                            type TEXT NOT NULL, help TEXT NOT NULL, unit TEXT NOT NULL,
+                            PRIMARY KEY (metric, position));
                         """)
             }
         } catch {
@@ -65,6 +70,40 @@ final class CatalogStore: Sendable {
 
     func close() {
         try? database.close()
+    }
+
+    /// Every family's descriptions, oldest first.
+    func loadMetadata() throws(StorageError) -> [String: [MetricMetadata]] {
+        do {
+            return try database.read { db in
+                var metadata: [String: [MetricMetadata]] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT metric, type, help, unit FROM metadata ORDER BY metric, position") {
+                    let type = MetricType(rawValue: row[1]) ?? .unknown
+                    metadata[row[0], default: []].append(MetricMetadata(type: type, help: row[2], unit: row[3]))
+                }
+                return metadata
+            }
+        } catch {
+            throw .io("cannot read metric metadata from the series catalog: \(error)")
+        }
+    }
+
+    /// Replaces the descriptions of each family in `metadata`.
+    func saveMetadata(_ metadata: [String: [MetricMetadata]]) throws(StorageError) {
+        do {
+            try database.write { db in
+                for (metric, descriptions) in metadata {
+                    try db.execute(sql: "DELETE FROM metadata WHERE metric = ?", arguments: [metric])
+                    for (position, description) in descriptions.enumerated() {
+                        try db.execute(
+                            sql: "INSERT INTO metadata (metric, position, type, help, unit) VALUES (?, ?, ?, ?, ?)",
+                            arguments: [metric, position, description.type.rawValue, description.help, description.unit])
+                    }
+                }
+            }
+        } catch {
+            throw .io("cannot write metric metadata to the series catalog: \(error)")
+        }
     }
 
     /// Stores new series in one transaction; durable against a crash of the process once it returns.

@@ -44,7 +44,7 @@ struct HeadAppender: Appender {
     mutating func commit() throws(StorageError) {
         defer { rollback() }
         try storage.commit(&record)
-        storage.metadataTable.update(metadata)
+        storage.updateMetadata(metadata)
     }
 
     mutating func rollback() {

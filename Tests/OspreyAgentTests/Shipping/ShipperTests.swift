@@ -90,6 +90,37 @@ import Testing
         }
     }
 
+    /// Metadata queued with batches goes ahead of the next push's samples, each family once,
+    /// and only until a server took it; a family described anew goes again.
+    @Test func metadataGoesOnceAheadOfTheSamples() async throws {
+        let server = try await ImportServer.start()
+        defer { Task { await server.stop() } }
+        try await Self.withShipper(servers: [server.url]) { queue, shipper in
+            let load = MetricMetadata(type: .gauge, help: "1m load average.")
+            try queue.enqueue(Array("node_load1 0.5 1000\n".utf8), samples: 1, metadata: ["node_load1": load])
+            try queue.enqueue(
+                Array("node_load1 0.6 2000\njobs_total 3 2000\n".utf8), samples: 2,
+                metadata: ["node_load1": load, "jobs_total": MetricMetadata(type: .counter)])
+            #expect(await shipper.shipOnce() == nil)
+
+            try queue.enqueue(Array("node_load1 0.7 3000\n".utf8), samples: 1)
+            #expect(await shipper.shipOnce() == nil)
+            try queue.enqueue(
+                Array("node_load1 0.8 4000\n".utf8), samples: 1,
+                metadata: ["node_load1": MetricMetadata(type: .gauge, help: "Load over 1 minute.")])
+            #expect(await shipper.shipOnce() == nil)
+
+            #expect(
+                try server.pushes.map { try $0.text() } == [
+                    "# TYPE jobs_total counter\n# HELP node_load1 1m load average.\n# TYPE node_load1 gauge\n"
+                        + "node_load1 0.5 1000\nnode_load1 0.6 2000\njobs_total 3 2000\n",
+                    "node_load1 0.7 3000\n",
+                    "# HELP node_load1 Load over 1 minute.\n# TYPE node_load1 gauge\nnode_load1 0.8 4000\n",
+                ])
+            #expect(try queue.pendingMetadata().isEmpty)
+        }
+    }
+
     @Test func withoutATokenNoAuthorizationIsSentAndAPathPrefixIsKept() async throws {
         let server = try await ImportServer.start()
         defer { Task { await server.stop() } }
