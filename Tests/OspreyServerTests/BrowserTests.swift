@@ -203,6 +203,21 @@ extension EndToEndTests {
             }
         }
 
+        @Test func exploreOffersMetricNamesWithTheirTypeAndHelp() async throws {
+            let nothing = try TemporaryFolder()
+            try await withServer(empty: true, dashboards: nothing.path) { server, _ in
+                let body = "# HELP queue_depth Jobs waiting.\n# TYPE queue_depth gauge\nqueue_depth 3\n"
+                    + "# HELP jobs_done Jobs done.\n# TYPE jobs_done counter\njobs_done_total 7\nbare_metric 1\n"
+                let pushed = try await server.post("/api/v1/import/prometheus", body: body)
+                #expect(pushed.status == 204)
+                let page = try await HeadlessChromium.load(server.baseURL + "/explore")
+                #expect(page.console.isEmpty, "\(page.console)")
+                #expect(page.dom.contains(#"<option value="queue_depth" label="gauge · Jobs waiting."></option>"#))
+                #expect(page.dom.contains(#"<option value="jobs_done_total" label="counter · Jobs done."></option>"#))
+                #expect(page.dom.contains(#"<option value="bare_metric"></option>"#))
+            }
+        }
+
         @Test func aServerWithTokensAsksForOneAndTheUIWorksOnceGivenIt() async throws {
             let auth = """
                 auth:

@@ -132,4 +132,5 @@ export const silences = (signal) => get("/api/v2/silences", null, signal);
 export const createSilence = (silence) => request("POST", "/api/v2/silences", { body: silence });
 export const expireSilence = (id) => request("DELETE", `/api/v2/silence/${encodeURIComponent(id)}`);
 export const targets = (signal) => get("/api/v1/targets", null, signal);
+export const metadata = (signal) => get("/api/v1/metadata", null, signal).then((r) => r.data || {});
 export const probes = (signal) => get("/api/v1/probes", null, signal);

@@ -45,8 +45,13 @@ export async function explore(ctx) {
         metricIn.value = "";
         exprBox.focus();
     });
-    api.labelValues("__name__", null, null, null, ctx.signal).then((list) => {
-        for (const n of list) names.appendChild(h("option", { value: n }));
+    // Each name with its family's type and help (a counter's samples carry a suffix its family lacks).
+    Promise.all([api.labelValues("__name__", null, null, null, ctx.signal), api.metadata(ctx.signal).catch(() => ({}))]).then(([list, meta]) => {
+        const about = (n) => (meta[n] || meta[n.replace(/_(total|bucket|sum|count|created)$/, "")] || [])[0];
+        for (const n of list) {
+            const m = about(n);
+            names.appendChild(h("option", { value: n, label: m ? [m.type, m.help].filter(Boolean).join(" · ") : null }));
+        }
     }).catch(() => {});
     const controls = h("div", { class: "explore-controls" });
     const result = h("div", { class: "explore-result", "data-state": "empty", "data-series-count": "0" });
