@@ -12,13 +12,4 @@ public struct FNV1a: Sendable {
         }
         value = (value ^ 0xFF) &* 0x0000_0100_0000_01B3
     }
-
-    /// Adds `bytes` followed by the 0xFF separator.
-    public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var hash = value
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        value = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
-    }
 }

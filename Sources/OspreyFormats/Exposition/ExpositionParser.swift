@@ -27,7 +27,7 @@ public struct ExpositionParser {
     /// With it set, `nextSample` hashes every comment line into `commentDigest`: a scraper can
     /// tell that a page's metadata is unchanged without building it, as it mostly is.
     public var digestsComments = false
-    public private(set) var commentDigest = FNV1a()
+    public private(set) var commentDigest = CommentDigest()
 
     private struct Family {
         var name: [UInt8]
@@ -77,7 +77,7 @@ public struct ExpositionParser {
                 if buffer[start] == UInt8(ascii: "#") {
                     let entry = try parseComment(buffer, start, end, materialize: collectsMetadata)
                     if let entry { keepMetadata(entry) }
-                    if digestsComments { commentDigest.add(UnsafeBufferPointer(rebasing: buffer[start..<end])) }
+                    if digestsComments { commentDigest.add(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[start..<end])) }
                     continue
                 }
                 var known: (end: Int, number: Int32)?
