@@ -146,9 +146,14 @@ final class ScrapeLoop: Sendable {
         _ number: Int32, _ timestamp: Timestamp, _ value: Double, to appender: inout any Appender,
         cache: inout SeriesCache
     ) throws(StorageError) {
-        guard let labels = cache.labels(of: number) else { return }
-        cache.remember(
-            try appender.append(cache.ref(of: number), labels: labels, timestamp: timestamp, value: value), for: number)
+        // The labels are looked at only without a reference: on the hot path, a copy of them
+        // per sample is a retain and a release too many.
+        if let ref = cache.ref(of: number) {
+            let kept = try appender.append(ref, labels: cache.labels(of: number) ?? Labels(), timestamp: timestamp, value: value)
+            if kept != ref { cache.remember(kept, for: number) }
+        } else if let labels = cache.labels(of: number) {
+            cache.remember(try appender.append(labels, timestamp: timestamp, value: value), for: number)
+        }
     }
 
     /// Staleness markers for these series, so queries stop returning them from `timestamp`.

@@ -36,11 +36,11 @@ extension Appender {
     /// Storages that keep no metadata ignore it.
     public mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {}
 
-    /// Appends by `ref` when the caller kept one, else by `labels`; returns the reference to keep
-    /// for the next sample. A storage may forget series that went idle (the agent's does) and
+    /// Appends by `ref` when the caller kept one, else by `labels` (only then worked out);
+    /// returns the reference to keep for the next sample. A storage may forget series that went idle (the agent's does) and
     /// then refuses their old reference at once; the sample then goes in by its labels.
     public mutating func append(
-        _ ref: SeriesRef?, labels: Labels, timestamp: Timestamp, value: Double
+        _ ref: SeriesRef?, labels: @autoclosure () -> Labels, timestamp: Timestamp, value: Double
     ) throws(StorageError) -> SeriesRef {
         if let ref {
             do throws(StorageError) {
@@ -50,7 +50,7 @@ extension Appender {
                 // Forgotten: fall through to the labels.
             }
         }
-        return try append(labels, timestamp: timestamp, value: value)
+        return try append(labels(), timestamp: timestamp, value: value)
     }
 }
 
