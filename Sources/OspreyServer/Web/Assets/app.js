@@ -46,6 +46,14 @@ export function navigate(url, opts = {}) {
     route();
 }
 
+// Stops the page shown: its requests, timers and listeners.
+function leavePage() {
+    if (!current) return;
+    current.abort.abort();
+    for (const fn of current.cleanups) { try { fn(); } catch { /* ignore */ } }
+    current = null;
+}
+
 function route() {
     const m = match(location.pathname);
     if (!m) { navigate("/dashboards", { replace: true }); return; }
@@ -55,10 +63,7 @@ function route() {
         current.page.update(query);
         return;
     }
-    if (current) {
-        current.abort.abort();
-        for (const fn of current.cleanups) { try { fn(); } catch { /* ignore */ } }
-    }
+    leavePage();
     const abort = new AbortController();
     const me = { key: m.key, abort, cleanups: [], page: null };
     current = me;
@@ -79,10 +84,7 @@ function route() {
 // The server answered 401: the page gives way to a form asking for a token, once.
 function askForToken() {
     if (current && current.signIn) return;
-    if (current) {
-        current.abort.abort();
-        for (const fn of current.cleanups) { try { fn(); } catch { /* ignore */ } }
-    }
+    leavePage();
     const held = token();
     current = { key: null, abort: new AbortController(), cleanups: [], page: null, signIn: true };
     const input = h("input", { class: "input wide", type: "password", name: "token", autocomplete: "current-password", placeholder: "token", required: true });
@@ -93,7 +95,7 @@ function askForToken() {
     form.addEventListener("submit", (e) => {
         e.preventDefault();
         signIn(input.value.trim());
-        current = null;
+        leavePage();
         showSession();
         route();
     });
@@ -108,7 +110,7 @@ function showSession() {
     if (!token()) { if (button) button.remove(); return; }
     if (button) return;
     button = h("button", { id: "signout", class: "btn", type: "button" }, "Sign out");
-    button.addEventListener("click", () => { signOut(); showSession(); current = null; route(); });
+    button.addEventListener("click", () => { signOut(); showSession(); leavePage(); route(); });
     document.getElementById("top").appendChild(button);
 }
 
