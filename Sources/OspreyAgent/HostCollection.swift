@@ -15,16 +15,13 @@ struct HostCollection: Sendable {
     let offset: UInt64
     let logger: Logger
 
-    /// How often the families' TYPE and HELP go along, for a server that has not heard them.
-    static let metadataRefresh: Duration = .seconds(600)
-
     func run() async {
         var metadataSentAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             let delay = StableSchedule.delay(untilOffset: offset, interval: interval, now: Int64(Date().timeIntervalSince1970 * 1e9))
             do { try await Task.sleep(for: delay) } catch { return }
             let now = ContinuousClock.now
-            let withMetadata = metadataSentAt.map { now - $0 >= Self.metadataRefresh } ?? true
+            let withMetadata = metadataSentAt.map { now - $0 >= MetricMetadata.resendInterval } ?? true
             if withMetadata { metadataSentAt = now }
             await collectOnce(withMetadata: withMetadata)
             // Past this instant, so that the next delay is a whole interval.

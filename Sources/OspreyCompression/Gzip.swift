@@ -29,7 +29,7 @@ public enum Gzip {
         return Array(output[..<Int(stream.total_out)])
     }
 
-    /// The whole of a gzip or zlib stream, which must end where `input` does.
+    /// The whole of a gzip (one or more members) or zlib stream, which must end where `input` does.
     public static func decompress(_ input: [UInt8]) throws -> [UInt8] {
         let inflater = try Inflater()
         var output: [UInt8] = []

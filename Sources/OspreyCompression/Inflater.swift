@@ -25,9 +25,14 @@ public final class Inflater {
         inflateEnd(&stream)
     }
 
-    /// Decompresses `input`, handing each piece of output to `output`.
+    /// Decompresses `input`, handing each piece of output to `output`. A gzip stream may hold
+    /// several members one after another (`cat a.gz b.gz`), as `gzip -d` reads them; anything
+    /// else after a stream's end is corrupt data.
     public func inflate(_ input: [UInt8], _ output: ([UInt8]) throws -> Void) throws {
-        guard !input.isEmpty, !finished else { return }
+        guard !input.isEmpty else { return }
+        if finished {
+            try startNextMember()
+        }
         var chunk = [UInt8](repeating: 0, count: 256 << 10)
         try input.withUnsafeBufferPointer { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress!)
@@ -41,7 +46,8 @@ public final class Inflater {
                 }
                 switch produced.0 {
                 case Z_OK, Z_BUF_ERROR: break
-                case Z_STREAM_END: finished = true
+                case Z_STREAM_END:
+                    if stream.avail_in > 0 { try startNextMember() } else { finished = true }
                 default:
                     throw InflateError.corrupt(stream.msg.map { String(cString: $0) } ?? "zlib error \(produced.0)")
                 }
@@ -53,4 +59,10 @@ public final class Inflater {
 
     /// Whether the compressed stream reached its proper end.
     public var isComplete: Bool { finished }
+
+    private func startNextMember() throws(InflateError) {
+        let status = inflateReset(&stream)
+        guard status == Z_OK else { throw .corrupt("zlib could not go on to the next member (\(status))") }
+        finished = false
+    }
 }

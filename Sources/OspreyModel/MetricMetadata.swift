@@ -10,4 +10,16 @@ public struct MetricMetadata: Sendable, Hashable {
         self.help = help
         self.unit = unit
     }
+
+    /// This description with what `other` says: its known type, its help and its unit, where it
+    /// says them. A body read in parts may give a family's HELP in one part and TYPE in the next.
+    public func merging(_ other: MetricMetadata) -> MetricMetadata {
+        MetricMetadata(
+            type: other.type == .unknown ? type : other.type, help: other.help.isEmpty ? help : other.help,
+            unit: other.unit.isEmpty ? unit : other.unit)
+    }
+
+    /// How often a source that sends a family's metadata once sends it again, for a server that
+    /// did not get it or lost it.
+    public static let resendInterval: Duration = .seconds(600)
 }

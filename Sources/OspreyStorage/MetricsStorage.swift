@@ -103,12 +103,12 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     /// Takes in what a commit's `# TYPE`, `# HELP` and `# UNIT` lines said. The samples are
     /// stored by then, so a failure to keep the metadata is logged, not the commit's.
     func updateMetadata(_ metadata: [String: MetricMetadata]) {
-        let changed = metadataTable.update(metadata)
-        guard !changed.isEmpty else { return }
-        do {
-            try catalog.saveMetadata(changed)
-        } catch {
-            logger.warning("metric metadata not kept", metadata: ["error": "\(error)"])
+        metadataTable.update(metadata) { gained in
+            do {
+                try catalog.saveMetadata(gained)
+            } catch {
+                logger.warning("metric metadata not kept", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -320,7 +320,11 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     /// Deletes shards wholly older than retention; returns how many.
     @discardableResult
     public func enforceRetention(now: Timestamp = MetricsStorage.now()) -> Int {
-        shards.deleteShards(endingBefore: now - options.retention.milliseconds)
+        let cutoff = now - options.retention.milliseconds
+        let deleted = shards.deleteShards(endingBefore: cutoff)
+        // Series whose samples are all gone then span nothing, and leave label queries.
+        if deleted > 0 { state.withLock { $0.head.raiseOldest(to: shards.windowStart(of: cutoff)) } }
+        return deleted
     }
 
     /// Recompresses the shards whose window ended before `now` (zlib over merged Gorilla chunks).

@@ -17,6 +17,24 @@ import Testing
         #expect(try Gzip.decompress(compressed) == Self.text)
     }
 
+    @Test func membersOneAfterAnotherAreReadAsGzipReadsThem() throws {
+        let first = try Gzip.compress(Array("first_metric 1\n".utf8))
+        let second = try Self.run("/bin/gzip", ["-c"], input: Array("second_metric 2\n".utf8))
+        #expect(try Gzip.decompress(first + second) == Array("first_metric 1\nsecond_metric 2\n".utf8))
+        // Split where the second member starts, as a body arrives in pieces.
+        let inflater = try Inflater()
+        var output: [UInt8] = []
+        try inflater.inflate(first) { output += $0 }
+        try inflater.inflate(second) { output += $0 }
+        #expect(inflater.isComplete)
+        #expect(output == Array("first_metric 1\nsecond_metric 2\n".utf8))
+    }
+
+    @Test func dataAfterTheStreamIsRefused() throws {
+        let compressed = try Gzip.compress(Self.text)
+        #expect(throws: Inflater.InflateError.self) { try Gzip.decompress(compressed + Array("trailing garbage".utf8)) }
+    }
+
     @Test func aCutStreamIsRefused() throws {
         let compressed = try Gzip.compress(Self.text)
         let error = #expect(throws: Inflater.InflateError.self) { try Gzip.decompress(Array(compressed.prefix(compressed.count / 2))) }

@@ -27,6 +27,12 @@ import Testing
 
     static let endpoints: [Endpoint] = [
         Endpoint(method: .GET, path: "/api/v1/query?query=1", role: "query"),
+        Endpoint(method: .POST, path: "/api/v1/query_range?query=1&start=1&end=2&step=1", role: "query"),
+        Endpoint(method: .GET, path: "/api/v1/series?match[]=up", role: "query"),
+        Endpoint(method: .GET, path: "/api/v1/labels", role: "query"),
+        Endpoint(method: .GET, path: "/api/v1/label/job/values", role: "query"),
+        Endpoint(method: .GET, path: "/api/v1/metadata", role: "query"),
+        Endpoint(method: .GET, path: "/probe?module=http_2xx&target=127.0.0.1:1", role: "query"),
         Endpoint(method: .GET, path: "/api/v1/targets", role: "query"),
         Endpoint(method: .GET, path: "/api/v1/rules", role: "query"),
         Endpoint(method: .GET, path: "/api/v1/alerts", role: "query"),
@@ -39,6 +45,11 @@ import Testing
         Endpoint(method: .GET, path: "/api/dashboards/uid/none", role: "query"),
         Endpoint(method: .POST, path: "/api/v1/import/prometheus", role: "ingest", body: "m 1\n"),
         Endpoint(method: .PUT, path: "/metrics/job/batch", role: "ingest", body: "m 1\n"),
+        Endpoint(method: .POST, path: "/metrics/job/batch", role: "ingest", body: "m 1\n"),
+        Endpoint(method: .DELETE, path: "/metrics/job/batch", role: "ingest"),
+        Endpoint(
+            method: .POST, path: "/api/v1/import", role: "ingest",
+            body: #"{"metric":{"__name__":"m"},"values":[1],"timestamps":[1700000000000]}"# + "\n"),
         Endpoint(
             method: .POST, path: "/api/v2/silences", role: "admin",
             body: #"{"matchers":[{"name":"alertname","value":"x","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"t","comment":"c"}"#
@@ -47,6 +58,7 @@ import Testing
         Endpoint(method: .DELETE, path: "/api/dashboards/uid/none", role: "admin"),
         Endpoint(method: .POST, path: "/api/dashboards/db", role: "admin", body: #"{"dashboard":{"title":"t"}}"#),
         Endpoint(method: .POST, path: "/-/reload", role: "admin"),
+        Endpoint(method: .PUT, path: "/-/reload", role: "admin"),
     ]
 
     @Test func everyAPIEndpointNeedsATokenOfItsRole() async throws {

@@ -49,6 +49,11 @@ import Testing
             try storage?.close()
             storage = try MetricsStorage(path: path)
             try check("from recompressed shards")
+
+            // Once retention has removed every shard, nobody spans any range.
+            let retention = try #require(storage).options.retention.milliseconds
+            #expect(storage?.enforceRetention(now: late + retention + 7 * 24 * Self.hour) ?? 0 > 0)
+            #expect(try storage?.querier(minTime: .min, maxTime: .max).labelValues("instance", matching: []) == [])
             try storage?.close()
         }
     }

@@ -152,7 +152,7 @@ struct QueueAppender: Appender {
 
     /// Queued with the batch; the shipper sends it ahead of the next push's samples.
     mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {
-        self.metadata.merge(metadata) { $1 }
+        self.metadata.merge(metadata) { $0.merging($1) }
     }
 
     mutating func commit() throws(StorageError) {

@@ -55,7 +55,8 @@ public final class SampleQueue: Sendable {
                             type TEXT NOT NULL,
                             help TEXT NOT NULL,
                             unit TEXT NOT NULL,
-                            pending INTEGER NOT NULL
+                            pending INTEGER NOT NULL,
+                            sent_at REAL NOT NULL DEFAULT 0
                         );
                         """)
             }
@@ -98,10 +99,18 @@ public final class SampleQueue: Sendable {
                 try db.execute(
                     sql: "INSERT INTO batches (enqueued_at, samples, body) VALUES (?, ?, ?)",
                     arguments: [time.timeIntervalSince1970, samples, Data(body)])
+                // News when the description changed, or when it went out long enough ago that
+                // a server may have missed it; a push repeating it every few seconds is not.
+                let remindBefore = time.timeIntervalSince1970 - MetricMetadata.resendInterval.seconds
                 for (metric, description) in metadata {
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO metadata (metric, type, help, unit, pending) VALUES (?, ?, ?, ?, 1)",
-                        arguments: [metric, description.type.rawValue, description.help, description.unit])
+                        sql: """
+                            INSERT INTO metadata (metric, type, help, unit, pending) VALUES (?, ?, ?, ?, 1)
+                            ON CONFLICT (metric) DO UPDATE SET
+                                type = excluded.type, help = excluded.help, unit = excluded.unit, pending = 1
+                            WHERE type != excluded.type OR help != excluded.help OR unit != excluded.unit OR sent_at < ?
+                            """,
+                        arguments: [metric, description.type.rawValue, description.help, description.unit, remindBefore])
                 }
                 var excess = totals.withLock { totals in
                     totals.batches += 1
@@ -178,14 +187,14 @@ public final class SampleQueue: Sendable {
         }
     }
 
-    /// Notes `metadata` as sent; a family described anew meanwhile stays pending.
-    public func metadataSent(_ metadata: [String: MetricMetadata]) throws(AgentError) {
+    /// Notes `metadata` as taken by a server at `time`; a family described anew meanwhile stays pending.
+    public func metadataSent(_ metadata: [String: MetricMetadata], at time: Date = Date()) throws(AgentError) {
         do {
             try database.write { db in
                 for (metric, description) in metadata {
                     try db.execute(
-                        sql: "UPDATE metadata SET pending = 0 WHERE metric = ? AND type = ? AND help = ? AND unit = ?",
-                        arguments: [metric, description.type.rawValue, description.help, description.unit])
+                        sql: "UPDATE metadata SET pending = 0, sent_at = ? WHERE metric = ? AND type = ? AND help = ? AND unit = ?",
+                        arguments: [time.timeIntervalSince1970, metric, description.type.rawValue, description.help, description.unit])
                 }
             }
         } catch {

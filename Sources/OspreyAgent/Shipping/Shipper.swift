@@ -122,8 +122,9 @@ public final class Shipper: Sendable {
             }
             return nil
         case .rejected(let reason):
-            // Bad data stays bad: keeping it would block everything queued behind it.
-            forget(through: last.id, metadata: metadata)
+            // Bad data stays bad: keeping it would block everything queued behind it. The
+            // metadata was refused with it (a push is stored whole or not at all): it goes again.
+            forget(through: last.id, metadata: [:])
             state.withLock {
                 // The server answered: it is up, whatever it thought of the data.
                 $0.breakers[index].succeeded()

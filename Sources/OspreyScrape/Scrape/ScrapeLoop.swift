@@ -128,7 +128,7 @@ final class ScrapeLoop: Sendable {
             throw .sampleLimit("sample limit exceeded: \(counts.postRelabel) samples, sample_limit is \(job.sampleLimit)")
         }
         let now = ContinuousClock.now
-        if let sentAt = cache.metadataSentAt, now - sentAt >= SeriesCache.metadataRefresh {
+        if let sentAt = cache.metadataSentAt, now - sentAt >= MetricMetadata.resendInterval {
             appender.updateMetadata(cache.metadata)
             cache.metadataSentAt = now
         }

@@ -26,9 +26,8 @@ struct SeriesCache {
     var metadata: [String: MetricMetadata] = [:]
     var commentDigest: UInt64?
     /// When the metadata last went to the storage whole: an agent's server learns it again
-    /// every `metadataRefresh`, should it have been another server, or lost it.
+    /// every `MetricMetadata.resendInterval`, should it have been another server, or lost it.
     var metadataSentAt: ContinuousClock.Instant?
-    static let metadataRefresh: Duration = .seconds(600)
 
     var count: Int { entries.count }
 

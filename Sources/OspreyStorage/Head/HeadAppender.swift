@@ -38,7 +38,7 @@ struct HeadAppender: Appender {
     }
 
     mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {
-        self.metadata.merge(metadata) { $1 }
+        self.metadata.merge(metadata) { $0.merging($1) }
     }
 
     mutating func commit() throws(StorageError) {

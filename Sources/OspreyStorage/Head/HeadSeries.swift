@@ -45,6 +45,20 @@ struct HeadTable {
         }
     }
 
+    /// Whether series `id` has samples reaching into `from ... to`, read in place: label
+    /// queries ask this of many series under the storage's lock.
+    func spans(_ id: Int64, from minTime: Timestamp, to maxTime: Timestamp) -> Bool {
+        let index = Int(id) - 1
+        return index >= 0 && index < series.count && series[index].spans(from: minTime, to: maxTime)
+    }
+
+    /// Retention removed everything before `cutoff`: no series' oldest sample is older now.
+    mutating func raiseOldest(to cutoff: Timestamp) {
+        for index in series.indices where series[index].oldest < cutoff {
+            series[index].oldest = cutoff
+        }
+    }
+
     /// Ids of series with anything in the head.
     var ids: [Int64] {
         series.indices.filter { series[$0].open.count > 0 || !series[$0].outOfOrder.isEmpty }.map { Int64($0 + 1) }

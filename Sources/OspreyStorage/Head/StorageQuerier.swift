@@ -67,7 +67,7 @@ struct StorageQuerier: Querier {
     func labelNames(matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
         storage.state.withLock { state in
             state.index.labelNames(of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
-                state.head[id].spans(from: minTime, to: maxTime)
+                state.head.spans(id, from: minTime, to: maxTime)
             }
         }
     }
@@ -75,7 +75,7 @@ struct StorageQuerier: Querier {
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
         storage.state.withLock { state in
             state.index.labelValues(name, of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
-                state.head[id].spans(from: minTime, to: maxTime)
+                state.head.spans(id, from: minTime, to: maxTime)
             }
         }
     }

@@ -118,6 +118,25 @@ import Testing
                     "# HELP node_load1 Load over 1 minute.\n# TYPE node_load1 gauge\nnode_load1 0.8 4000\n",
                 ])
             #expect(try queue.pendingMetadata().isEmpty)
+
+            // Told again soon after it went out, unchanged (a script pushing every few seconds): no news.
+            try queue.enqueue(
+                Array("node_load1 0.9 5000\n".utf8), samples: 1,
+                metadata: ["node_load1": MetricMetadata(type: .gauge, help: "Load over 1 minute.")])
+            #expect(try queue.pendingMetadata().isEmpty)
+        }
+    }
+
+    @Test func metadataRefusedWithItsPushGoesAgain() async throws {
+        let server = try await ImportServer.start()
+        defer { Task { await server.stop() } }
+        server.answer(.init(status: 400, body: "bad data"))
+        try await Self.withShipper(servers: [server.url]) { queue, shipper in
+            let jobs = ["jobs_total": MetricMetadata(type: .counter, help: "Jobs done.")]
+            try queue.enqueue(Array("jobs_total 3 1000\n".utf8), samples: 1, metadata: jobs)
+            #expect(await shipper.shipOnce() == nil)
+            #expect(shipper.statistics.samplesRejected == 1)
+            #expect(try queue.pendingMetadata() == jobs)
         }
     }
 

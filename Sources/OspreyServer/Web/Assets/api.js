@@ -21,19 +21,29 @@ export function errorPosition(message) {
 const TOKEN_KEY = "osprey.token";
 
 export function token() {
-    try { return sessionStorage.getItem(TOKEN_KEY) || ""; } catch { return ""; }
+    try { return sessionStorage.getItem(TOKEN_KEY) || pageToken; } catch { return pageToken; }
 }
 
-export function signIn(value) { sessionStorage.setItem(TOKEN_KEY, value); }
-export function signOut() { sessionStorage.removeItem(TOKEN_KEY); }
+// Without storage (disabled by the browser), a token lasts as long as the page.
+let pageToken = "";
+
+export function signIn(value) {
+    pageToken = value;
+    try { sessionStorage.setItem(TOKEN_KEY, value); } catch { /* kept for this page only */ }
+}
+
+export function signOut() {
+    pageToken = "";
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* nothing kept */ }
+}
 
 // A link may carry a token as "#token=…": browsers never send the fragment, so it stays out of
 // server and proxy logs. It moves into the session and off the address bar.
 export function takeTokenFromFragment() {
     const m = /^#token=([^&]+)$/.exec(location.hash);
     if (!m) return;
-    signIn(decodeURIComponent(m[1]));
     history.replaceState(null, "", location.pathname + location.search);
+    try { signIn(decodeURIComponent(m[1])); } catch { /* a mangled link: the form will ask */ }
 }
 
 function withAuth(headers) {

@@ -45,9 +45,9 @@ export async function explore(ctx) {
         metricIn.value = "";
         exprBox.focus();
     });
-    // Each name with its family's type and help (a counter's samples carry a suffix its family lacks).
+    // Each name with its family's type and help as last seen (a counter's samples carry a suffix its family lacks).
     Promise.all([api.labelValues("__name__", null, null, null, ctx.signal), api.metadata(ctx.signal).catch(() => ({}))]).then(([list, meta]) => {
-        const about = (n) => (meta[n] || meta[n.replace(/_(total|bucket|sum|count|created)$/, "")] || [])[0];
+        const about = (n) => (meta[n] || meta[n.replace(/_(total|bucket|sum|count|created)$/, "")] || []).at(-1);
         for (const n of list) {
             const m = about(n);
             names.appendChild(h("option", { value: n, label: m ? [m.type, m.help].filter(Boolean).join(" · ") : null }));
