@@ -87,6 +87,25 @@ import Testing
         }
     }
 
+    /// PUTs to one group at once are taken one after another, as the pushgateway takes them:
+    /// whatever their order, only the last one's series is left live.
+    @Test func concurrentPutsToOneGroupLeaveOnlyTheLastOnesSeries() async throws {
+        try await TestServer.with { server in
+            // Bodies large enough that the pushes overlap while they are read.
+            try await withThrowingTaskGroup(of: Int.self) { tasks in
+                for run in 0..<8 {
+                    let body = (0..<5_000).map { "race_metric{run=\"\(run)\",n=\"\($0)\"} 1\n" }.joined()
+                    tasks.addTask { try await server.send("/metrics/job/race", method: .PUT, body: body).status }
+                }
+                for try await status in tasks { #expect(status == 204) }
+            }
+            let series = try await server.select([.equal("job", "race")])
+            #expect(series.count == 8 * 5_000)
+            let liveRuns = Set(series.filter { $0.samples.last?.value.isStaleMarker == false }.compactMap { $0.labels["run"] })
+            #expect(liveRuns.count == 1, "\(liveRuns)")
+        }
+    }
+
     @Test func groupingLabelsComeFromThePathIncludingBase64() async throws {
         try await TestServer.with { server in
             // "/var/x" in URL-safe base64, as clients send values with a slash.

@@ -13,6 +13,12 @@ struct PushgatewayRoutes<Context: RequestContext> {
     let ingest: IngestGate
     /// The group records, or nil while the data folder is opening.
     let groups: @Sendable () -> PushGroupStore?
+    private let queue = PushGroupQueue()
+
+    init(ingest: IngestGate, groups: @escaping @Sendable () -> PushGroupStore?) {
+        self.ingest = ingest
+        self.groups = groups
+    }
 
     func register(on router: Router<Context>) {
         router.put("/metrics/**") { request, _ in try await push(request, replace: true) }
@@ -20,32 +26,36 @@ struct PushgatewayRoutes<Context: RequestContext> {
         router.delete("/metrics/**") { request, _ in
             let group = try Self.groupingLabels(request.uri.path)
             let groups = try openGroups()
-            let response = try await ingest.handle(request, overrides: group) { batch, _ in
-                try endSeries(try groups.series(of: group), except: [], in: &batch)
+            return try await queue.run(PushGroupStore.key(group)) {
+                let response = try await ingest.handle(request, overrides: group) { batch, _ in
+                    try endSeries(try groups.series(of: group), except: [], in: &batch)
+                }
+                try groups.remove(group)
+                return response
             }
-            try groups.remove(group)
-            return response
         }
     }
 
     private func push(_ request: Request, replace: Bool) async throws -> Response {
         let group = try Self.groupingLabels(request.uri.path)
         let groups = try openGroups()
-        var pushed: [Labels] = []
-        let response = try await ingest.handle(request, overrides: group) { batch, request in
-            let now = MetricsStorage.now()
-            try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
-                request,
-                transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now, timestampsAllowed: false) },
-                merge: { try batch.merge($0) })
-            pushed = batch.series
-            if replace {
-                try endSeries(try groups.series(of: group), except: Set(batch.series), in: &batch)
+        return try await queue.run(PushGroupStore.key(group)) {
+            var pushed: [Labels] = []
+            let response = try await ingest.handle(request, overrides: group) { batch, request in
+                let now = MetricsStorage.now()
+                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
+                    request,
+                    transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now, timestampsAllowed: false) },
+                    merge: { try batch.merge($0) })
+                pushed = batch.series
+                if replace {
+                    try endSeries(try groups.series(of: group), except: Set(batch.series), in: &batch)
+                }
             }
+            // Recorded once stored: a push refused leaves the group as it was.
+            try groups.record(pushed, in: group, replacing: replace)
+            return response
         }
-        // Recorded once stored: a push refused leaves the group as it was.
-        try groups.record(pushed, in: group, replacing: replace)
-        return response
     }
 
     /// Stages a staleness marker for each series of `members` that is live and not in `kept`.
