@@ -143,7 +143,7 @@ let package = Package(
             dependencies: ["OspreyStorage", "OspreyModel"],
             path: "Tests/OspreyTestSupport"
         ),
-        .testTarget(name: "OspreyCompressionTests", dependencies: ["OspreyCompression"]),
+        .testTarget(name: "OspreyCompressionTests", dependencies: ["OspreyCompression", "OspreyTestSupport"]),
         .testTarget(
             name: "OspreyFormatsTests",
             dependencies: ["OspreyFormats", "OspreyModel"],

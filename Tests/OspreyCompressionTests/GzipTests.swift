@@ -1,5 +1,6 @@
 import Foundation
 import OspreyCompression
+import OspreyTestSupport
 import Testing
 
 /// Osprey's gzip against the `gzip` program: what one writes the other reads.
@@ -49,22 +50,6 @@ import Testing
     }
 
     static func run(_ program: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        // Written from another thread: a large input would otherwise fill both pipes and stall.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(output)
+        Array(try Program.runBlocking(program, arguments, input: Data(input)).stdout)
     }
 }

@@ -195,20 +195,8 @@ import OspreyTestSupport
     }
 
     static func amtool(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await offCooperativePool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/amtool")
-            process.arguments = arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-        }
+        let output = try await Program.run("/usr/bin/amtool", arguments)
+        return (output.status, output.stdoutText, output.stderrText)
     }
 
     static func object(_ text: String) throws -> [String: Any] {

@@ -151,17 +151,10 @@ enum Command {
 
     @discardableResult
     static func runBlocking(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(arguments.first ?? executable) exited with \(process.terminationStatus)")
+        let output = try Program.runBlocking(executable, arguments)
+        guard output.status == 0 else {
+            throw TestFailure("\(arguments.first ?? executable) exited with \(output.status): \(output.stderrText)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return output.stdoutText
     }
 }

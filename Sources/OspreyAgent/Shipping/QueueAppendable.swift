@@ -15,9 +15,9 @@ public struct QueueAppendable: Appendable {
     /// References outlive one appender (a scrape loop keeps them from scrape to scrape).
     let series: SeriesTable
 
-    /// Series unused for between `forgetIdleSeriesAfter` and twice that are forgotten.
-    public init(queue: SampleQueue, externalLabels: Labels, forgetIdleSeriesAfter: Duration = .seconds(600)) {
-        self.init(queue: queue, externalLabels: externalLabels, series: SeriesTable(idleLimit: forgetIdleSeriesAfter))
+    /// Series unused for 10 to 20 minutes are forgotten.
+    public init(queue: SampleQueue, externalLabels: Labels) {
+        self.init(queue: queue, externalLabels: externalLabels, series: SeriesTable(idleLimit: .seconds(600)))
     }
 
     init(queue: SampleQueue, externalLabels: Labels, series: SeriesTable) {

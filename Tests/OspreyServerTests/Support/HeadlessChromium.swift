@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import OspreyTestSupport
 
 /// Debian's Chromium, headless, loading a page as a user's browser would: the DOM once the
@@ -45,31 +44,12 @@ enum HeadlessChromium {
 
     private static func run(_ arguments: [String]) async throws -> (stdout: String, stderr: String) {
         let profile = try TemporaryFolder()
-        return try await offCooperativePool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments =
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                    "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
-                ] + arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            // Both pipes drain at once: a full one would stall the browser.
-            let stderr = Mutex(Data())
-            let drained = DispatchSemaphore(value: 0)
-            Thread.detachNewThread {
-                let data = err.fileHandleForReading.readDataToEndOfFile()
-                stderr.withLock { $0 = data }
-                drained.signal()
-            }
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            drained.wait()
-            return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr.withLock { $0 }, as: UTF8.self))
-        }
+        let output = try await Program.run(
+            binary,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
+            ] + arguments)
+        return (output.stdoutText, output.stderrText)
     }
 }

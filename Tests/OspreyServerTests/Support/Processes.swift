@@ -27,27 +27,7 @@ enum OspreyBinary {
 
     /// Runs to completion and captures both streams.
     static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
-        try await offCooperativePool { try runBlocking(arguments, input: input) }
-    }
-
-    private static func runBlocking(_ arguments: [String], input: String?) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
-        try stdin.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let output = try await Program.run(try path, arguments, input: Data((input ?? "").utf8))
+        return Output(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
     }
 }
