@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import OspreyModel
@@ -8,10 +9,13 @@ import Testing
     /// Fast retries, so that tests of outages take milliseconds.
     static let quickBackoff = RetryBackoff(initial: .milliseconds(5), maximum: .milliseconds(50))
 
-    static func delivery(_ store: AlertingStore, attemptTimeout: Duration = .seconds(10)) -> NotificationDelivery {
+    static func delivery(
+        _ store: AlertingStore, httpClient: HTTPClient = .shared, attemptTimeout: Duration = .seconds(10)
+    ) -> NotificationDelivery {
         var logger = Logger(label: "delivery-test")
         logger.logLevel = .critical
-        return NotificationDelivery(store: store, backoff: quickBackoff, attemptTimeout: attemptTimeout, logger: logger)
+        return NotificationDelivery(
+            store: store, httpClient: httpClient, backoff: quickBackoff, attemptTimeout: attemptTimeout, logger: logger)
     }
 
     /// Runs `body` while the delivery runs, then stops it.
@@ -82,8 +86,14 @@ import Testing
         await gone.stop()
         let folder = try TemporaryAlertingFolder()
         let store = try folder.openStore()
-        // The HTTP client keeps retrying a refused connection until the attempt's deadline.
-        let delivery = Self.delivery(store, attemptTimeout: .milliseconds(200))
+        // A client that fails a refused connection at once, so that attempts fail fast while the
+        // receiver is away, and an attempt once it is back has time to be answered on a loaded
+        // machine (a timed-out answer would be sent again).
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { Task { try? await client.shutdown() } }
+        let delivery = Self.delivery(store, httpClient: client)
         let url = "http://127.0.0.1:\(port)/hook"
         let received = try await Self.running(delivery) {
             try await store.enqueue((0..<4).map { OspreyRules.Notification.webhook("n\($0)", url: url) })
