@@ -4,7 +4,7 @@ import ArgumentParser
 struct Osprey: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "osprey",
-        abstract: "Metrics, logs, traces, alerts, checks and dashboards in one program.",
+        abstract: "Metrics, alerts, synthetic checks and dashboards in one program (logs and traces are not there yet).",
         subcommands: [ServerCommand.self, AgentCommand.self, PushCommand.self, QueryCommand.self, ProbeCommand.self, CheckCommand.self, VersionCommand.self]
     )
 }
