@@ -26,7 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
-        .target(name: "OspreyModel"),
+        // RE2, the linear-time engine of Go's regexp, behind a C surface (Debian's libre2-dev).
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
+        .target(name: "OspreyModel", dependencies: ["CRE2"]),
         .target(name: "OspreyFormats", dependencies: ["OspreyModel"]),
         .target(
             name: "OspreyConfig",
@@ -216,3 +218,4 @@ let package = Package(
         ),
     ]
 )
+        .testTarget(name: "OspreyModelTests", dependencies: ["OspreyModel"]),

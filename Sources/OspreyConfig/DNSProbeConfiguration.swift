@@ -158,7 +158,7 @@ public struct DNSRRValidation: Codable, Equatable, Sendable {
 
     /// Why `records` fail these rules, or nil when they pass.
     public func violation(of records: [String]) throws(GoRegex.SyntaxError) -> String? {
-        func matches(_ regex: Regex<AnyRegexOutput>, _ record: String) -> Bool { (try? regex.firstMatch(in: record)) != nil }
+        func matches(_ regex: GoRegex, _ record: String) -> Bool { regex.matches(record) }
         for pattern in failIfMatchesRegexp {
             let regex = try ProbeRegex.unanchored(pattern)
             if let record = records.first(where: { matches(regex, $0) }) {

@@ -2,11 +2,10 @@ import OspreyModel
 
 /// Regular expressions of probe modules. Blackbox exporter searches bodies and headers with
 /// Go's unanchored `MatchString`, unlike Prometheus's whole-value matchers, so the pattern is
-/// wrapped to match anywhere. `[\s\S]` stands for any character, newlines included, without
-/// switching on `(?s)`, which would change what the user's own `.` means.
+/// compiled as written and matches anywhere unless it anchors itself.
 public enum ProbeRegex {
-    public static func unanchored(_ pattern: String) throws(GoRegex.SyntaxError) -> Regex<AnyRegexOutput> {
-        try GoRegex.anchored("[\\s\\S]*?(?:" + pattern + ")[\\s\\S]*")
+    public static func unanchored(_ pattern: String) throws(GoRegex.SyntaxError) -> GoRegex {
+        try GoRegex(pattern)
     }
 
     /// The first pattern that does not compile, with why, for a config error.

@@ -59,7 +59,7 @@ public struct TCPQueryResponse: Codable, Equatable, Sendable {
     }
 
     /// `expect` compiled for searching within a line; nil when the step expects nothing.
-    public func expectRegex() throws(GoRegex.SyntaxError) -> Regex<AnyRegexOutput>? {
+    public func expectRegex() throws(GoRegex.SyntaxError) -> GoRegex? {
         guard let expect else { return nil }
         return try ProbeRegex.unanchored(expect)
     }

@@ -6,7 +6,7 @@
 /// group that does not exist or did not take part expands to nothing; a `$` that starts no valid
 /// reference stays as it is.
 public enum GoTemplate {
-    public static func expand(_ template: String, match: Regex<AnyRegexOutput>.Match) -> String {
+    public static func expand(_ template: String, match: GoRegex.Match) -> String {
         // Most replacements are plain text or a lone `$1`; plain text needs no copy.
         guard template.utf8.contains(UInt8(ascii: "$")) else { return template }
         var result = ""
@@ -61,14 +61,14 @@ public enum GoTemplate {
         }
     }
 
-    private static func group(_ name: String, of match: Regex<AnyRegexOutput>.Match) -> Substring? {
+    private static func group(_ name: String, of match: GoRegex.Match) -> Substring? {
         // Go reads a name of ASCII digits as a group number, unless it has a leading zero (`$01`
         // names a group called `01`, which cannot exist).
         let isNumber = name.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
         if isNumber, name == "0" || !name.hasPrefix("0") {
-            guard let index = Int(name), index < match.output.count else { return nil }
-            return match.output[index].substring
+            guard let index = Int(name) else { return nil }
+            return match.group(index)
         }
-        return match.output[name]?.substring
+        return match.group(named: name)
     }
 }

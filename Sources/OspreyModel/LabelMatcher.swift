@@ -54,6 +54,16 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `matches(_:)` on a value's UTF-8 bytes read in place, with no `String` made.
+    public func matches(utf8 labelValue: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch kind {
+        case .equal: labelValue.elementsEqual(value.utf8)
+        case .notEqual: !labelValue.elementsEqual(value.utf8)
+        case .regex: pattern?.matches(utf8: labelValue) ?? false
+        case .notRegex: !(pattern?.matches(utf8: labelValue) ?? false)
+        }
+    }
+
     /// Whether the empty value matches: then series without the label match too.
     public var matchesEmpty: Bool { matches("") }
 
@@ -93,9 +103,8 @@ extension Labels {
 }
 
 /// A regular expression matched against whole values, as Prometheus anchors label regexes.
-private struct AnchoredPattern: @unchecked Sendable {
-    // `Regex` holds no mutable state after creation; matching from several threads is safe.
-    private let regex: Regex<AnyRegexOutput>
+private struct AnchoredPattern: Sendable {
+    private let regex: GoRegex
     let literalAlternatives: [String]?
     let literalPrefix: String?
 
@@ -118,6 +127,10 @@ private struct AnchoredPattern: @unchecked Sendable {
     }
 
     func matches(_ value: String) -> Bool {
-        (try? regex.wholeMatch(in: value)) != nil
+        regex.matches(value)
+    }
+
+    func matches(utf8 value: UnsafeBufferPointer<UInt8>) -> Bool {
+        regex.matches(utf8: value)
     }
 }

@@ -64,7 +64,6 @@ public struct DiskstatsCollector: HostCollector {
     ]
 
     public func collect() throws -> [MetricFamily] {
-        let matcher = try deviceExclude.compile()
         let file = paths.proc("diskstats")
         let text = try HostFile.read(file)
 
@@ -86,7 +85,7 @@ public struct DiskstatsCollector: HostCollector {
             for (index, text) in line.fields.dropFirst(3).prefix(Self.fields.count).enumerated() {
                 counters.append(try reader.unsigned(text, Self.fields[index].name))
             }
-            if matcher.excludes(device) { continue }
+            if deviceExclude.excludes(device) { continue }
 
             let udev = udevProperties(major: major, minor: minor)
             info.add(

@@ -58,9 +58,6 @@ public struct FilesystemCollector: HostCollector {
     }
 
     public func collect() throws -> [MetricFamily] {
-        let mountPointMatcher = try mountPointsExclude.compile()
-        let fsTypeMatcher = try fsTypesExclude.compile()
-
         var size = FamilyBuilder("node_filesystem_size_bytes", .gauge, help: "Filesystem size in bytes.")
         var free = FamilyBuilder("node_filesystem_free_bytes", .gauge, help: "Filesystem free space in bytes.")
         var avail = FamilyBuilder(
@@ -76,7 +73,7 @@ public struct FilesystemCollector: HostCollector {
         // as node_exporter exposes each label set once.
         var seen: Set<[String]> = []
         for mount in try readMounts() {
-            if mountPointMatcher.excludes(mount.mountPoint) || fsTypeMatcher.excludes(mount.fsType) { continue }
+            if mountPointsExclude.excludes(mount.mountPoint) || fsTypesExclude.excludes(mount.fsType) { continue }
             guard seen.insert([mount.device, mount.mountPoint, mount.fsType]).inserted else { continue }
             let labels = mount.labels
             guard let stats = stuckMounts.statistics(

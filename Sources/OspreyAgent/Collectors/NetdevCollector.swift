@@ -26,7 +26,6 @@ public struct NetdevCollector: HostCollector {
     ]
 
     public func collect() throws -> [MetricFamily] {
-        let matcher = try deviceExclude?.compile()
         let file = paths.proc("net/dev")
         var statistics: [String: FamilyBuilder] = [:]
         func add(_ statistic: String, _ device: String, _ value: Double) {
@@ -37,7 +36,7 @@ public struct NetdevCollector: HostCollector {
             ].add(value, [("device", device)])
         }
         for interface in try Self.parse(HostFile.read(file), file: file) {
-            if matcher?.excludes(interface.device) == true { continue }
+            if deviceExclude?.excludes(interface.device) == true { continue }
             for (column, value) in zip(Self.columns, interface.counters) { add(column, interface.device, Double(value)) }
             // node_exporter 1.5 reads the same counters over rtnetlink, which also carries
             // packets dropped for want of a protocol handler; sysfs has that one too.

@@ -38,6 +38,6 @@ enum HTTPProbeRules {
     /// Patterns were checked when the config was read; one that still fails to compile never matches.
     private static func matches(_ pattern: String, _ text: String) -> Bool {
         guard let regex = try? ProbeRegex.unanchored(pattern) else { return false }
-        return (try? regex.wholeMatch(in: text)) != nil
+        return regex.matches(text)
     }
 }

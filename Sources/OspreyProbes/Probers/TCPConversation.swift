@@ -76,7 +76,7 @@ struct TCPConversation: Sendable {
                     var matched = false
                     while let line = try await lines.next() {
                         outcome.steps.append("read \"\(line)\"")
-                        if (try? regex.firstMatch(in: line)) != nil {
+                        if regex.matches(line) {
                             matched = true
                             break
                         }

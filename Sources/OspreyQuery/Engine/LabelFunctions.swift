@@ -7,7 +7,7 @@ extension Evaluator {
         let replacement = try evalString(args[2])
         let source = try evalString(args[3])
         let pattern = try evalString(args[4])
-        let regex: Regex<AnyRegexOutput>
+        let regex: GoRegex
         do {
             regex = try GoRegex.anchored(pattern)
         } catch {
@@ -20,7 +20,7 @@ extension Evaluator {
         rewritten.reserveCapacity(series.count)
         for var item in series {
             let value = item.labels[source] ?? ""
-            if let match = value.wholeMatch(of: regex) {
+            if let match = regex.firstMatch(in: value) {
                 let result = GoTemplate.expand(replacement, match: match)
                 item.labels = item.labels.setting(destination, to: result)
             }

@@ -311,10 +311,8 @@ struct Parser {
             do {
                 matchers.append(try LabelMatcher(kind, name.text, text))
             } catch {
-                // Prometheus shows Go's regexp error for the anchored pattern; the reason here
-                // is Swift's.
-                throw source.error(
-                    at: name.offset, "error parsing regexp: \(error.reason): `^(?:\(error.pattern))$`")
+                // The reason is Go's, about the pattern anchored as Prometheus anchors it.
+                throw source.error(at: name.offset, "error parsing regexp: \(error.reason)")
             }
             let separator = try take()
             switch separator.kind {

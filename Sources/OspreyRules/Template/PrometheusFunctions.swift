@@ -51,20 +51,13 @@ extension TemplateFunction {
             let replacement = try arguments[1].stringArgument()
             let text = try arguments[2].stringArgument()
             let regex = try TemplateRegex.compile(pattern, failure: { "regexp: Compile(`\(pattern)`): \($0)" })
-            var result = ""
-            var last = text.startIndex
-            for match in text.matches(of: regex) {
-                result += text[last..<match.range.lowerBound]
-                result += GoTemplate.expand(replacement, match: match)
-                last = match.range.upperBound
-            }
-            return .string(result + text[last...])
+            return .string(regex.replacingAll(in: text) { GoTemplate.expand(replacement, match: $0) })
         },
         "match": TemplateFunction(arity: .exactly(2)) { _, arguments throws(TemplateFunctionError) in
             let pattern = try arguments[0].stringArgument()
             let text = try arguments[1].stringArgument()
             let regex = try TemplateRegex.compile(pattern, failure: { $0 })
-            return .bool(text.firstMatch(of: regex) != nil)
+            return .bool(regex.matches(text))
         },
         "safeHtml": stringFunction { $0 },
         "title": stringFunction(goTitle),

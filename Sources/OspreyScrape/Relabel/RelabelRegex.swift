@@ -2,10 +2,8 @@ import OspreyModel
 
 /// A relabelling step's `regex`, compiled once with RE2's rules and anchored at both ends, as
 /// Prometheus compiles `^(?:regex)$`.
-struct RelabelRegex: @unchecked Sendable {
-    // `Regex` is not `Sendable`, but it is an immutable value once built: every match keeps its
-    // own state, so one compiled pattern may be matched from many threads at once.
-    private let compiled: Regex<AnyRegexOutput>?
+struct RelabelRegex: Sendable {
+    private let compiled: GoRegex?
 
     /// A pattern that does not compile never matches. Decoding refuses such a config, so this
     /// only happens to configs built in code, which should not crash a scrape.
@@ -14,12 +12,11 @@ struct RelabelRegex: @unchecked Sendable {
     }
 
     /// The match of the whole of `text`, with its groups for `$1`-style templates.
-    func match(_ text: String) -> Regex<AnyRegexOutput>.Match? {
-        guard let compiled else { return nil }
-        return try? compiled.wholeMatch(in: text)
+    func match(_ text: String) -> GoRegex.Match? {
+        compiled?.firstMatch(in: text)
     }
 
     func matches(_ text: String) -> Bool {
-        match(text) != nil
+        compiled?.matches(text) ?? false
     }
 }
