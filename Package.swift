@@ -153,7 +153,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyStorageTests",
-            dependencies: ["OspreyStorage", "OspreyModel"]
+            // GRDB writes a catalog the way older versions did.
+            dependencies: ["OspreyStorage", "OspreyModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "OspreyQueryTests",

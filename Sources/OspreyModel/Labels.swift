@@ -83,14 +83,14 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection {
     public subscript(position: Int) -> Label { pairs[position] }
 
     public subscript(name: String) -> String? {
-        pairs.first { $0.name == name }?.value
+        pairs.first { sameBytes($0.name, name) }?.value
     }
 
     public var name: String? { self[Labels.metricName] }
 
     /// A copy with `name` set to `value`, or removed when `value` is empty.
     public func setting(_ name: String, to value: String) -> Labels {
-        var copy = pairs.filter { $0.name != name }
+        var copy = pairs.filter { !sameBytes($0.name, name) }
         copy.append(Label(name, value))
         return Labels(copy)
     }
@@ -107,7 +107,7 @@ public struct Labels: Hashable, Sendable, RandomAccessCollection {
 
     public func removing(_ name: String) -> Labels {
         var copy = self
-        copy.pairs.removeAll { $0.name == name }
+        copy.pairs.removeAll { sameBytes($0.name, name) }
         return copy
     }
 }

@@ -14,6 +14,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(String)
     /// The storage was closed.
     case closed
+    /// The reader stopped the read (a cancelled or timed-out query).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownSeries(let ref): "unknown series reference \(ref.id)"
         case .io(let message): "storage I/O error: \(message)"
         case .closed: "storage is closed"
+        case .interrupted: "read interrupted by its reader"
         }
     }
 }

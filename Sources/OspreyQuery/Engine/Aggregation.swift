@@ -3,7 +3,7 @@ import OspreyModel
 extension Evaluator {
     func evalAggregate(_ aggregate: Aggregate, _ steps: Steps) throws(QueryError) -> [StepSeries] {
         let input = try evalVector(aggregate.expr, steps)
-        let grouping = Set(aggregate.grouping)
+        let grouping = Set(aggregate.grouping.map { ExactString($0) })
         func groupLabels(_ labels: Labels) -> Labels {
             aggregate.without ? labels.dropping(grouping) : labels.keeping(grouping)
         }
@@ -33,7 +33,7 @@ extension Evaluator {
                     exploded.append(StepSeries(labels: item.labels.setting(label, to: text), points: byValue[text] ?? []))
                 }
             }
-            let valueGrouping = grouping.union([label])
+            let valueGrouping = grouping.union([ExactString(label)])
             return try perStepGroups(exploded, steps: steps, groupLabels: { labels in
                 aggregate.without ? labels.dropping(grouping) : labels.keeping(valueGrouping)
             }) { values, _ in Double(values.count) }

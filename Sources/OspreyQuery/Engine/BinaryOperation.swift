@@ -81,14 +81,14 @@ extension Evaluator {
 
     /// What two series must share to match: the `on` labels, or all but the `ignoring` ones and
     /// the metric name.
-    private func signature(_ labels: Labels, _ matching: VectorMatching, _ names: Set<String>) -> Labels {
+    private func signature(_ labels: Labels, _ matching: VectorMatching, _ names: Set<ExactString>) -> Labels {
         matching.on ? labels.keeping(names) : labels.dropping(names)
     }
 
     private func setOperation(
         _ op: BinaryOp, _ lhs: [StepSeries], _ rhs: [StepSeries], _ matching: VectorMatching, _ steps: Steps
     ) throws(QueryError) -> [StepSeries] {
-        let names = Set(matching.labels)
+        let names = Set(matching.labels.map { ExactString($0) })
         var ids: [Labels: Int] = [:]
         func id(_ labels: Labels) -> Int {
             let key = signature(labels, matching, names)
@@ -131,7 +131,7 @@ extension Evaluator {
         let oneToMany = matching.cardinality == .oneToMany
         // The "many" side is walked, the "one" side looked up.
         let (many, one) = oneToMany ? (rhs, lhs) : (lhs, rhs)
-        let names = Set(matching.labels)
+        let names = Set(matching.labels.map { ExactString($0) })
         var ids: [Labels: Int] = [:]
         var signatureLabels: [Labels] = []
         func id(_ labels: Labels) -> Int {
@@ -213,13 +213,13 @@ extension Evaluator {
 
     /// Prometheus's `resultMetric`: the many side's labels, trimmed for one-to-one matching,
     /// with `group_x` labels copied from the one side.
-    private func resultLabels(_ many: Labels, _ one: Labels, _ binary: Binary, _ matching: VectorMatching, _ names: Set<String>) -> Labels {
+    private func resultLabels(_ many: Labels, _ one: Labels, _ binary: Binary, _ matching: VectorMatching, _ names: Set<ExactString>) -> Labels {
         var pairs = many.pairs
         if binary.op.dropsMetricName || binary.returnBool {
             pairs.removeAll { $0.name == Labels.metricName }
         }
         if matching.cardinality == .oneToOne {
-            pairs.removeAll { names.contains($0.name) != matching.on }
+            pairs.removeAll { names.contains(ExactString($0.name)) != matching.on }
         }
         var labels = Labels(pairs)
         for name in matching.include {

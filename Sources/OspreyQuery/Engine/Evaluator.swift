@@ -26,8 +26,14 @@ final class Evaluator {
     func checkInterrupt() throws(QueryError) {
         checks &+= 1
         guard checks & 0xFF == 0 else { return }
-        if cancellation.isCancelled || Task.isCancelled { throw .canceled }
-        if ContinuousClock.now >= deadline { throw .timeout(limit: options.timeout) }
+        if let interruption { throw interruption }
+    }
+
+    /// Why the query must stop now, if it must.
+    private var interruption: QueryError? {
+        if cancellation.isCancelled || Task.isCancelled { return .canceled }
+        if ContinuousClock.now >= deadline { return .timeout(limit: options.timeout) }
+        return nil
     }
 
     /// Refuses results larger than `query.max_samples`.
@@ -110,7 +116,11 @@ final class Evaluator {
     func fetch(_ matchers: [LabelMatcher], from minTime: Timestamp, to maxTime: Timestamp) throws(QueryError) -> [StoredSeries] {
         var series: [StoredSeries]
         do {
-            series = try queryable.querier(minTime: minTime, maxTime: maxTime).select(matchers)
+            // Matching a regex against every value of a label can take long: the storage asks
+            // between values whether the query is still wanted.
+            series = try queryable.querier(minTime: minTime, maxTime: maxTime).select(matchers) { interruption != nil }
+        } catch .interrupted {
+            throw interruption ?? .canceled
         } catch {
             throw .storage(error)
         }

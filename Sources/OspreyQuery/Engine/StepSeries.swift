@@ -60,12 +60,12 @@ extension Labels {
     var droppingMetricName: Labels { removing(Labels.metricName) }
 
     /// Only the labels named in `names` (`by`, `on`).
-    func keeping(_ names: Set<String>) -> Labels {
-        Labels(pairs.filter { names.contains($0.name) })
+    func keeping(_ names: Set<ExactString>) -> Labels {
+        Labels(pairs.filter { names.contains(ExactString($0.name)) })
     }
 
     /// Without the labels named in `names` nor the metric name (`without`, `ignoring`).
-    func dropping(_ names: Set<String>) -> Labels {
-        Labels(pairs.filter { !names.contains($0.name) && $0.name != Labels.metricName })
+    func dropping(_ names: Set<ExactString>) -> Labels {
+        Labels(pairs.filter { !names.contains(ExactString($0.name)) && !sameBytes($0.name, Labels.metricName) })
     }
 }

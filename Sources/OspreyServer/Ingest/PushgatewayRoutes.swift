@@ -75,7 +75,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
     /// Matchers every one of `series` meets: the labels they all share (at least the group's).
     private static func commonMatchers(of series: Set<Labels>) -> [LabelMatcher] {
         guard let first = series.first else { return [] }
-        return first.filter { label in series.allSatisfy { $0[label.name] == label.value } }
+        return first.filter { label in series.allSatisfy { $0[label.name].map { sameBytes($0, label.value) } ?? false } }
             .map { LabelMatcher.equal($0.name, $0.value) }
     }
 

@@ -249,11 +249,12 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
         _ matcherSets: [[LabelMatcher]], _ lookUp: ([LabelMatcher]) throws(StorageError) -> [String]
     ) throws(APIError) -> [String] {
         guard !matcherSets.isEmpty else { return try read { () throws(StorageError) in try lookUp([]) } }
-        var merged = Set<String>()
+        // By bytes: `é` and `e` with a combining accent are two values.
+        var merged = Set<ExactString>()
         for matchers in matcherSets {
-            merged.formUnion(try read { () throws(StorageError) in try lookUp(matchers) })
+            merged.formUnion(try read { () throws(StorageError) in try lookUp(matchers) }.map { ExactString($0) })
         }
-        return merged.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return merged.sorted().map(\.text)
     }
 
     /// A storage failure is the server's fault: 500 `internal`, as Prometheus answers it.

@@ -8,10 +8,22 @@ import Synchronization
 /// and values are stored once each in `symbols` and series refer to them by number, since the
 /// same few strings (`job`, `instance`, host names) recur across thousands of series. The
 /// postings are rebuilt in memory from it at start.
+///
+/// A symbol is the UTF-8 bytes of its name or value, written as a BLOB so that it comes back byte
+/// for byte: SQLite hands TEXT to Swift as a C string, which ends at the first NUL. Catalogs
+/// written before hold TEXT symbols, which read back as their bytes too (`CAST(text AS BLOB)`).
 final class CatalogStore: Sendable {
     private let database: DatabaseQueue
     /// Every symbol's id, loaded at start and kept current by `insert`.
-    private let symbols = Mutex<[String: Int64]>([:])
+    private let symbols = Mutex(Symbols())
+
+    private struct Symbols {
+        /// By bytes: `é` and `e` with a combining accent are two symbols.
+        var ids: [ExactString: Int64] = [:]
+        /// One past the largest id in the table. Not the number of symbols: a catalog may hold
+        /// one text under two ids (older versions cut values at a NUL), and ids must not collide.
+        var nextID: Int64 = 1
+    }
 
     init(path: String) throws(StorageError) {
         do {
@@ -19,7 +31,7 @@ final class CatalogStore: Sendable {
             try database.write { db in
                 try db.execute(
                     sql: """
-                        CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text BLOB NOT NULL);
                         CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
                         CREATE TABLE IF NOT EXISTS metadata (
                             metric TEXT NOT NULL, position INTEGER NOT NULL,
@@ -38,7 +50,9 @@ final class CatalogStore: Sendable {
         do {
             (table, rows) = try database.read { db in
                 let table = Dictionary(
-                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, text FROM symbols").map { ($0[0] as Int64, $0[1] as String) })
+                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, CAST(text AS BLOB) FROM symbols").map { row in
+                        (row[0] as Int64, String(decoding: row[1] as Data? ?? Data(), as: UTF8.self))
+                    })
                 let rows = try Row.fetchAll(db, sql: "SELECT id, labels FROM series ORDER BY id").map { row in
                     (row[0] as Int64, [UInt8](row[1] as Data))
                 }
@@ -48,7 +62,9 @@ final class CatalogStore: Sendable {
             throw .io("cannot read the series catalog: \(error)")
         }
         symbols.withLock { symbols in
-            for (id, text) in table { symbols[text] = id }
+            // The smallest id keeps a text found twice, whichever order the table is read in.
+            for (id, text) in table.sorted(by: { $0.key > $1.key }) { symbols.ids[ExactString(text)] = id }
+            symbols.nextID = (table.keys.max() ?? 0) + 1
         }
         var series: [(id: Int64, labels: Labels)] = []
         series.reserveCapacity(rows.count)
@@ -111,12 +127,15 @@ final class CatalogStore: Sendable {
         guard !series.isEmpty else { return }
         do {
             try symbols.withLock { symbols in
-                var added: [(String, Int64)] = []
+                var added: [(ExactString, Int64)] = []
+                let firstNewID = symbols.nextID
                 func symbol(_ text: String) -> Int64 {
-                    if let id = symbols[text] { return id }
-                    let id = Int64(symbols.count + 1)
-                    symbols[text] = id
-                    added.append((text, id))
+                    let key = ExactString(text)
+                    if let id = symbols.ids[key] { return id }
+                    let id = symbols.nextID
+                    symbols.nextID += 1
+                    symbols.ids[key] = id
+                    added.append((key, id))
                     return id
                 }
                 let encoded = series.map { entry in
@@ -130,13 +149,14 @@ final class CatalogStore: Sendable {
                 do {
                     try database.write { db in
                         let addSymbol = try db.cachedStatement(sql: "INSERT INTO symbols (id, text) VALUES (?, ?)")
-                        for (text, id) in added { try addSymbol.execute(arguments: [id, text]) }
+                        for (key, id) in added { try addSymbol.execute(arguments: [id, Data(key.text.utf8)]) }
                         let addSeries = try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (id, labels) VALUES (?, ?)")
                         for (id, bytes) in encoded { try addSeries.execute(arguments: [id, Data(bytes)]) }
                     }
                 } catch {
                     // Nothing was stored: forget the symbols too, so their ids are handed out again.
-                    for (text, _) in added { symbols[text] = nil }
+                    for (key, _) in added { symbols.ids[key] = nil }
+                    symbols.nextID = firstNewID
                     throw error
                 }
             }

@@ -17,12 +17,16 @@ struct StorageQuerier: Querier {
     }
 
     func select(_ matchers: [LabelMatcher]) throws(StorageError) -> [StoredSeries] {
+        try select(matchers, stoppingIf: { false })
+    }
+
+    func select(_ matchers: [LabelMatcher], stoppingIf isInterrupted: () -> Bool) throws(StorageError) -> [StoredSeries] {
         // The select shows the storage as of this moment. Shards read afterwards may hold chunks
         // cut since: in-order ones are cut short at the newest timestamp of the moment, and
         // out-of-order ones (sequence at or past `nextSequence`) are left out, their samples of
         // the moment being in the copy of the out-of-order buffer. So no commit is seen in part.
-        let (snapshots, sequenceLimit) = storage.state.withLock { state -> ([(Int64, HeadSnapshot)], Int64) in
-            let snapshots = state.index.select(matchers).compactMap { id -> (Int64, HeadSnapshot)? in
+        let (snapshots, sequenceLimit) = try withSelected(matchers, stoppingIf: isInterrupted) { state, ids -> ([(Int64, HeadSnapshot)], Int64) in
+            let snapshots = ids.compactMap { id -> (Int64, HeadSnapshot)? in
                 guard let labels = state.index.labels(of: id) else { return nil }
                 let head: HeadSeries? = state.head[id]
                 let open = head.flatMap { $0.open.count > 0 && $0.open.maxTime >= minTime && $0.open.minTime <= maxTime ? $0.open.bytes : nil }
@@ -65,19 +69,45 @@ struct StorageQuerier: Querier {
     /// range, as Prometheus takes them from the blocks the range overlaps: a host retired last
     /// week is not offered for the last six hours, and a series never given a sample is not offered.
     func labelNames(matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        storage.state.withLock { state in
-            state.index.labelNames(of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
+        try withSelected(matchers, stoppingIf: { false }) { state, ids in
+            state.index.labelNames(of: matchers.isEmpty ? nil : ids) { id in state.head.spans(id, from: minTime, to: maxTime) }
+        }
+    }
+
+    func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
+        try withSelected(matchers, stoppingIf: { false }) { state, ids in
+            state.index.labelValues(name, of: matchers.isEmpty ? nil : ids) { id in
                 state.head.spans(id, from: minTime, to: maxTime)
             }
         }
     }
 
-    func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        storage.state.withLock { state in
-            state.index.labelValues(name, of: matchers.isEmpty ? nil : state.index.select(matchers)) { id in
-                state.head.spans(id, from: minTime, to: maxTime)
+    /// Runs `body` under the storage lock with the ids of the series `matchers` select. The
+    /// matchers' values are tested before, outside the lock (see `ValueScan`), so writers never
+    /// wait for a regex; `isInterrupted` stops that testing.
+    private func withSelected<Result>(
+        _ matchers: [LabelMatcher], stoppingIf isInterrupted: () -> Bool,
+        _ body: @Sendable (inout MetricsStorage.State, [Int64]) -> Result
+    ) throws(StorageError) -> Result {
+        var scan = ValueScan(matchers)
+        while true {
+            // The round that finds every value tested selects in the same hold of the lock, so
+            // the ids are those of that moment, series created by an open batch included.
+            let round = storage.state.withLock { state -> SelectRound<Result> in
+                let untested = scan.untested(in: state.index)
+                guard untested.isEmpty else { return .test(untested) }
+                return .done(body(&state, state.index.select(scan)))
+            }
+            switch round {
+            case .done(let result): return result
+            case .test(let batches): try scan.test(batches, stoppingIf: isInterrupted)
             }
         }
+    }
+
+    private enum SelectRound<Result> {
+        case test([ValueScan.Batch])
+        case done(Result)
     }
 
     /// The samples of a time-sorted array inside `from ... to`, found by binary search; the array

@@ -11,11 +11,23 @@ public protocol Querier {
     /// by time, one sample per timestamp. Series with no sample in the range are left out.
     func select(_ matchers: [LabelMatcher]) throws(StorageError) -> [StoredSeries]
 
+    /// `select(_:)` for a reader that may go away meanwhile: `isInterrupted` is asked as the
+    /// work goes on (between one label value tested and the next), and once it says yes the
+    /// select stops with `StorageError.interrupted`.
+    func select(_ matchers: [LabelMatcher], stoppingIf isInterrupted: () -> Bool) throws(StorageError) -> [StoredSeries]
+
     /// Label names of the series matching `matchers` (all series when empty), sorted.
     func labelNames(matching matchers: [LabelMatcher]) throws(StorageError) -> [String]
 
     /// Values of label `name` among the series matching `matchers`, sorted.
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String]
+}
+
+extension Querier {
+    /// Queriers whose selects are quick ignore the reader's interruption.
+    public func select(_ matchers: [LabelMatcher], stoppingIf isInterrupted: () -> Bool) throws(StorageError) -> [StoredSeries] {
+        try select(matchers)
+    }
 }
 
 /// One series and its samples, as a select returns it.
