@@ -33,7 +33,12 @@ extern "C" {
 
 osprey_re2 *osprey_re2_new(const char *pattern, size_t length) {
     static const re2::RE2::Options options = goOptions();
-    return new osprey_re2(pattern == nullptr ? "" : pattern, length, options);
+    // No C++ exception may cross into Swift; running out of memory answers NULL instead.
+    try {
+        return new osprey_re2(pattern == nullptr ? "" : pattern, length, options);
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 void osprey_re2_free(osprey_re2 *regex) { delete regex; }
@@ -76,7 +81,11 @@ int osprey_re2_match(
     std::vector<re2::StringPiece> large;
     re2::StringPiece *submatch = small;
     if (groups > 8) {
-        large.resize(size_t(groups));
+        try {
+            large.resize(size_t(groups));
+        } catch (...) {
+            return 0;
+        }
         submatch = large.data();
     }
     if (!regex->regex.Match(subject, start, length, re2Anchor, submatch, groups)) return 0;

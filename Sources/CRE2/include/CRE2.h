@@ -19,7 +19,8 @@ typedef enum {
 } osprey_re2_anchor;
 
 /// Compiles `length` bytes of UTF-8 with Go's defaults: Perl classes, `.` not matching `\n`,
-/// leftmost-first (never POSIX longest) matches. Never NULL; check `osprey_re2_error_code`.
+/// leftmost-first (never POSIX longest) matches. NULL only when memory ran out; otherwise check
+/// `osprey_re2_error_code`.
 osprey_re2 *osprey_re2_new(const char *pattern, size_t length);
 
 void osprey_re2_free(osprey_re2 *regex);
