@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "osprey", targets: ["osprey"]),
         .executable(name: "osprey-bench", targets: ["osprey-bench"]),
+        .executable(name: "osprey-fuzz", targets: ["osprey-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -140,6 +141,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz harnesses for every parser of outside input, and the libFuzzer driver (Scripts/fuzz.sh).
+        .target(name: "OspreyFuzzing", dependencies: ["OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
+        .executableTarget(name: "osprey-fuzz", dependencies: ["OspreyFuzzing"]),
         .target(
             name: "OspreyTestSupport",
             dependencies: ["OspreyStorage", "OspreyModel"],
@@ -201,6 +205,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "OspreyFuzzingTests",
+            dependencies: ["OspreyFuzzing", "OspreyTestSupport", "osprey-fuzz"],
+            exclude: ["Corpus"]
         ),
         .testTarget(
             name: "OspreyConfigTests",
