@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import OspreyModel
 import OspreyStorage
 import OspreyTestSupport
@@ -119,6 +120,30 @@ import Testing
             #expect(stamped.body.contains("must not have timestamps"))
             let badPath = try await server.send("/metrics/instance/x", method: .POST, body: "backup_bytes 1\n")
             #expect(badPath.status == 400)
+        }
+    }
+
+    /// A grouping label may not set a reserved label (here the series' name) or carry an escape
+    /// that does not decode: both are refused with 400, as the pushgateway refuses them, and
+    /// nothing of the push is stored.
+    @Test func reservedLabelNamesAndBadEscapesInThePathAre400() async throws {
+        try await TestServer.with { server in
+            for method in [HTTPMethod.PUT, .POST, .DELETE] {
+                let renamed = try await server.send("/metrics/job/node/__name__/up", method: method, body: "node_ok 1\n")
+                #expect(renamed.status == 400, "\(method)")
+                #expect(renamed.body.contains("improper label name \\\"__name__\\\""), "\(renamed.body)")
+                // curl sends the path as written; an HTTP client library would escape the `%` itself.
+                let escaped = try await Program.run(
+                    "/usr/bin/env", ["curl", "-s", "-X", method.rawValue, "-w", "\n%{http_code}", "--data-binary", "node_ok 1",
+                        server.baseURL + "/metrics/job/node/instance/%ZZ"])
+                #expect(escaped.stdoutText.hasSuffix("\n400"), "\(method): \(escaped.stdoutText)")
+                #expect(escaped.stdoutText.contains("invalid percent-escape \\\"%ZZ\\\""), "\(escaped.stdoutText)")
+            }
+            #expect(try await server.select([.equal("job", "node")]).isEmpty)
+            #expect(try await server.select([.equal("__name__", "up")]).isEmpty)
+            #expect(try await server.send("/metrics/job/node/instance/a%20b", method: .PUT, body: "node_ok 1\n").status == 204)
+            let stored = try await server.select([.equal("job", "node")])
+            #expect(stored.map(\.labels) == [Labels(["__name__": "node_ok", "job": "node", "instance": "a b"])])
         }
     }
 }
