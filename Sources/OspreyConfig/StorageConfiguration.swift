@@ -13,6 +13,9 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
 
     /// Samples older than this are refused, and shards wholly older are deleted.
     public var retention: Duration
+    /// Samples further ahead of the clock than this are refused, so that a wrong timestamp
+    /// does not make a shard retention never reaches.
+    public var maxFuture: Duration
     /// Time span of one shard file.
     public var shardWindow: Duration
     /// New series beyond this count are refused; existing ones keep ingesting.
@@ -21,9 +24,10 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
 
     public init(
         retention: Duration = .seconds(15 * 86_400), shardWindow: Duration = .seconds(86_400),
-        maxSeries: Int = 1_000_000, walFsync: WALFsync = .everySecond
+        maxSeries: Int = 1_000_000, walFsync: WALFsync = .everySecond, maxFuture: Duration = .seconds(600)
     ) {
         self.retention = retention
+        self.maxFuture = maxFuture
         self.shardWindow = shardWindow
         self.maxSeries = maxSeries
         self.walFsync = walFsync
@@ -34,6 +38,7 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
         case shardWindow = "shard_window"
         case maxSeries = "max_series"
         case walFsync = "wal_fsync"
+        case maxFuture = "max_future"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +48,7 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
         shardWindow = try container.decodeIfPresent(DurationValue.self, forKey: .shardWindow)?.duration ?? defaults.shardWindow
         maxSeries = try container.decodeIfPresent(Int.self, forKey: .maxSeries) ?? defaults.maxSeries
         walFsync = try container.decodeIfPresent(WALFsyncValue.self, forKey: .walFsync)?.value ?? defaults.walFsync
+        maxFuture = try container.decodeIfPresent(DurationValue.self, forKey: .maxFuture)?.duration ?? defaults.maxFuture
 
         var problems: [String] = []
         if retention <= .zero { problems.append("retention must be greater than 0s") }
@@ -60,6 +66,7 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
         try container.encode(shardWindow.prometheusString, forKey: .shardWindow)
         try container.encode(maxSeries, forKey: .maxSeries)
         try container.encode(walFsync.rawValue, forKey: .walFsync)
+        try container.encode(maxFuture.prometheusString, forKey: .maxFuture)
     }
 
     /// Reads `always` or `1s`, naming both in the error otherwise.

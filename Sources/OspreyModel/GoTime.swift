@@ -17,6 +17,13 @@ public enum GoTime {
         return dateTime(seconds, separator: "T") + "." + padded(micros / 1000, 3) + "Z"
     }
 
+    /// The same from milliseconds, which reach 292 million years either side of 1970, where
+    /// microseconds would not fit.
+    public static func rfc3339Millis(milliseconds: Int64) -> String {
+        let (seconds, millis) = milliseconds.floorDividedWithRemainder(by: 1000)
+        return dateTime(seconds, separator: "T") + "." + padded(millis, 3) + "Z"
+    }
+
     /// `time.Time.String()`: `2009-02-13 23:31:30.123 +0000 UTC`, trailing zeros dropped.
     public static func text(milliseconds: Int64) -> String {
         let (seconds, millis) = milliseconds.floorDividedWithRemainder(by: 1000)

@@ -21,6 +21,10 @@ public enum ScrapeTimeout {
         let available = scrapeSeconds - margin
         let moduleSeconds = module?.seconds ?? 0
         let seconds = (moduleSeconds > 0 && moduleSeconds < available) || available < 0 ? moduleSeconds : available
-        return .nanoseconds(Int64((seconds * 1e9).rounded()))
+        // The header is the client's: past 292 years (what 64 bits of nanoseconds hold) means
+        // no limit, not a trap.
+        let nanoseconds = (seconds * 1e9).rounded()
+        guard nanoseconds < 0x1p63 else { return .nanoseconds(Int64.max) }
+        return .nanoseconds(nanoseconds >= -0x1p63 ? Int64(nanoseconds) : Int64.min)
     }
 }

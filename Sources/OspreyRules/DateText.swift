@@ -9,5 +9,11 @@ extension Date {
     /// RFC 3339 with milliseconds in UTC, as Alertmanager's API v2 writes times.
     public var rfc3339Millis: String { GoTime.rfc3339Millis(microseconds: unixMicroseconds) }
 
-    private var unixMicroseconds: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Beyond 292,000 years from 1970 the microseconds do not fit; such a date prints as the
+    /// nearest that does rather than trap.
+    private var unixMicroseconds: Int64 {
+        let microseconds = (timeIntervalSince1970 * 1_000_000).rounded()
+        guard microseconds < 0x1p63 else { return .max }
+        return microseconds >= -0x1p63 ? Int64(microseconds) : .min
+    }
 }

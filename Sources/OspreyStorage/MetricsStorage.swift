@@ -38,6 +38,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         public var samplesReplaced: Int64 = 0
         public var rejectedSeriesLimit: Int64 = 0
         public var rejectedOutOfRetention: Int64 = 0
+        public var rejectedTooFarInFuture: Int64 = 0
         public var rejectedInvalid: Int64 = 0
         public var chunksFlushed: Int64 = 0
 
@@ -91,7 +92,15 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     }
 
     public func appender() -> any Appender {
-        HeadAppender(storage: self, oldestAllowed: Self.now() - options.retention.milliseconds)
+        appender(now: Self.now())
+    }
+
+    /// An appender that takes `now` as the clock's time for retention and `max_future` (the
+    /// durations are at most 292 years, so neither bound overflows).
+    public func appender(now: Timestamp) -> any Appender {
+        HeadAppender(
+            storage: self, oldestAllowed: now.subtractingSaturated(options.retention.milliseconds),
+            newestAllowed: now.addingSaturated(options.maxFuture.milliseconds))
     }
 
     /// Each metric family's descriptions as scrapes and pushes last gave them, kept in the
@@ -153,6 +162,10 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     func countRejectedForRetention(_ count: Int) {
         state.withLock { $0.counters.rejectedOutOfRetention += Int64(count) }
+    }
+
+    func countRejectedInFuture(_ count: Int) {
+        state.withLock { $0.counters.rejectedTooFarInFuture += Int64(count) }
     }
 
     func labels(of id: Int64) -> Labels? {

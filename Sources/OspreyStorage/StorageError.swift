@@ -6,6 +6,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case seriesLimit(labels: Labels, limit: Int)
     /// The sample is older than the retention allows.
     case outOfRetention(labels: Labels, timestamp: Timestamp, oldestAllowed: Timestamp)
+    /// The sample is further ahead of the clock than `storage.max_future` allows.
+    case tooFarInFuture(labels: Labels, timestamp: Timestamp, newestAllowed: Timestamp)
     /// The labels cannot name a series (no metric name, an invalid label name).
     case invalidLabels(labels: Labels, reason: String)
     /// A reference that this storage never handed out.
@@ -23,6 +25,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             "series limit of \(limit) reached: new series \(labels) refused (storage.max_series)"
         case .outOfRetention(let labels, let timestamp, let oldest):
             "sample of \(labels) at \(timestamp) ms is older than retention allows (oldest \(oldest) ms)"
+        case .tooFarInFuture(let labels, let timestamp, let newest):
+            "sample of \(labels) at \(timestamp) ms is too far in the future (newest \(newest) ms, storage.max_future)"
         case .invalidLabels(let labels, let reason): "invalid series \(labels): \(reason)"
         case .unknownSeries(let ref): "unknown series reference \(ref.id)"
         case .io(let message): "storage I/O error: \(message)"

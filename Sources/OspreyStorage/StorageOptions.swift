@@ -12,6 +12,9 @@ public struct StorageOptions: Sendable, Equatable {
     public var shardWindow: Duration
     /// Samples older than this are refused, and shards wholly older are deleted.
     public var retention: Duration
+    /// Samples further ahead of the clock than this are refused: a shard for a time that never
+    /// comes would outlive every retention.
+    public var maxFuture: Duration
     /// New series beyond this count are refused.
     public var maxSeries: Int
     public var walFsync: WALFsync
@@ -24,11 +27,12 @@ public struct StorageOptions: Sendable, Equatable {
     public init(
         shardWindow: Duration = .seconds(86_400), retention: Duration = .seconds(15 * 86_400),
         maxSeries: Int = 1_000_000, walFsync: WALFsync = .interval(.seconds(1)), samplesPerChunk: Int = 1024,
-        decodedChunkCacheSamples: Int = 2_000_000
+        decodedChunkCacheSamples: Int = 2_000_000, maxFuture: Duration = .seconds(600)
     ) {
         self.decodedChunkCacheSamples = decodedChunkCacheSamples
         self.shardWindow = shardWindow
         self.retention = retention
+        self.maxFuture = maxFuture
         self.maxSeries = maxSeries
         self.walFsync = walFsync
         self.samplesPerChunk = samplesPerChunk

@@ -87,9 +87,10 @@ struct QueryCommand: AsyncParsableCommand {
             return ("/api/v1/query", [("query", expression)] + (at.map { [("time", $0)] } ?? []))
         }
         let endMilliseconds = try RelativeTime.milliseconds(end ?? "now")
-        let startMilliseconds = try start.map { try RelativeTime.milliseconds($0) } ?? endMilliseconds - 3_600_000
-        // About 250 points, as Prometheus's own graph page picks, in whole seconds.
-        let resolution = step ?? String(max(1, (endMilliseconds - startMilliseconds) / 250 / 1000))
+        let startMilliseconds = try start.map { try RelativeTime.milliseconds($0) } ?? endMilliseconds.subtractingSaturated(3_600_000)
+        // About 250 points, as Prometheus's own graph page picks, in whole seconds. Times may be
+        // 292 million years apart, more milliseconds than 63 bits count.
+        let resolution = step ?? String(max(1, endMilliseconds.subtractingSaturated(startMilliseconds) / 250 / 1000))
         return (
             "/api/v1/query_range",
             [

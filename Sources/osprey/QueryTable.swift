@@ -60,7 +60,10 @@ enum QueryTable {
         return String(columns.map { value -> Character in
             guard value.isFinite else { return " " }
             guard highest > lowest else { return bars[0] }
-            let level = Int(((value - lowest) / (highest - lowest) * Double(bars.count - 1)).rounded())
+            // Halved first: the span of two finite values can overflow to infinity.
+            let fraction = (value / 2 - lowest / 2) / (highest / 2 - lowest / 2)
+            guard fraction.isFinite else { return bars[0] }
+            let level = Int((fraction * Double(bars.count - 1)).rounded())
             return bars[min(max(level, 0), bars.count - 1)]
         })
     }

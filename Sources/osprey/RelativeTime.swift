@@ -24,9 +24,15 @@ enum RelativeTime {
             guard let sign = rest.first, sign == "-" || sign == "+",
                 let offset = try? Duration(prometheus: rest.dropFirst())
             else { throw Invalid(description: "\"\(text)\" is not now, now-DURATION or now+DURATION (e.g. now-1h)") }
+            // Durations end at 292 years, far inside 64-bit milliseconds either way from now.
             return nowMilliseconds + (sign == "-" ? -offset.milliseconds : offset.milliseconds)
         }
-        if let seconds = Double(text), seconds.isFinite { return Int64((seconds * 1000).rounded()) }
+        if let seconds = Double(text), seconds.isFinite {
+            guard let milliseconds = seconds.roundedMilliseconds else {
+                throw Invalid(description: "\"\(text)\" is out of range: Unix seconds within ±9.2e15")
+            }
+            return milliseconds
+        }
         let formatter = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
             formatter.formatOptions = options

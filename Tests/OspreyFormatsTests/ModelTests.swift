@@ -111,6 +111,28 @@ import Testing
         }
     }
 
+    /// Prometheus's durations are int64 nanoseconds: 106751d23h47m16s854ms at most. Longer
+    /// ones are refused as out of range, so that a time plus or minus one stays in 64 bits.
+    @Test func durationsEndWherePrometheusDurationsEnd() throws {
+        #expect(try Duration(prometheus: "106751d23h47m16s854ms") == .longestPrometheus)
+        #expect(try Duration(prometheus: "292y") == .seconds(292 * 365 * 86_400))
+        for text in ["106751d23h47m16s855ms", "293y", "9223372036854775807ms", "99999999999999999999s", "1y106751d"] {
+            let error = #expect(throws: DurationSyntaxError.self, "\(text)") { try Duration(prometheus: text) }
+            #expect(error == DurationSyntaxError(text: text, outOfRange: true))
+            #expect(error?.description.contains("out of range") == true)
+        }
+    }
+
+    /// Durations made some other way than from text convert without trapping.
+    @Test func conversionsOfHugeDurationsSaturate() {
+        #expect(Duration.seconds(Int64.max).milliseconds == .max)
+        #expect(Duration.seconds(Int64.min).milliseconds == .min)
+        #expect(Duration.seconds(Int64.max / 1000).nanoseconds == .max)
+        #expect(Duration.milliseconds(Int64.max).nanoseconds == .max)
+        #expect(Duration.milliseconds(Int64.min).prometheusString.hasPrefix("-"))
+        #expect(Duration.seconds(Int64.min).prometheusString.hasPrefix("-"))
+    }
+
     @Test func prometheusString() {
         #expect(Duration.seconds(5400).prometheusString == "1h30m")
         #expect(Duration.seconds(15).prometheusString == "15s")
@@ -135,9 +157,9 @@ import Testing
     @Test func stringRoundTrip() throws {
         var generator = SeededGenerator(seed: 3)
         for _ in 0..<2000 {
-            // Spread over all magnitudes, from milliseconds to a thousand years.
-            let shift = Int64.random(in: 0...45, using: &generator)
-            let milliseconds = Int64.random(in: 0...(1 << 45), using: &generator) >> shift
+            // Spread over all magnitudes, from milliseconds to the 292 years Prometheus allows.
+            let shift = Int64.random(in: 0...43, using: &generator)
+            let milliseconds = Int64.random(in: 0...Duration.longestPrometheus.milliseconds, using: &generator) >> shift
             let duration = Duration.milliseconds(milliseconds)
             #expect(try Duration(prometheus: duration.prometheusString) == duration, "\(milliseconds)")
         }

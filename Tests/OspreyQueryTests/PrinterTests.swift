@@ -72,7 +72,8 @@ import Testing
     @Test func printedQueriesParseBackToTheSameTree() throws {
         var checked = 0
         for reference in PrometheusReference.recorded {
-            guard case .formats = reference.answer, !reference.query.lowercased().contains("nan") else { continue }
+            guard case .formats = reference.answer, !reference.isKnownDifference, !reference.query.lowercased().contains("nan")
+            else { continue }
             let expr = try PromQL.parse(reference.query)
             // The printer sorts matchers, so the trees agree up to their order: compare the text.
             #expect(try PromQL.parse(expr.description).description == expr.description, "\(reference.query)")

@@ -34,6 +34,9 @@ struct PrometheusReference: Sendable, CustomTestStringConvertible {
 
     private static let differentHere: Set<String> = [
         #""\377""#, #""\xff""#, "+foo", "foo + + bar", "foo ++ bar", "-+a",
+        // Prometheus bounds the seconds by int64 and lets the milliseconds wrap (both print as
+        // `foo @ -9223372036854776.000`); here milliseconds that do not fit are out of bounds.
+        "foo @ 9.3e15", "foo @ -9.3e15",
     ]
 }
 
@@ -75,6 +78,12 @@ struct PrometheusReference: Sendable, CustomTestStringConvertible {
             } catch {
                 #expect(error.description.hasPrefix(String(prefix)), "\(reference.query)")
             }
+        }
+    }
+
+    @Test func atTimesWhoseMillisecondsDoNotFitAreRefused() {
+        for query in ["foo @ 9.3e15", "foo @ -9.3e15"] {
+            #expect(throws: ParseError.self, "\(query)") { try PromQL.parse(query) }
         }
     }
 

@@ -127,7 +127,8 @@ struct ICMPEcho: Sendable {
             let left = deadline - clock.now
             guard left > .zero else { throw Failure(description: "timeout after \(timeout.prometheusString) waiting for echo reply from \(ip)") }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            // poll takes an Int32 of milliseconds (24 days); a longer timeout waits in turns.
+            let ready = poll(&poller, 1, Int32(clamping: max(1, left.milliseconds)))
             if ready < 0 && errno != EINTR { throw Failure(description: "waiting for echo reply: \(String(cString: strerror(errno)))") }
             guard ready > 0 else { continue }
             let count = recv(fd, &buffer, buffer.count, 0)

@@ -135,9 +135,9 @@ final class Evaluator {
     func selectVector(_ selector: VectorSelector, _ steps: Steps, valueIsTimestamp: Bool) throws(QueryError) -> [StepSeries] {
         let at = resolve(selector.at)
         let lookback = options.lookbackDelta
-        let firstReference = (at ?? steps.start) - selector.offset
-        let lastReference = (at ?? steps.end) - selector.offset
-        let stored = try fetch(selector.matchers, from: firstReference - lookback, to: lastReference)
+        let firstReference = (at ?? steps.start).subtractingSaturated(selector.offset)
+        let lastReference = (at ?? steps.end).subtractingSaturated(selector.offset)
+        let stored = try fetch(selector.matchers, from: firstReference.subtractingSaturated(lookback), to: lastReference)
         var result: [StepSeries] = []
         result.reserveCapacity(stored.count)
         var total = 0
@@ -149,11 +149,11 @@ final class Evaluator {
             var next = 0
             for step in 0..<steps.count {
                 let time = steps.time(at: step)
-                let reference = (at ?? time) - selector.offset
+                let reference = (at ?? time).subtractingSaturated(selector.offset)
                 while next < samples.count, samples[next].timestamp <= reference { next += 1 }
                 guard next > 0 else { continue }
                 let sample = samples[next - 1]
-                guard sample.timestamp >= reference - lookback, !sample.value.isStaleMarker else { continue }
+                guard sample.timestamp >= reference.subtractingSaturated(lookback), !sample.value.isStaleMarker else { continue }
                 points.append(Sample(timestamp: time, value: valueIsTimestamp ? Double(sample.timestamp) / 1000 : sample.value))
             }
             total += points.count
@@ -176,17 +176,23 @@ final class Evaluator {
         /// the first step, over only the samples read around the `@` time, as 2.42 computes it.
         var driftFrom: Timestamp? = nil
 
+        /// Times and durations here come from the query (`@`, `offset`, the range), so they
+        /// saturate rather than trap.
         func end(at time: Timestamp) -> Timestamp {
-            if let at, let driftFrom { return at + (time - driftFrom) - offset }
-            return (at ?? time) - offset
+            if let at, let driftFrom { return at.addingSaturated(time.subtractingSaturated(driftFrom)).subtractingSaturated(offset) }
+            return (at ?? time).subtractingSaturated(offset)
+        }
+
+        func start(at time: Timestamp) -> Timestamp {
+            end(at: time).subtractingSaturated(range)
         }
     }
 
     func windows(of selector: MatrixSelector, _ steps: Steps) throws(QueryError) -> Windows {
         let vector = selector.selector
         let at = resolve(vector.at)
-        let first = (at ?? steps.start) - vector.offset - selector.range
-        let last = (at ?? steps.end) - vector.offset
+        let first = (at ?? steps.start).subtractingSaturated(vector.offset).subtractingSaturated(selector.range)
+        let last = (at ?? steps.end).subtractingSaturated(vector.offset)
         let stored = try fetch(vector.matchers, from: first, to: last)
         // Range vectors leave staleness markers out; most series have none, so keep their array.
         let series = stored.map { item in
@@ -202,15 +208,17 @@ final class Evaluator {
     func windows(of subquery: Subquery, _ steps: Steps, drifting: Bool = false) throws(QueryError) -> Windows {
         let at = resolve(subquery.at)
         let interval = subquery.step ?? options.defaultSubqueryStep
-        let first = (at ?? steps.start) - subquery.offset - subquery.range
+        let first = (at ?? steps.start).subtractingSaturated(subquery.offset).subtractingSaturated(subquery.range)
         // A drifting window (see `Windows.driftFrom`) reads a subquery on past the `@` time.
-        let last = (at.map { drifting ? $0 + (steps.end - steps.start) : $0 } ?? steps.end) - subquery.offset
-        var innerStart = interval * first.floorDivided(by: interval)
-        if innerStart < first { innerStart += interval }
-        guard innerStart <= last else {
+        let last = (at.map { drifting ? $0.addingSaturated(steps.end.subtractingSaturated(steps.start)) : $0 } ?? steps.end)
+            .subtractingSaturated(subquery.offset)
+        guard let innerStart = Self.firstMultiple(of: interval, atOrAfter: first), innerStart <= last else {
             return Windows(series: [], range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
         }
         let inner = Steps(start: innerStart, end: last, interval: interval)
+        // Every step of the inner evaluation holds at least a slot in memory: `[1y:1ms]` would
+        // ask for 31 billion of them before looking at a single sample.
+        try account(inner.count)
         let series: [RangeSeries]
         switch try eval(subquery.expr, inner) {
         case .vector(let vector):
@@ -223,10 +231,21 @@ final class Evaluator {
         return Windows(series: series, range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
     }
 
+    /// The first multiple of `interval` (positive) at or after `time`; nil when the next one
+    /// is beyond 64 bits.
+    static func firstMultiple(of interval: Int64, atOrAfter time: Timestamp) -> Timestamp? {
+        let quotient = time.floorDivided(by: interval)
+        let (aligned, overflow) = quotient.multipliedReportingOverflow(by: interval)
+        if !overflow, aligned == time { return aligned }
+        // `aligned` lies below `time`, so the next multiple is above it; the quotient is at most
+        // `time` and only equals it for an interval of 1, which the line above returned.
+        let (next, nextOverflow) = (quotient + 1).multipliedReportingOverflow(by: interval)
+        return nextOverflow ? nil : next
+    }
+
     /// The window of every series at one instant, for results of type matrix.
     func rangeAt(_ time: Timestamp, windows: Windows) throws(QueryError) -> [RangeSeries] {
-        let end = windows.end(at: time)
-        let start = end - windows.range
+        let (start, end) = (windows.start(at: time), windows.end(at: time))
         var total = 0
         let result = windows.series.compactMap { series -> RangeSeries? in
             let samples = series.samples.filter { $0.timestamp >= start && $0.timestamp <= end }
@@ -264,8 +283,7 @@ final class Evaluator {
             var high = 0
             for step in 0..<steps.count {
                 let time = steps.time(at: step)
-                let end = windows.end(at: time)
-                let start = end - windows.range
+                let (start, end) = (windows.start(at: time), windows.end(at: time))
                 if windows.at != nil { low = 0; high = 0 }
                 while low < samples.count, samples[low].timestamp < start { low += 1 }
                 if high < low { high = low }

@@ -92,11 +92,11 @@ extension Evaluator {
             // Counting each series' resets once lets most windows skip the search for them.
             let resets = isCounter ? windows.series.map { RangeFunctions.resetCounts($0.samples) } : []
             return try slide(windows, steps, keepName: false) { (window, series, _, time) throws(QueryError) in
-                let end = windows.end(at: time)
                 let hasResets = isCounter
                     && (window.first?.value ?? 0 < 0 || resets[series][window.endIndex - 1] != resets[series][window.startIndex])
                 return RangeFunctions.rate(
-                    window, rangeStart: end - windows.range, rangeEnd: end, isCounter: isCounter, hasResets: hasResets, isRate: name == "rate")
+                    window, rangeStart: windows.start(at: time), rangeEnd: windows.end(at: time), isCounter: isCounter,
+                    hasResets: hasResets, isRate: name == "rate")
             }
         case "irate", "idelta":
             return try slide(windows, steps, keepName: false) { window, _, _ in RangeFunctions.instant(window, isRate: name == "irate") }

@@ -73,8 +73,11 @@ public struct QueryEngine: Sendable {
         guard step > 0 else {
             throw .invalidQuery("zero or negative query resolution step widths are not accepted. Try a positive integer")
         }
+        guard end >= start else { throw .invalidQuery("end timestamp must not be before start time") }
         let steps = Steps(start: start, end: end, interval: step)
         let evaluator = Evaluator(queryable: queryable, options: options, queryStart: start, queryEnd: end, cancellation: cancellation)
+        // One value per step at the least, before a single one is computed.
+        try evaluator.account(steps.count)
         switch try evaluator.eval(expr, steps) {
         case .scalar(let values):
             return .matrix([RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })])

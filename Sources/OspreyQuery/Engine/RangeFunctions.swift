@@ -17,9 +17,10 @@ enum RangeFunctions {
                 previous = sample.value
             }
         }
-        var durationToStart = Double(first.timestamp - rangeStart) / 1000
-        let durationToEnd = Double(rangeEnd - last.timestamp) / 1000
-        let sampledInterval = Double(last.timestamp - first.timestamp) / 1000
+        // A window that `@` or `offset` put at the end of time must not trap.
+        var durationToStart = rangeStart.seconds(until: first.timestamp)
+        let durationToEnd = last.timestamp.seconds(until: rangeEnd)
+        let sampledInterval = first.timestamp.seconds(until: last.timestamp)
         let averageInterval = sampledInterval / Double(window.count - 1)
         if isCounter, result > 0, first.value >= 0 {
             // A counter starts at zero: extrapolating further back than that would invent
@@ -32,7 +33,7 @@ enum RangeFunctions {
         extrapolated += durationToStart < threshold ? durationToStart : averageInterval / 2
         extrapolated += durationToEnd < threshold ? durationToEnd : averageInterval / 2
         result *= extrapolated / sampledInterval
-        if isRate { result /= Double(rangeEnd - rangeStart) / 1000 }
+        if isRate { result /= rangeStart.seconds(until: rangeEnd) }
         return result
     }
 
@@ -53,9 +54,8 @@ enum RangeFunctions {
         let last = window[window.endIndex - 1]
         let previous = window[window.endIndex - 2]
         var result = isRate && last.value < previous.value ? last.value : last.value - previous.value
-        let interval = last.timestamp - previous.timestamp
-        guard interval != 0 else { return nil }
-        if isRate { result /= Double(interval) / 1000 }
+        guard last.timestamp != previous.timestamp else { return nil }
+        if isRate { result /= previous.timestamp.seconds(until: last.timestamp) }
         return result
     }
 
@@ -132,7 +132,9 @@ enum RangeFunctions {
         for (index, sample) in window.enumerated() {
             if constant, index > 0, sample.value != initial { constant = false }
             n += 1
-            let x = Double(sample.timestamp - interceptTime) / 1000
+            // `predict_linear` puts the intercept at the step's time, which `@` can put 292
+            // million years from the samples.
+            let x = interceptTime.seconds(until: sample.timestamp)
             GoFloat.kahanAdd(x, &sumX, &cX)
             GoFloat.kahanAdd(sample.value, &sumY, &cY)
             GoFloat.kahanAdd(x * sample.value, &sumXY, &cXY)

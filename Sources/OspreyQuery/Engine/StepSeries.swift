@@ -20,20 +20,32 @@ extension [StepSeries] {
 }
 
 /// The evaluation instants: `start`, `start + interval`, ... up to `end`.
+///
+/// `end - start` can exceed `Int64.max` (a query from 292 million BC to 292 million AD in
+/// steps of a million years), so spans are measured as unsigned distances, and a step's time,
+/// which lies between `start` and `end`, is found with wrapping arithmetic, exact there.
 struct Steps: Equatable {
     let start: Timestamp
     let end: Timestamp
     let interval: Int64
+    /// How many steps; zero when `end` is before `start`, and at most `Int.max`, which no
+    /// evaluation gets to allocate (see `Evaluator.account`).
+    let count: Int
 
     init(start: Timestamp, end: Timestamp, interval: Int64) {
         self.start = start
         self.end = end
         self.interval = Swift.max(interval, 1)
+        if end < start {
+            count = 0
+        } else {
+            let spans = UInt64(bitPattern: end &- start) / UInt64(self.interval)
+            count = spans < UInt64(Int.max) ? Int(spans) + 1 : Int.max
+        }
     }
 
-    var count: Int { Int((end - start) / interval) + 1 }
-    func time(at index: Int) -> Timestamp { start + Int64(index) * interval }
-    func index(of time: Timestamp) -> Int { Int((time - start) / interval) }
+    func time(at index: Int) -> Timestamp { start &+ Int64(index) &* interval }
+    func index(of time: Timestamp) -> Int { Int(UInt64(bitPattern: time &- start) / UInt64(interval)) }
 }
 
 /// A vector's elements step by step, as (series index, value): for the operations that look at

@@ -470,16 +470,15 @@ struct Parser {
         return modified
     }
 
-    /// Seconds to milliseconds, rounded half away from zero like Go's `math.Round`.
+    /// Seconds to milliseconds, rounded half away from zero like Go's `math.Round`. Prometheus
+    /// bounds the seconds by int64 and then lets the milliseconds wrap (`@ 1e18` means some time
+    /// in 1677); here a time whose milliseconds do not fit is refused with Prometheus's words.
     private func timestamp(seconds: Double, of node: SyntaxNode) throws(ParseError) -> AtModifier {
-        guard seconds.isFinite, seconds < 0x1p63, seconds > -0x1p63 else {
+        guard let milliseconds = seconds.roundedMilliseconds else {
             throw source.error(
                 at: node.offset, "timestamp out of bounds for @ modifier: \(GoNumber.fixedSixDecimals(seconds))")
         }
-        let milliseconds = (seconds * 1000).rounded()
-        // Go's conversion of an out-of-range float gives the smallest integer on amd64.
-        guard milliseconds < 0x1p63, milliseconds >= -0x1p63 else { return .timestamp(.min) }
-        return .timestamp(Int64(milliseconds))
+        return .timestamp(milliseconds)
     }
 
     // MARK: - Literals

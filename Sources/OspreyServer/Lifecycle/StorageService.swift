@@ -105,6 +105,6 @@ final class StorageService: Service {
         StorageOptions(
             shardWindow: configuration.shardWindow, retention: configuration.retention,
             maxSeries: configuration.maxSeries,
-            walFsync: configuration.walFsync == .always ? .always : .interval(.seconds(1)))
+            walFsync: configuration.walFsync == .always ? .always : .interval(.seconds(1)), maxFuture: configuration.maxFuture)
     }
 }

@@ -22,6 +22,7 @@ public final class SelfMetrics: Sendable {
     private let chunksFlushed: Counter
     private let rejectedSeriesLimit: Counter
     private let rejectedOutOfRetention: Counter
+    private let rejectedTooFarInFuture: Counter
     private let rejectedInvalid: Counter
     /// Counters as last reported, so each scrape adds only what is new.
     private let reported = Mutex(MetricsStorage.Counters())
@@ -81,6 +82,7 @@ public final class SelfMetrics: Sendable {
             "storage_samples_rejected", unit: "total", help: "Samples refused by storage, by reason.")
         rejectedSeriesLimit = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "series_limit")])
         rejectedOutOfRetention = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "out_of_retention")])
+        rejectedTooFarInFuture = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "too_far_in_future")])
         rejectedInvalid = registry.makeCounter(descriptor: rejectedDescriptor, labels: [("reason", "invalid_labels")])
         notificationsSent = registry.makeCounter(
             descriptor: Self.osprey("notifications_sent", unit: "total", help: "Notifications their receiver (or Alertmanager) accepted."))
@@ -113,6 +115,7 @@ public final class SelfMetrics: Sendable {
         chunksFlushed.increment(by: counters.chunksFlushed - previous.chunksFlushed)
         rejectedSeriesLimit.increment(by: counters.rejectedSeriesLimit - previous.rejectedSeriesLimit)
         rejectedOutOfRetention.increment(by: counters.rejectedOutOfRetention - previous.rejectedOutOfRetention)
+        rejectedTooFarInFuture.increment(by: counters.rejectedTooFarInFuture - previous.rejectedTooFarInFuture)
         rejectedInvalid.increment(by: counters.rejectedInvalid - previous.rejectedInvalid)
         updateShardGauges(statistics.shardBytes)
     }

@@ -41,7 +41,9 @@ final class QueryLog: Sendable {
         }
     }
 
+    /// From the milliseconds themselves: a query may ask for any time up to 292 million years
+    /// away, whose microseconds (what a `Date` is printed from) overflow 64 bits.
     private static func time(_ timestamp: Timestamp) -> String {
-        Date(timeIntervalSince1970: Double(timestamp) / 1000).rfc3339Millis
+        GoTime.rfc3339Millis(milliseconds: timestamp)
     }
 }

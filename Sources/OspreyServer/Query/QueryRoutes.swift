@@ -70,7 +70,8 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
                     "step", "zero or negative query resolution step widths are not accepted. Try a positive integer")
             }
             // Prometheus's safety limit: enough for 60 s resolution over a week, or 1 h over a year.
-            guard (end - start) / step <= 11_000 else {
+            // Unsigned: from the earliest time to the latest is more than `Int64.max` milliseconds.
+            guard UInt64(bitPattern: end &- start) / UInt64(step) <= 11_000 else {
                 throw APIError.badData(
                     "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
             }

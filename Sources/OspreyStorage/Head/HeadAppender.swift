@@ -4,17 +4,19 @@ import OspreyModel
 struct HeadAppender: Appender {
     let storage: MetricsStorage
     let oldestAllowed: Timestamp
+    let newestAllowed: Timestamp
     private var record = WriteAheadLog.Record()
     private var metadata: [String: MetricMetadata] = [:]
 
-    init(storage: MetricsStorage, oldestAllowed: Timestamp) {
+    init(storage: MetricsStorage, oldestAllowed: Timestamp, newestAllowed: Timestamp) {
         self.storage = storage
         self.oldestAllowed = oldestAllowed
+        self.newestAllowed = newestAllowed
     }
 
     @discardableResult
     mutating func append(_ labels: Labels, timestamp: Timestamp, value: Double) throws(StorageError) -> SeriesRef {
-        try checkRetention(timestamp) { labels }
+        try checkTime(timestamp) { labels }
         let id = try storage.seriesID(for: labels)
         record.append(WriteAheadLog.Entry(seriesID: id, timestamp: timestamp, value: value))
         return SeriesRef(id)
@@ -22,14 +24,19 @@ struct HeadAppender: Appender {
 
     /// Refs are checked at commit, where the catalog is at hand anyway, not per sample.
     mutating func append(_ ref: SeriesRef, timestamp: Timestamp, value: Double) throws(StorageError) {
-        try checkRetention(timestamp) { storage.labels(of: ref.id) ?? Labels() }
+        try checkTime(timestamp) { storage.labels(of: ref.id) ?? Labels() }
         record.append(WriteAheadLog.Entry(seriesID: ref.id, timestamp: timestamp, value: value))
     }
 
-    private func checkRetention(_ timestamp: Timestamp, _ labels: () -> Labels) throws(StorageError) {
+    /// Refuses a sample outside retention, or so far ahead that its shard would never expire.
+    private func checkTime(_ timestamp: Timestamp, _ labels: () -> Labels) throws(StorageError) {
         guard timestamp >= oldestAllowed else {
             storage.countRejectedForRetention(1)
             throw .outOfRetention(labels: labels(), timestamp: timestamp, oldestAllowed: oldestAllowed)
+        }
+        guard timestamp <= newestAllowed else {
+            storage.countRejectedInFuture(1)
+            throw .tooFarInFuture(labels: labels(), timestamp: timestamp, newestAllowed: newestAllowed)
         }
     }
 
