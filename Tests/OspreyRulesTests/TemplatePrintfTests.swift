@@ -25,6 +25,14 @@ import Testing
         (#"printf "%v" $labels"#, "map[instance:web-1:9100 job:node]"),
         (#"printf "%.1f" 2.25"#, "2.2"),
         (#"printf "%06.2f" -1.5"#, "-01.50"),
+        // Widths and precisions from operands, and Go's refusals of ones too large or negative.
+        (#"printf "%*d|%*d|" 3 7 -3 7"#, "  7|7  |"),
+        (#"printf "%.*f" 2 3.14159"#, "3.14"),
+        (#"printf "%*d" 10000000 1"#, "%!(BADWIDTH)1"),
+        (#"printf "%.*s|%.*d" -1 "abc" 1 7"#, "%!(BADPREC)abc|7"),
+        (#"printf "%999999999d" 1"#, "%!(NOVERB)%!(EXTRA int=1)"),
+        (#"printf "%99999999999999999999d" 1"#, "%!(NOVERB)%!(EXTRA int=1)"),
+        (#"printf "%.99999999999999999999f" 1.5"#, "%!(NOVERB)%!(EXTRA float64=1.5)"),
     ])
     func printfFollowsGoFmt(call: String, expected: String) throws {
         #expect(try renderTemplate("{{ \(call) }}", value: 1234.5678) == expected)

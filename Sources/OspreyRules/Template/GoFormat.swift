@@ -36,10 +36,33 @@ enum GoFormat {
                 spec.apply(flag: flag)
                 scalars.removeFirst()
             }
-            spec.width = readNumber(&scalars, values: values, argumentIndex: &argumentIndex)
+            if scalars.first == "*" {
+                scalars.removeFirst()
+                if let width = intOperand(values, argumentIndex: &argumentIndex) {
+                    // A negative width pads on the right, as the `-` flag does.
+                    spec.width = abs(width)
+                    if width < 0 {
+                        spec.leftAlign = true
+                        spec.zero = false
+                    }
+                } else {
+                    output += "%!(BADWIDTH)"
+                }
+            } else {
+                spec.width = digits(&scalars)
+            }
             if scalars.first == "." {
                 scalars.removeFirst()
-                spec.precision = readNumber(&scalars, values: values, argumentIndex: &argumentIndex) ?? 0
+                if scalars.first == "*" {
+                    scalars.removeFirst()
+                    if let precision = intOperand(values, argumentIndex: &argumentIndex), precision >= 0 {
+                        spec.precision = precision
+                    } else {
+                        output += "%!(BADPREC)"
+                    }
+                } else {
+                    spec.precision = digits(&scalars) ?? 0
+                }
             }
             guard let verb = scalars.popFirst() else {
                 output += "%!(NOVERB)"
@@ -85,21 +108,32 @@ enum GoFormat {
         }
     }
 
-    /// A width or precision: digits, or `*` taking an int operand.
-    private static func readNumber(
-        _ scalars: inout ArraySlice<Unicode.Scalar>, values: [TemplateValue], argumentIndex: inout Int
-    ) -> Int? {
-        if scalars.first == "*" {
-            scalars.removeFirst()
-            guard argumentIndex < values.count, case .int(let number) = values[argumentIndex] else { return nil }
-            argumentIndex += 1
-            return number
-        }
+    /// Go's limit on a width or precision (`fmt`'s `tooLarge`): beyond it a number is refused
+    /// rather than padded to, so a template cannot ask for gigabytes of spaces.
+    private static let largestWidth = 1_000_000
+
+    /// A width or precision written in digits, as Go's `parsenum` reads it: nil when there are
+    /// none, and when the number grows past the limit nil with the rest of the format consumed,
+    /// so that Go's `%!(NOVERB)` follows.
+    private static func digits(_ scalars: inout ArraySlice<Unicode.Scalar>) -> Int? {
         var number: Int?
-        while let digit = scalars.first, let value = Int(String(digit)), digit.isASCII {
+        while let digit = scalars.first, digit.isASCII, let value = Int(String(digit)) {
+            if let current = number, current > largestWidth {
+                scalars.removeAll()
+                return nil
+            }
             number = (number ?? 0) * 10 + value
             scalars.removeFirst()
         }
+        return number
+    }
+
+    /// The int operand a `*` width or precision takes (Go's `intFromArg`): nil when it is
+    /// missing, not an int, or beyond Go's limit.
+    private static func intOperand(_ values: [TemplateValue], argumentIndex: inout Int) -> Int? {
+        guard argumentIndex < values.count else { return nil }
+        defer { argumentIndex += 1 }
+        guard case .int(let number) = values[argumentIndex], number.magnitude <= largestWidth else { return nil }
         return number
     }
 
