@@ -215,6 +215,7 @@ let package = Package(
             name: "OspreyConfigTests",
             dependencies: ["OspreyConfig"]
         ),
+        .testTarget(name: "OspreyModelTests", dependencies: ["OspreyModel"]),
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
@@ -228,4 +229,3 @@ let package = Package(
         ),
     ]
 )
-        .testTarget(name: "OspreyModelTests", dependencies: ["OspreyModel"]),
