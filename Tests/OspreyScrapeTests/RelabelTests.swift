@@ -64,6 +64,17 @@ private func relabel(_ labels: [String: String], _ steps: RelabelConfiguration..
         #expect(result?["where"] == "node1|9100|node1|node1|node1:9100|$1")
     }
 
+    @Test func goSyntaxThatOtherEnginesRefuseOrExplodeOnWorks() {
+        // `[]a]` is a class of `]` and `a` in Go; `(a+)+$` on a long near miss is linear on RE2.
+        let bracket = RelabelConfiguration(sourceLabels: ["a"], targetLabel: "b", regex: "x([]a]+)y", replacement: "$1")
+        #expect(relabel(["a": "x]a]y"], bracket)?["b"] == "]a]")
+        let nested = RelabelConfiguration(sourceLabels: ["a"], targetLabel: "b", regex: "(a+)+$", replacement: "hit")
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(relabel(["a": String(repeating: "a", count: 4000) + "b"], nested)?["b"] == nil)
+        #expect(clock.now - start < .seconds(1))
+    }
+
     @Test func aReferenceTakesEveryWordCharacterAfterTheDollar() {
         // Go reads `$1_port` as the group named `1_port`, which does not exist; `${1}_port` is group 1.
         let unbraced = RelabelConfiguration(sourceLabels: ["a"], targetLabel: "b", regex: "(.*)", replacement: "$1_port")
