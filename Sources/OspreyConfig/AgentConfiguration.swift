@@ -106,7 +106,7 @@ extension AgentConfiguration: Decodable {
             problems.append("probes: job \"\(job.jobName)\": module \"\(job.module)\" is not in probe_modules")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
         self = config
     }
@@ -114,12 +114,16 @@ extension AgentConfiguration: Decodable {
 
 /// `buffer:`: the disk-backed queue that holds samples until a server has them.
 public struct AgentBufferConfiguration: Equatable, Sendable, Decodable {
-    /// The queue's SQLite file.
+    /// The queue's SQLite file. By default in a data folder of the agent's own, as Prometheus's
+    /// agent mode keeps `data-agent/`, so that it stays out of whatever folder the agent starts in
+    /// and apart from the server's `data/`.
     public var path: String
     /// Beyond this many bytes the oldest samples are dropped (and counted).
     public var maxBytes: Int
 
-    public init(path: String = "osprey-agent-buffer.sqlite", maxBytes: Int = 512 << 20) {
+    public static let defaultPath = "data-agent/buffer.sqlite"
+
+    public init(path: String = defaultPath, maxBytes: Int = 512 << 20) {
         self.path = path
         self.maxBytes = maxBytes
     }
@@ -179,10 +183,7 @@ struct ServerURLs: Decodable {
             return false
         }
         if !bad.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: decoder.codingPath,
-                    debugDescription: bad.map { "\"\($0)\" is not an http or https URL" }.joined(separator: "; ")))
+            throw ConfigProblems(bad.map { "\"\($0)\" is not an http or https URL" })
         }
     }
 }

@@ -68,7 +68,7 @@ public struct AlertingAlertmanagerConfiguration: Codable, Equatable, Sendable {
         if timeout <= .zero { problems.append("timeout must be greater than 0s") }
         if staticConfigs.flatMap(\.targets).isEmpty { problems.append("static_configs must list at least one target") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

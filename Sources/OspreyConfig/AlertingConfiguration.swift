@@ -69,7 +69,7 @@ public struct AlertingConfiguration: Codable, Equatable, Sendable {
         // A route that failed to decode is already reported; "no route" would only repeat it.
         problems += self.problems.filter { !(container.contains(.route) && $0.hasPrefix(Self.missingRouteProblem)) }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -37,7 +37,7 @@ public struct AlertingHTTPConfiguration: Codable, Equatable, Sendable {
             problems.append("at most one of basic_auth, authorization and bearer_token may be set")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -38,7 +38,7 @@ public struct AlertingReceiverConfiguration: Codable, Equatable, Sendable {
             problems.append("\(integration) is not supported by Osprey; use webhook_configs")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -101,7 +101,7 @@ public struct AlertingRouteConfiguration: Codable, Equatable, Sendable {
         if let repeatInterval, repeatInterval <= .zero { problems.append("repeat_interval cannot be zero") }
         if let groupWait, groupWait < .zero { problems.append("group_wait must not be negative") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -47,7 +47,7 @@ public struct AlertingWebhookConfiguration: Codable, Equatable, Sendable {
         }
         if maxAlerts < 0 { problems.append("max_alerts must not be negative") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

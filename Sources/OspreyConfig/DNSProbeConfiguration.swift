@@ -14,7 +14,7 @@ public struct DNSProbeConfiguration: Codable, Equatable, Sendable {
         "YXDOMAIN": 6, "YXRRSET": 7, "NXRRSET": 8, "NOTAUTH": 9, "NOTZONE": 10,
     ]
 
-    public enum TransportProtocol: String, Codable, Equatable, Sendable {
+    public enum TransportProtocol: String, Codable, Equatable, Sendable, CaseIterable {
         case udp, tcp
     }
 
@@ -83,7 +83,7 @@ public struct DNSProbeConfiguration: Codable, Equatable, Sendable {
             ipProtocolFallback: try container.decodeIfPresent(Bool.self, forKey: .ipProtocolFallback) ?? true,
             sourceIPAddress: try container.decodeIfPresent(String.self, forKey: .sourceIPAddress))
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 
@@ -152,7 +152,7 @@ public struct DNSRRValidation: Codable, Equatable, Sendable {
             }
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

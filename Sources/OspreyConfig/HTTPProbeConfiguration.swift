@@ -138,7 +138,7 @@ public struct HTTPProbeConfiguration: Codable, Equatable, Sendable {
             problems.append(invalid)
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -41,7 +41,7 @@ public struct ICMPProbeConfiguration: Codable, Equatable, Sendable {
             dontFragment: try container.decodeIfPresent(Bool.self, forKey: .dontFragment) ?? false,
             ttl: try container.decodeIfPresent(Int.self, forKey: .ttl) ?? 64)
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

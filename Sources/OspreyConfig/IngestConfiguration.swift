@@ -49,8 +49,7 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
         ]
         let problems = positive.filter { $0.1 < 1 }.map { "\($0.0) must be at least 1" }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 }
@@ -99,8 +98,7 @@ public struct QueryConfiguration: Codable, Equatable, Sendable {
         if timeout < .milliseconds(1) { problems.append("timeout must be at least 1ms") }
         if lookbackDelta < .milliseconds(1) { problems.append("lookback_delta must be at least 1ms") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -84,8 +84,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
             }
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 
@@ -153,8 +152,7 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
             problems.append("external_labels: \"\(name)\" is not a valid label name")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

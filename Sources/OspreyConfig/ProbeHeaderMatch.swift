@@ -25,7 +25,7 @@ public struct ProbeHeaderMatch: Codable, Equatable, Sendable {
         if header.isEmpty { problems.append("header must not be empty") }
         if let invalid = ProbeRegex.firstInvalid([regexp]) { problems.append(invalid) }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 }

@@ -58,7 +58,7 @@ public struct ProbeJobConfiguration: Codable, Equatable, Sendable {
             problems.append("\"\(bad)\" is not a valid label name")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
         self.init(jobName: jobName, module: module, interval: interval, targets: targets, labels: labels)
     }

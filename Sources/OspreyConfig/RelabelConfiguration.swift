@@ -9,7 +9,9 @@ public enum RelabelAction: String, Codable, Sendable, CaseIterable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let action = RelabelAction(rawValue: text.lowercased()) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "unknown relabel action \"\(text)\""))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown relabel action \"\(text)\", not one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         self = action
     }

@@ -136,8 +136,7 @@ public struct ScrapeConfiguration: Codable, Equatable, Sendable {
         if sampleLimit < 0 { problems.append("sample_limit must not be negative") }
         if bodySizeLimit < 0 { problems.append("body_size_limit must not be negative") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 
@@ -284,7 +283,7 @@ public struct Authorization: Codable, Equatable, Sendable {
         if credentials != nil, credentialsFile != nil { problems.append("at most one of credentials and credentials_file may be set") }
         if type.lowercased() == "basic" { problems.append("authorization type Basic is not allowed: use basic_auth") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

@@ -3,7 +3,7 @@ import OspreyModel
 /// `storage:`: how metrics are kept on disk. Read at start; a reload does not change them.
 public struct StorageConfiguration: Codable, Equatable, Sendable {
     /// When a committed batch is forced to disk.
-    public enum WALFsync: String, Codable, Sendable {
+    public enum WALFsync: String, Codable, Sendable, CaseIterable {
         /// Before every acknowledgement: survives power loss, costs a disk flush per commit.
         case always
         /// Once a second: survives a crash of Osprey (even `kill -9`), may lose the last second
@@ -55,8 +55,7 @@ public struct StorageConfiguration: Codable, Equatable, Sendable {
         if shardWindow < .seconds(60) { problems.append("shard_window must be at least 1m") }
         if maxSeries < 1 { problems.append("max_series must be at least 1") }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 

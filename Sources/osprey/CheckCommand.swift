@@ -13,18 +13,33 @@ struct CheckCommand: ParsableCommand {
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Check config files: prints FILE: ok, or every error with its line; exits 1 on any error."
+        abstract: "Check config files: prints FILE: ok, or every error with its line; exits 1 on any error.",
+        discussion: """
+            A file is checked as the server's config (osprey.yml) unless one of its top-level keys is one \
+            only the agent's config has (server, token, token_file, interval, collectors, buffer, batch, \
+            listen): then as the agent's (agent.yml), and `(agent config)` follows its ok. --agent checks \
+            every file as the agent's.
+            """
     )
 
     @Argument(help: "Config files to check.")
     var files: [String]
 
+    @Flag(help: "Check the files as agent configs, whatever their keys.")
+    var agent = false
+
     func run() throws {
         var failed = false
         for file in files {
             do {
-                _ = try ConfigFile.load(path: file)
-                print("\(file): ok")
+                let text = try ConfigFile.read(file)
+                if agent || ConfigFile.kind(of: text) == .agent {
+                    _ = try ConfigFile.parseAgent(text, file: file)
+                    print("\(file): ok (agent config)")
+                } else {
+                    _ = try ConfigFile.parse(text, file: file)
+                    print("\(file): ok")
+                }
             } catch {
                 failed = true
                 print(error.description)

@@ -174,7 +174,7 @@ import Testing
                 - name: default
                 - name: default
             """)
-        #expect(message.contains("osprey.yml:7: alerting.route.routes[0]: matchers: bad matcher \"severity\""))
+        #expect(message.contains("osprey.yml:8: alerting.route.routes[0]: matchers: bad matcher \"severity\""))
         #expect(message.contains("alerting: receivers: notification config name \"default\" is not unique"))
         #expect(message.contains("root route must not have any matchers"))
         #expect(message.contains("cannot have continue in root route"))
@@ -209,7 +209,7 @@ import Testing
               receivers:
                 - name: default
             """)
-        #expect(message.contains("osprey.yml:5: alerting.route.routes[0]: mute_time_intervals is not supported by Osprey"))
+        #expect(message.contains("osprey.yml:8: alerting.route.routes[0]: mute_time_intervals is not supported by Osprey"))
         #expect(message.contains("group_by: \"...\" must be the only entry"))
         #expect(message.contains("group_interval cannot be zero"))
         #expect(message.contains("repeat_interval cannot be zero"))
@@ -241,7 +241,7 @@ import Testing
                   slack_configs:
                     - channel: '#ops'
             """)
-        #expect(message.contains("osprey.yml:5: alerting.receivers[0]: email_configs is not supported by Osprey; use webhook_configs"))
+        #expect(message.contains("osprey.yml:6: alerting.receivers[0]: email_configs is not supported by Osprey; use webhook_configs"))
         #expect(message.contains("slack_configs is not supported by Osprey; use webhook_configs"))
     }
 

@@ -110,9 +110,10 @@ import Testing
                 "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\n  external_labels:\n    __x: y\n",
                 file: "osprey.yml")
         }
-        let message = try #require(errors.errors.first).message
-        #expect(message.contains("scrape_timeout (20s) is greater than scrape_interval (10s)"))
-        #expect(message.contains("\"__x\" is not a valid label name"))
+        #expect(errors.errors.map(\.description) == [
+            "osprey.yml:3: global: scrape_timeout (20s) is greater than scrape_interval (10s)",
+            "osprey.yml:4: global: external_labels: \"__x\" is not a valid label name",
+        ])
     }
 
     @Test func yamlSyntaxErrorsAndDuplicateKeysNameTheLine() throws {

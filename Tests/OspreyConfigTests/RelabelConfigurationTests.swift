@@ -48,7 +48,9 @@ private func refusal(_ step: String) throws -> String {
 
     @Test func anUnknownActionIsRefused() throws {
         let message = try refusal("source_labels: [a]\naction: copy")
-        #expect(message == "osprey.yml:5: scrape_configs[0].relabel_configs[0].action: unknown relabel action \"copy\"")
+        #expect(
+            message == "osprey.yml:5: scrape_configs[0].relabel_configs[0].action: unknown relabel action \"copy\", not one of "
+                + "replace, keep, drop, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase, keepequal, dropequal")
     }
 
     @Test func aRefusedValueBringsNoFurtherErrors() throws {

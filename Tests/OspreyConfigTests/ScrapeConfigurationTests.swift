@@ -128,7 +128,7 @@ import Testing
             messageParts: ["job \"a\"", "scrape_timeout (20s) is greater than scrape_interval (10s)"]),
         Mistake(
             name: "bad scheme", jobs: "  - job_name: a\n    scheme: ftp\n",
-            messageParts: ["osprey.yml:2:", "scheme must be http or https, not \"ftp\""]),
+            messageParts: ["osprey.yml:3:", "scheme must be http or https, not \"ftp\""]),
         Mistake(
             name: "bearer_token with authorization",
             jobs: "  - job_name: a\n    bearer_token: x\n    authorization:\n      credentials: y\n",

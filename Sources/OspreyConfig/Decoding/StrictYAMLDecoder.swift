@@ -60,7 +60,27 @@ final class ErrorReport {
     }
 
     func add(_ error: any Error, at node: Node, path: [any CodingKey]) {
-        add(Self.message(for: error), at: node, path: path)
+        guard let problems = error as? ConfigProblems else {
+            add(Self.message(for: error), at: node, path: path)
+            return
+        }
+        for message in problems.messages {
+            add(message, at: Self.field(named: message, in: node) ?? node, path: path)
+        }
+    }
+
+    /// The value of the key a problem begins with (`interval must be ...`, `probes: job ...`,
+    /// `global.resolve_timeout ...`), so the problem is reported at that key's own line.
+    private static func field(named message: String, in node: Node) -> Node? {
+        guard case .mapping(let mapping) = node else { return nil }
+        var best: (key: String, value: Node)?
+        for (key, value) in mapping {
+            guard let name = key.string, message.hasPrefix(name) else { continue }
+            let rest = message.dropFirst(name.count)
+            guard rest.isEmpty || [" ", ":", "."].contains(rest.first) else { continue }
+            if name.count > (best?.key.count ?? -1) { best = (name, key) }
+        }
+        return best?.value
     }
 
     static func keyPath(_ path: [any CodingKey]) -> String {
@@ -86,6 +106,17 @@ final class ErrorReport {
     }
 }
 
+/// Problems a type finds in its fields once they are read, each reported on a line of its own:
+/// at the line of the key the message begins with (`retention must be greater than 0s`), or at
+/// the type's own line when it names none.
+public struct ConfigProblems: Error, Sendable {
+    public var messages: [String]
+
+    public init(_ messages: [String]) {
+        self.messages = messages
+    }
+}
+
 /// Thrown up the stack once an error is in the report, so that it is not reported twice; a type
 /// whose field failed to decode (and was read as absent) throws it to stop without a second error.
 public struct AlreadyReported: Error {
@@ -108,13 +139,28 @@ struct NodeDecoder: Decoder {
 
     /// Decodes `T` from this node, then reports the mapping's keys that `T` never asked for.
     func decodeChecked<T: Decodable>(_ type: T.Type) throws -> T {
-        let value = try T(from: self)
+        let value: T
+        if let list = T.self as? any EveryElementDecodable.Type, let elements = try list.decodeEveryElement(self) as? T {
+            value = elements
+        } else {
+            do {
+                value = try T(from: self)
+            } catch DecodingError.dataCorrupted(let context) where context.debugDescription.hasPrefix("Cannot initialize") {
+                // Swift's own words for an unknown enum value name neither the value nor what is allowed.
+                guard let named = T.self as? any (CaseIterable & RawRepresentable).Type else { throw DecodingError.dataCorrupted(context) }
+                throw ConfigProblems(["\(node.kindDescription) is not one of \(Self.caseNames(named).joined(separator: ", "))"])
+            }
+        }
         if case .mapping(let mapping) = node, readKeys.isTracking {
             for (key, _) in mapping where !readKeys.contains(key.string ?? "") {
                 report.add("unknown key \"\(key.string ?? "?")\"", at: key, path: codingPath)
             }
         }
         return value
+    }
+
+    private static func caseNames<Value: CaseIterable & RawRepresentable>(_ type: Value.Type) -> [String] {
+        Value.allCases.map { "\($0.rawValue)" }
     }
 
     func fail(_ message: String) -> AlreadyReported {
@@ -176,6 +222,30 @@ struct NodeDecoder: Decoder {
             report.add(error, at: node, path: decoder.codingPath)
             throw AlreadyReported()
         }
+    }
+}
+
+/// A list decodes every element, reporting each bad one, where `Array`'s own decoding stops at
+/// the first: `check rules` and `check config` list every bad rule, job or receiver of a file.
+protocol EveryElementDecodable {
+    static func decodeEveryElement(_ decoder: NodeDecoder) throws -> Self
+}
+
+extension Array: EveryElementDecodable where Element: Decodable {
+    static func decodeEveryElement(_ decoder: NodeDecoder) throws -> Self {
+        var list = try decoder.unkeyedContainer()
+        var elements: [Element] = []
+        var failed = false
+        while !list.isAtEnd {
+            do {
+                elements.append(try list.decode(Element.self))
+            } catch {
+                // Reported at the element's line by `decodeChild`; the next element is read on.
+                failed = true
+            }
+        }
+        if failed { throw AlreadyReported() }
+        return elements
     }
 }
 

@@ -49,8 +49,7 @@ public struct RuleGroupDefinition: Sendable, Hashable, Decodable {
             problems.append("invalid label name: \(label)")
         }
         if !problems.isEmpty {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: problems.joined(separator: "; ")))
+            throw ConfigProblems(problems)
         }
     }
 }
