@@ -109,7 +109,7 @@ struct AgentSources: Service {
         let scrape = ScrapeManager(storage: { appendable }, logger: logger)
         let server = configuration.asServerConfiguration
         let probes = ProbeScheduler(storage: { appendable }, maxConcurrent: { server.probes.maxConcurrent }, logger: logger) { probe in
-            guard let module = server.probeModules[probe.module] else {
+            guard let module = server.probeModule(named: probe.module) else {
                 return ProbeResult(success: false, duration: .zero, metrics: [], failure: "module \"\(probe.module)\" is not configured")
             }
             return await ProbeRunner.probe(probe.target, module: module, timeout: probe.timeout)

@@ -8,10 +8,13 @@ public struct ProbeModuleConfiguration: Codable, Equatable, Sendable {
     public var tcp: TCPProbeConfiguration?
     public var dns: DNSProbeConfiguration?
     public var icmp: ICMPProbeConfiguration?
+    /// What an ad-hoc `/probe` may reach with this module; an Osprey key, not blackbox's.
+    public var allowedTargets: ProbeAllowedTargets
 
     public init(
         prober: ProbeKind, timeout: Duration? = nil, http: HTTPProbeConfiguration? = nil, tcp: TCPProbeConfiguration? = nil,
-        dns: DNSProbeConfiguration? = nil, icmp: ICMPProbeConfiguration? = nil
+        dns: DNSProbeConfiguration? = nil, icmp: ICMPProbeConfiguration? = nil,
+        allowedTargets: ProbeAllowedTargets = ProbeAllowedTargets()
     ) {
         self.prober = prober
         self.timeout = timeout
@@ -19,10 +22,12 @@ public struct ProbeModuleConfiguration: Codable, Equatable, Sendable {
         self.tcp = tcp
         self.dns = dns
         self.icmp = icmp
+        self.allowedTargets = allowedTargets
     }
 
     enum CodingKeys: String, CodingKey {
         case prober, timeout, http, tcp, dns, icmp
+        case allowedTargets = "allowed_targets"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +38,7 @@ public struct ProbeModuleConfiguration: Codable, Equatable, Sendable {
         let tcp = try container.decodeIfPresent(TCPProbeConfiguration.self, forKey: .tcp)
         let dns = try container.decodeIfPresent(DNSProbeConfiguration.self, forKey: .dns)
         let icmp = try container.decodeIfPresent(ICMPProbeConfiguration.self, forKey: .icmp)
+        let allowedTargets = try container.decodeIfPresent(ProbeAllowedTargets.self, forKey: .allowedTargets)
         guard let prober = ProbeKind(rawValue: proberName) else {
             let known = ProbeKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw DecodingError.dataCorrupted(
@@ -42,7 +48,9 @@ public struct ProbeModuleConfiguration: Codable, Equatable, Sendable {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "timeout must be greater than 0s"))
         }
-        self.init(prober: prober, timeout: timeout, http: http, tcp: tcp, dns: dns, icmp: icmp)
+        self.init(
+            prober: prober, timeout: timeout, http: http, tcp: tcp, dns: dns, icmp: icmp,
+            allowedTargets: allowedTargets ?? ProbeAllowedTargets())
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -53,5 +61,6 @@ public struct ProbeModuleConfiguration: Codable, Equatable, Sendable {
         try container.encodeIfPresent(tcp, forKey: .tcp)
         try container.encodeIfPresent(dns, forKey: .dns)
         try container.encodeIfPresent(icmp, forKey: .icmp)
+        if !allowedTargets.isEmpty { try container.encode(allowedTargets, forKey: .allowedTargets) }
     }
 }

@@ -25,7 +25,7 @@ public enum ProbeRunner {
     /// The probes of `configuration`'s jobs, one per target; jobs whose module is missing have none.
     public static func scheduledProbes(of configuration: OspreyConfiguration) -> [ScheduledProbe] {
         configuration.probes.jobs.flatMap { job -> [ScheduledProbe] in
-            guard let module = configuration.probeModules[job.module] else { return [] }
+            guard let module = configuration.probeModule(named: job.module) else { return [] }
             return job.targets.map { target in
                 ScheduledProbe(
                     job: job.jobName, module: job.module, target: target, interval: job.interval,

@@ -32,8 +32,15 @@ public actor ProbeScheduler {
         storage: @escaping @Sendable () -> (any Appendable)?, maxConcurrent: @escaping @Sendable () -> Int, logger: Logger,
         run: @escaping Run
     ) {
+        self.init(storage: storage, slots: ProbeSlots(limit: maxConcurrent), logger: logger, run: run)
+    }
+
+    /// With slots shared with others (the server's ad-hoc `/probe`).
+    public init(
+        storage: @escaping @Sendable () -> (any Appendable)?, slots: ProbeSlots, logger: Logger, run: @escaping Run
+    ) {
         self.storage = storage
-        slots = ProbeSlots(limit: maxConcurrent)
+        self.slots = slots
         self.logger = logger
         self.run = run
     }

@@ -1,17 +1,30 @@
 /// At most `limit()` probes at once (`probes.max_concurrent`, read at each turn so a reload
-/// takes effect); the others wait their turn, in order.
-actor ProbeSlots {
+/// takes effect), shared by scheduled probes, which wait their turn in order, and ad-hoc ones
+/// from `/probe`, which take a free slot or none: a flood of requests is turned away rather
+/// than piling up sockets, and never jumps ahead of scheduled probes already waiting.
+public actor ProbeSlots {
     private let limit: @Sendable () -> Int
     private var held = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: @escaping @Sendable () -> Int) {
+    public init(limit: @escaping @Sendable () -> Int) {
         self.limit = limit
     }
 
-    /// Runs `body` holding a slot.
+    /// Slots held now.
+    public var inUse: Int { held }
+
+    /// Runs `body` holding a slot, waiting for one.
     func withSlot<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
         await acquire()
+        defer { release() }
+        return await body()
+    }
+
+    /// Runs `body` holding a slot if one is free now and nobody waits for one; nil otherwise.
+    public func withFreeSlot<T: Sendable>(_ body: @Sendable () async -> T) async -> T? {
+        guard waiting.isEmpty, free else { return nil }
+        held += 1
         defer { release() }
         return await body()
     }

@@ -12,7 +12,11 @@ struct ProbeCommand: AsyncParsableCommand {
         abstract: "Run one probe of a module against a target and print each step, the metrics and the verdict; exits 1 when it fails."
     )
 
-    @Argument(help: "Module name, from probe_modules in the config (or a blackbox exporter file's modules).")
+    @Argument(
+        help: """
+            Module name: from probe_modules in the config (or a blackbox exporter file's modules), or one of blackbox \
+            exporter's own (http_2xx, http_post_2xx, tcp_connect, pop3s_banner, ssh_banner, irc_banner, icmp, icmp_ttl5).
+            """)
     var module: String
 
     @Argument(help: "Target: a URL for http, HOST:PORT for tcp and dns, a host for icmp.")
@@ -22,10 +26,18 @@ struct ProbeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let modules = try loadModules()
-        guard let chosen = modules[module] else {
-            let known = modules.keys.sorted().joined(separator: ", ")
-            throw ValidationError("unknown module \"\(module)\"; known: \(known.isEmpty ? "none" : known)")
+        // Mistakes in what was asked exit 1, as a failed probe does, with the reason on standard error.
+        let modules: [String: ProbeModuleConfiguration]
+        do {
+            modules = try loadModules()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        guard let chosen = BuiltInProbeModules.module(named: module, in: modules) else {
+            let known = BuiltInProbeModules.names(with: modules).joined(separator: ", ")
+            FileHandle.standardError.write(Data("error: unknown module \"\(module)\"; known: \(known)\n".utf8))
+            throw ExitCode.failure
         }
         let timeout = chosen.timeout ?? .milliseconds(9500)
         print("probing \(target) with module \(module) (prober \(chosen.prober.rawValue), timeout \(timeout.prometheusString))")

@@ -227,4 +227,170 @@ import Testing
         let scalar = try #require(throws: ConfigErrors.self) { try decode("  everything\n") }
         #expect(scalar.description.contains("osprey.yml:5: probes: expected a mapping of keys to values"), "\(scalar)")
     }
+
+    // MARK: - Ad-hoc /probe, secrets and built-in modules
+
+    @Test func allowedTargetsAreWholeMatchRegexes() throws {
+        let module = try #require(
+            try modules(
+                """
+                modules:
+                  internal:
+                    prober: http
+                    allowed_targets: ['https://[a-z]+\\.example\\.com/.*', 'http://10\\.0\\.0\\.1:8080/health']
+                """)["internal"])
+        #expect(module.allowedTargets.allows("https://api.example.com/ready"))
+        #expect(module.allowedTargets.allows("http://10.0.0.1:8080/health"))
+        #expect(!module.allowedTargets.allows("http://10.0.0.1:8080/health/x"), "anchored at the end")
+        #expect(!module.allowedTargets.allows("http://evil.test/?https://api.example.com/"), "anchored at the start")
+        #expect(!module.allowedTargets.allows("https://api.example.com.evil.test/"))
+
+        let bad = try refusal("modules:\n  m:\n    prober: http\n    allowed_targets: ['a(b']\n")
+        #expect(bad.contains("blackbox.yml:4: modules.m.allowed_targets: invalid regular expression \"a(b\""), "\(bad)")
+    }
+
+    @Test func aModuleWithCredentialsReachesOnlyItsAllowedTargetsAdHoc() throws {
+        let modules = try modules(
+            """
+            modules:
+              open:
+                prober: http
+              bearer:
+                prober: http
+                http:
+                  bearer_token: t0ken
+              keyed:
+                prober: http
+                http:
+                  headers: {X-Api-Key: k3y}
+              basic_listed:
+                prober: http
+                allowed_targets: ['https://status\\.example\\.com/.*']
+                http:
+                  basic_auth: {username: u, password: p}
+              listed:
+                prober: tcp
+                allowed_targets: ['db\\.internal:5432']
+            """)
+        let open = try #require(modules["open"])
+        #expect(open.credentials.isEmpty)
+        #expect(open.adHocRefusal(of: "http://169.254.169.254/", module: "open") == nil, "no credentials, no list: any target")
+        let bearer = try #require(modules["bearer"])
+        #expect(bearer.credentials == ["authorization"])
+        let refusal = try #require(bearer.adHocRefusal(of: "https://example.com/", module: "bearer"))
+        #expect(refusal.contains("module \"bearer\" sends credentials (authorization)") && refusal.contains("allowed_targets"))
+        #expect(modules["keyed"]?.credentials == ["headers"])
+        #expect(modules["keyed"]?.adHocRefusal(of: "https://example.com/", module: "keyed") != nil)
+        let listed = try #require(modules["basic_listed"])
+        #expect(listed.adHocRefusal(of: "https://status.example.com/health", module: "basic_listed") == nil)
+        let elsewhere = try #require(listed.adHocRefusal(of: "https://evil.test/", module: "basic_listed"))
+        #expect(elsewhere.contains("target \"https://evil.test/\" is not allowed for module \"basic_listed\""))
+        #expect(modules["listed"]?.adHocRefusal(of: "db.internal:5432", module: "listed") == nil)
+        #expect(modules["listed"]?.adHocRefusal(of: "127.0.0.1:22", module: "listed") != nil, "a list binds modules without credentials too")
+    }
+
+    /// As Prometheus shows its `http_headers`: the status page never shows a configured header
+    /// value, nor a password or token anywhere in a probe module.
+    @Test func theConfigPageShowsNoProbeSecrets() throws {
+        let config = try ConfigFile.parse(
+            """
+            probe_modules:
+              keyed:
+                prober: http
+                http:
+                  headers:
+                    Authorization: Bearer header-secret-1
+                    X-Api-Key: header-secret-2
+              basic:
+                prober: http
+                allowed_targets: ['https://example\\.com/']
+                http:
+                  basic_auth: {username: prober, password: password-secret-3}
+              bearer:
+                prober: http
+                http:
+                  bearer_token: token-secret-4
+            """, file: "osprey.yml")
+        let yaml = config.yaml
+        for secret in ["header-secret-1", "header-secret-2", "password-secret-3", "token-secret-4"] {
+            #expect(!yaml.contains(secret), "\(yaml)")
+        }
+        #expect(yaml.contains("X-Api-Key: <secret>"), "header names stay readable: \(yaml)")
+        #expect(yaml.contains("username: prober"), "\(yaml)")
+        #expect(yaml.contains("allowed_targets"), "\(yaml)")
+    }
+
+    /// Blackbox exporter's own `blackbox.yml`, but for its grpc modules (Osprey has no grpc
+    /// prober): every module is built in, equal to what the file says.
+    @Test func blackboxDefaultModulesAreBuiltIn() throws {
+        let file = try modules(
+            """
+            modules:
+              http_2xx:
+                prober: http
+              http_post_2xx:
+                prober: http
+                http:
+                  method: POST
+              tcp_connect:
+                prober: tcp
+              pop3s_banner:
+                prober: tcp
+                tcp:
+                  query_response:
+                  - expect: "^+OK"
+                  tls: true
+                  tls_config:
+                    insecure_skip_verify: false
+              ssh_banner:
+                prober: tcp
+                tcp:
+                  query_response:
+                  - expect: "^SSH-2.0-"
+                  - send: "SSH-2.0-blackbox-ssh-check"
+              irc_banner:
+                prober: tcp
+                tcp:
+                  query_response:
+                  - send: "NICK prober"
+                  - send: "USER prober prober prober :prober"
+                  - expect: "PING :([^ ]+)"
+                    send: "PONG ${1}"
+                  - expect: "^:[^ ]+ 001"
+              icmp:
+                prober: icmp
+              icmp_ttl5:
+                prober: icmp
+                timeout: 5s
+                icmp:
+                  ttl: 5
+            """)
+        #expect(BuiltInProbeModules.modules == file)
+    }
+
+    @Test func probeJobsUseBuiltInModulesAndConfiguredOnesReplaceThem() throws {
+        let config = try ConfigFile.parse(
+            """
+            probe_modules:
+              tcp_connect:
+                prober: tcp
+                timeout: 3s
+            probes:
+              - job_name: web
+                module: http_2xx
+                targets: [example.com]
+              - job_name: db
+                module: tcp_connect
+                targets: [db:5432]
+            """, file: "osprey.yml")
+        #expect(config.probeModule(named: "http_2xx") == BuiltInProbeModules.modules["http_2xx"])
+        #expect(config.probeModule(named: "tcp_connect")?.timeout == .seconds(3))
+        #expect(config.probeModule(named: "nope") == nil)
+        #expect(!config.yaml.contains("http_post_2xx"), "the config page shows what was written")
+
+        let missing = try #require(throws: ConfigErrors.self) {
+            try ConfigFile.parse("probes:\n  - job_name: web\n    module: http_3xx\n    targets: [example.com]\n", file: "osprey.yml")
+        }
+        #expect(missing.description.contains("module \"http_3xx\" is not in probe_modules"), "\(missing)")
+    }
 }

@@ -98,6 +98,7 @@ struct BlackboxComparisonTests {
         ("http_2xx", "/broken", false),
         ("http_slow", "/slow", false),
         ("http_2xx", "/moved", true),
+        ("http_2xx", "/dated", true),
         ("http_body_well", "/ok", true),
         ("http_body_well", "/whoami", false),
     ])
@@ -107,6 +108,19 @@ struct BlackboxComparisonTests {
         try await withBlackbox { blackbox in
             let comparison = try await compare(module, server.base + path, blackbox)
             expectSameOutcome(comparison, success: success)
+        }
+    }
+
+    /// Blackbox 0.23's `probe_http_last_modified_timestamp_seconds`, the same value from both.
+    @Test func theLastModifiedHeaderAsUnixSeconds() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        try await withBlackbox { blackbox in
+            let comparison = try await compare("http_2xx", server.base + "/dated", blackbox)
+            expectSameOutcome(comparison, success: true)
+            let name = "probe_http_last_modified_timestamp_seconds"
+            #expect(comparison.blackboxValue(name) != nil, "blackbox:\n\(comparison.blackboxText)")
+            #expect(comparison.ospreyValue(name) == comparison.blackboxValue(name))
         }
     }
 

@@ -62,6 +62,18 @@ import Testing
         #expect(clock.now - start < .seconds(10))
     }
 
+    /// Blackbox 0.23 reports the final answer's `Last-Modified`, and leaves the metric out without one.
+    @Test func lastModifiedIsReportedInUnixSeconds() async throws {
+        let server = try await HTTPProbeTestServer.start()
+        defer { server.stop() }
+        let dated = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe(server.base + "/dated")
+        #expect(dated.success, "\(dated.failure ?? "")")
+        #expect(value(dated, "probe_http_last_modified_timestamp_seconds") == 784_111_777)
+        let undated = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe(server.base + "/ok")
+        #expect(undated.success, "\(undated.failure ?? "")")
+        #expect(value(undated, "probe_http_last_modified_timestamp_seconds") == nil)
+    }
+
     @Test func redirectsAreFollowedAndCounted() async throws {
         let server = try await HTTPProbeTestServer.start()
         defer { server.stop() }

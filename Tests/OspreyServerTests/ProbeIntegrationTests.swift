@@ -142,6 +142,25 @@ import OspreyTestSupport
         #expect(failing.stdout.contains("500"))
     }
 
+    /// A fresh install knows blackbox exporter's modules; asking for one it does not know, or
+    /// reading a config that is not there, is a usage error that exits 1 with the reason.
+    @Test func probeCommandKnowsBlackboxModulesAndExitsOneOnUsageErrors() async throws {
+        let site = try await Self.startSite()
+        defer { Task { await site.group.triggerGracefulShutdown() } }
+        let builtIn = try await OspreyBinary.run(["probe", "http_2xx", "http://127.0.0.1:\(site.port)/ok"])
+        #expect(builtIn.status == 0, "\(builtIn.stdout)\(builtIn.stderr)")
+        #expect(builtIn.stdout.contains("probe_http_status_code 200"))
+
+        let unknown = try await OspreyBinary.run(["probe", "http_3xx", "http://127.0.0.1:\(site.port)/ok"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown module \"http_3xx\"; known: "), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("http_2xx") && unknown.stderr.contains("tcp_connect"), "\(unknown.stderr)")
+
+        let missing = try await OspreyBinary.run(["probe", "http_2xx", "http://127.0.0.1:\(site.port)/ok", "--config", "/nonexistent.yml"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nonexistent.yml"), "\(missing.stderr)")
+    }
+
     @Test func aReloadStartsNewProbesAndStopsRemovedOnes() async throws {
         let site = try await Self.startSite()
         defer { Task { await site.group.triggerGracefulShutdown() } }

@@ -17,6 +17,8 @@ struct HTTPProbeReport: Sendable {
     var ssl = false
     var version = 0.0
     var failedDueToRegex = false
+    /// The final answer's `Last-Modified`, when it had one Go's `http.ParseTime` reads.
+    var lastModified: Int64?
     var tls: TLSPeerFacts?
     var failure: String?
     var steps: [String] = []
@@ -64,6 +66,12 @@ struct HTTPProbeReport: Sendable {
             ProbeMetric(
                 name: "probe_failed_due_to_regex", value: failedDueToRegex ? 1 : 0, help: "Indicates if probe failed due to regex"),
         ]
+        if let lastModified {
+            metrics.append(
+                ProbeMetric(
+                    name: "probe_http_last_modified_timestamp_seconds", value: Double(lastModified),
+                    help: "Returns the Last-Modified HTTP response header in unixtime"))
+        }
         metrics += tls?.metrics ?? []
         return metrics
     }

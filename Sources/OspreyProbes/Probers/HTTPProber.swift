@@ -33,7 +33,7 @@ public struct HTTPProber: Sendable {
         let outcome = await HTTPProbeDeadline.run(within: timeout) { await run(target, progress: progress) }
         // A probe that times out still reports what it got to, as blackbox does (the address it resolved).
         var report = outcome ?? progress.report
-        if outcome == nil { report.fail("timeout after \(timeout.prometheusString)") }
+        if outcome == nil { report.fail(Task.isCancelled ? "probe cancelled" : "timeout after \(timeout.prometheusString)") }
         return ProbeResult(
             success: report.failure == nil, duration: ContinuousClock.now - start, metrics: report.metrics,
             failure: report.failure, steps: report.steps)
@@ -58,8 +58,12 @@ public struct HTTPProber: Sendable {
         var method = HTTPMethod(rawValue: config.method)
         var body = config.body
         var redirects = 0
+        var scope = HTTPProbeCredentialScope(first: url)
         while true {
-            guard let hop = await exchange(url, method: method, body: body, client: client, report: &report, progress: progress) else { break }
+            guard
+                let hop = await exchange(
+                    url, method: method, body: body, credentials: scope, client: client, report: &report, progress: progress)
+            else { break }
             let status = Int(hop.head.status.code)
             if config.followRedirects, (300...399).contains(status), status != 304,
                 let location = hop.head.headers.first(name: "Location"),
@@ -77,6 +81,11 @@ public struct HTTPProber: Sendable {
                     body = nil
                 }
                 url = next
+                let wasWithheld = scope.withheld
+                scope.follow(to: next)
+                if scope.withheld, !wasWithheld, sendsCredentials {
+                    report.steps.append("not sending the module's credentials and headers to \(next.host ?? "another host") or beyond")
+                }
                 continue
             }
             judge(hop, url: url, report: &report)
@@ -89,8 +98,8 @@ public struct HTTPProber: Sendable {
 
     /// One request without following redirects; nil (with the failure in `report`) when no answer came.
     private func exchange(
-        _ url: URL, method: HTTPMethod, body: String?, client: HTTPClient, report: inout HTTPProbeReport,
-        progress: HTTPProbeProgress
+        _ url: URL, method: HTTPMethod, body: String?, credentials: HTTPProbeCredentialScope, client: HTTPClient,
+        report: inout HTTPProbeReport, progress: HTTPProbeProgress
     ) async -> HTTPProbeExchange.Response? {
         guard let host = url.host else {
             report.fail("redirect to \(url.absoluteString) has no host")
@@ -123,14 +132,21 @@ public struct HTTPProber: Sendable {
                 headers.replaceOrAdd(name: "Host", value: url.port.map { "\(name):\($0)" } ?? name)
             }
         }
-        for (name, value) in config.headers { headers.replaceOrAdd(name: name, value: value) }
-        do {
-            if let authorization = try HTTPProbeCredentials.header(basicAuth: config.basicAuth, authorization: config.authorization) {
-                headers.replaceOrAdd(name: "Authorization", value: authorization)
+        if !credentials.withheld {
+            // A redirect that dropped the body (a POST turned GET) drops the headers that described it, as Go's client does.
+            let bodyHeaders: Set<String> = ["content-encoding", "content-language", "content-location", "content-type"]
+            let droppedBody = body == nil && config.body != nil
+            for (name, value) in config.headers where !(droppedBody && bodyHeaders.contains(name.lowercased())) {
+                headers.replaceOrAdd(name: name, value: value)
             }
-        } catch {
-            report.fail(error.description)
-            return nil
+            do {
+                if let authorization = try HTTPProbeCredentials.header(basicAuth: config.basicAuth, authorization: config.authorization) {
+                    headers.replaceOrAdd(name: "Authorization", value: authorization)
+                }
+            } catch {
+                report.fail(error.description)
+                return nil
+            }
         }
 
         let started = ContinuousClock.now
@@ -166,6 +182,7 @@ public struct HTTPProber: Sendable {
         report.bodyLength = response.body.count
         report.version = Double(head.version.major) + Double(head.version.minor) / 10
         report.ssl = isSSL
+        report.lastModified = head.headers.first(name: "Last-Modified").flatMap(HTTPDate.unixSeconds)
 
         if !config.isValidStatus(status) {
             let valid = config.validStatusCodes.isEmpty ? "2xx" : config.validStatusCodes.map(String.init).joined(separator: ", ")
@@ -212,6 +229,8 @@ public struct HTTPProber: Sendable {
             report.steps.append("could not read the TLS certificate: \(error)")
         }
     }
+
+    private var sendsCredentials: Bool { config.basicAuth != nil || config.authorization != nil || !config.headers.isEmpty }
 
     private func makeClient() throws -> HTTPClient {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)

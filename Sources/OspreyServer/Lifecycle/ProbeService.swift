@@ -7,16 +7,18 @@ import ServiceLifecycle
 /// removed ones stop, unchanged ones keep their schedule.
 final class ProbeService: Service, Sendable {
     let scheduler: ProbeScheduler
+    /// `probes.max_concurrent`, shared by scheduled probes and `/probe`.
+    let slots: ProbeSlots
     private let config: ConfigStore
     private let reloads: AsyncStream<[ScheduledProbe]>
     private let reloadsContinuation: AsyncStream<[ScheduledProbe]>.Continuation
 
     init(config: ConfigStore, storage: StorageService, logger: Logger) {
         self.config = config
-        scheduler = ProbeScheduler(
-            storage: { storage.opened?.storage }, maxConcurrent: { config.current.probes.maxConcurrent }, logger: logger
-        ) { probe in
-            guard let module = config.current.probeModules[probe.module] else {
+        let slots = ProbeSlots { config.current.probes.maxConcurrent }
+        self.slots = slots
+        scheduler = ProbeScheduler(storage: { storage.opened?.storage }, slots: slots, logger: logger) { probe in
+            guard let module = config.current.probeModule(named: probe.module) else {
                 return ProbeResult(success: false, duration: .zero, metrics: [], failure: "module \"\(probe.module)\" is no longer configured")
             }
             return await ProbeRunner.probe(probe.target, module: module, timeout: probe.timeout)

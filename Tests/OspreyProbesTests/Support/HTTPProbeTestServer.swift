@@ -8,6 +8,9 @@ struct HTTPProbeTestServer {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
+    /// What `/dated` answers as its `Last-Modified`: 784111777 in Unix seconds.
+    static let lastModified = "Sun, 06 Nov 1994 08:49:37 GMT"
+
     static func start() async throws -> HTTPProbeTestServer {
         let router = Router()
         router.get("ok") { _, _ in "all is well" }
@@ -17,6 +20,11 @@ struct HTTPProbeTestServer {
             return "late"
         }
         router.get("moved") { _, _ in Response(status: .found, headers: [.location: "/ok"]) }
+        router.get("dated") { _, _ in
+            Response(
+                status: .ok, headers: [.lastModified: Self.lastModified],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "dated\n")))
+        }
         router.get("cookie") { _, _ in Response(status: .ok, headers: [.setCookie: "session=abc"]) }
         router.get("whoami") { request, _ -> String in request.headers[.authorization] ?? "nobody" }
         router.post("echo") { request, _ -> String in
