@@ -102,7 +102,7 @@ extension AgentConfiguration: Decodable {
             if !jobs.insert(job.jobName).inserted { problems.append("scrape_configs: job_name \"\(job.jobName)\" is used twice") }
             problems += job.problems.map { "scrape_configs: job \"\(job.jobName)\": \($0)" }
         }
-        for job in config.probes.jobs where probeModules[job.module] == nil {
+        for job in config.probes.jobs where BuiltInProbeModules.module(named: job.module, in: probeModules) == nil {
             problems.append("probes: job \"\(job.jobName)\": module \"\(job.module)\" is not in probe_modules")
         }
         if !problems.isEmpty {

@@ -79,7 +79,7 @@ public struct OspreyConfiguration: Codable, Equatable, Sendable {
         var probeJobs: Set<String> = []
         for job in probes.jobs {
             if !probeJobs.insert(job.jobName).inserted { problems.append("probes: job_name \"\(job.jobName)\" is used twice") }
-            if probeModules[job.module] == nil {
+            if BuiltInProbeModules.module(named: job.module, in: probeModules) == nil {
                 problems.append("probes: job \"\(job.jobName)\": module \"\(job.module)\" is not in probe_modules")
             }
         }
