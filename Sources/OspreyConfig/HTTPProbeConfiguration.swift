@@ -147,7 +147,9 @@ public struct HTTPProbeConfiguration: Codable, Equatable, Sendable {
         if !validStatusCodes.isEmpty { try container.encode(validStatusCodes, forKey: .validStatusCodes) }
         if !validHTTPVersions.isEmpty { try container.encode(validHTTPVersions, forKey: .validHTTPVersions) }
         try container.encode(method, forKey: .method)
-        if !headers.isEmpty { try container.encode(headers, forKey: .headers) }
+        // Header values are shown as `<secret>`, as Prometheus shows its `http_headers`: an API key
+        // or a token travels in any header name.
+        if !headers.isEmpty { try container.encode(headers.mapValues { _ in "<secret>" }, forKey: .headers) }
         try container.encodeIfPresent(body, forKey: .body)
         try container.encode(followRedirects, forKey: .followRedirects)
         try container.encode(failIfSSL, forKey: .failIfSSL)
