@@ -38,9 +38,17 @@ public struct Server: Service {
         let onStarted = self.onStarted
         let metrics = SelfMetrics()
         let config = try ConfigStore(path: options.configPath, metrics: metrics, logger: logger)
+        // Taken before the port is bound, so that a second server on a busy folder fails before it
+        // says it listens.
+        let directory: DataDirectory
+        do {
+            directory = try DataDirectory(path: options.dataPath)
+        } catch {
+            throw StartupFailure(error.description)
+        }
         let readiness = Readiness()
         let storage = StorageService(
-            path: options.dataPath, configuration: config.current.storage, readiness: readiness, logger: logger)
+            directory: directory, configuration: config.current.storage, readiness: readiness, logger: logger)
 
         let authorizer = Authorizer(config: config)
         let router = Router(context: OspreyRequestContext.self)
@@ -70,11 +78,13 @@ public struct Server: Service {
             .register(on: router)
 
         let dataPath = options.dataPath
+        let listening = ListeningFlag()
         let http = Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler(), ClientDisconnectHandler()])),
             configuration: .init(address: .hostname(options.listen.host, port: options.listen.port), serverName: nil),
             onServerRunning: { channel in
+                listening.set()
                 let port = channel.localAddress?.port ?? 0
                 scrape.serverStarted(at: ListenAddress(host: options.listen.host, port: port))
                 let externalURL = Self.externalURL(ListenAddress(host: options.listen.host, port: port))
@@ -91,7 +101,7 @@ public struct Server: Service {
         var services: [(String, any Service)] = [
             ("storage", storage), ("notifier", notifier), ("scrape", scrape), ("probes", probes), ("rules", rules),
             ("dashboards", dashboards),
-            ("http", http),
+            ("http", ListeningService(inner: http, address: options.listen, listening: listening)),
         ]
         if options.handlesSignals {
             services.append(("reload-signal", ReloadSignalService(config: config)))

@@ -44,13 +44,17 @@ struct PushCommand: AsyncParsableCommand {
             text = Array((samples.joined(separator: "\n") + "\n").utf8)
         }
         var parser = ExpositionParser(bytes: text, format: .text)
+        var count = 0
         do {
-            while try parser.next() != nil {}
+            while let entry = try parser.next() {
+                if case .sample = entry { count += 1 }
+            }
         } catch {
             Self.fail("\(samples.isEmpty ? "stdin" : "arguments"): \(error)")
         }
 
-        var request = HTTPClientRequest(url: server.trimmingSuffix("/") + path())
+        let url = server.trimmingSuffix("/") + path()
+        var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: ExpositionFormat.text.contentType)
         if let token = token ?? ProcessInfo.processInfo.environment["OSPREY_TOKEN"] {
@@ -61,11 +65,14 @@ struct PushCommand: AsyncParsableCommand {
         do {
             reply = try await ServerRequest.send(request, timeout: .seconds(60), maxBodyBytes: 1 << 20)
         } catch {
-            Self.fail("cannot reach \(server): \(error)")
+            Self.fail("cannot reach \(server): \(ServerRequest.describe(error, url: url))")
         }
         guard (200..<300).contains(reply.status) else {
-            Self.fail("\(server) answered \(reply.status): \(String(buffer: reply.body))")
+            let hint = reply.status == 401 ? ServerRequest.tokenHint(given: token, role: "ingest") : ""
+            Self.fail("\(server) answered \(reply.status): \(String(buffer: reply.body))\(hint)")
         }
+        // A cron job's log then says what it did.
+        print("pushed \(count) sample\(count == 1 ? "" : "s") to \(url)")
     }
 
     /// The pushgateway path for --job and --label; a value with a slash, or an empty one, goes

@@ -52,7 +52,8 @@ struct QueryCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)")
         }
-        var request = HTTPClientRequest(url: server.trimmingSuffix("/") + path)
+        let url = server.trimmingSuffix("/") + path
+        var request = HTTPClientRequest(url: url)
         request.method = .POST
         // A form body rather than the URL: expressions can be longer than a URL may be.
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -66,7 +67,7 @@ struct QueryCommand: AsyncParsableCommand {
         do {
             (status, body) = try await ServerRequest.send(request, timeout: .seconds(300), maxBodyBytes: 1 << 30).pair
         } catch {
-            Self.fail("cannot reach \(server): \(error)")
+            Self.fail("cannot reach \(server): \(ServerRequest.describe(error, url: url))")
         }
         guard let reply = try? JSONDecoder().decode(QueryReply.self, from: Data(body.readableBytesView)) else {
             Self.fail("\(server) answered \(status) with no API reply: \(String(buffer: body).prefix(200))")
@@ -75,7 +76,8 @@ struct QueryCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("osprey query: warning: \(warning)\n".utf8))
         }
         guard reply.status == "success", let data = reply.data else {
-            Self.fail("\(reply.errorType ?? "error") (\(status)): \(reply.error ?? "no error given")")
+            let hint = status == 401 ? ServerRequest.tokenHint(given: token, role: "query") : ""
+            Self.fail("\(reply.errorType ?? "error") (\(status)): \(reply.error ?? "no error given")\(hint)")
         }
         FileHandle.standardOutput.write(Data(QueryTable.render(data).utf8))
     }

@@ -44,6 +44,9 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let errors as ConfigErrors {
             logger.error("cannot start: bad config", metadata: ["error": "\(errors)"])
             throw ExitCode.failure
+        } catch let failure as StartupFailure {
+            logger.error("cannot start: \(failure)")
+            throw ExitCode.failure
         } catch {
             logger.error("stopped with an error", metadata: ["error": "\(error)"])
             throw ExitCode.failure

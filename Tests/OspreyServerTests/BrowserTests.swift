@@ -17,10 +17,10 @@ extension EndToEndTests {
         static let dataFrom: Int64 = 1_795_989_600_000
         static let dataTo: Int64 = 1_795_991_400_000
 
-        /// A server with the repository's dashboards, the query log on, and (unless `empty`) the
-        /// yardstick fixture imported.
+        /// A server with the built-in dashboards (unless `builtInDashboards` is false), the query
+        /// log on, and (unless `empty`) the yardstick fixture imported.
         private func withServer(
-            empty: Bool = false, dashboards: String = repository.appendingPathComponent("Dashboards").path,
+            empty: Bool = false, builtInDashboards: Bool = true, dashboards: String = "",
             moreConfig: String = "", _ body: @Sendable (TestServer, _ queryLog: String) async throws -> Void
         ) async throws {
             let folder = try TemporaryFolder()
@@ -29,7 +29,8 @@ extension EndToEndTests {
                 global:
                   query_log_file: \(queryLog)
                 dashboards:
-                  path: \(dashboards)
+                  built_in: \(builtInDashboards)
+                  path: "\(dashboards)"
 
                 """ + moreConfig
             try await TestServer.with(config: config, folder: folder) { server in
@@ -90,7 +91,7 @@ extension EndToEndTests {
         func aBuiltInDashboardDrawsEveryPanelWithItsSeries(uid: String) async throws {
             try await withServer { server, queryLog in
                 let dashboard = try await server.get("/api/dashboards/uid/\(uid)")
-                #expect(dashboard.status == 200, "\(uid) is provisioned from Dashboards/")
+                #expect(dashboard.status == 200, "\(uid) is a built-in dashboard")
                 let json = try #require(try JSONSerialization.jsonObject(with: Data(dashboard.body.utf8)) as? [String: Any])
                 let panels = try #require((json["dashboard"] as? [String: Any])?["panels"] as? [[String: Any]])
 
@@ -187,7 +188,7 @@ extension EndToEndTests {
 
         @Test func aFreshServersPagesSayWhatToDoNext() async throws {
             let nothing = try TemporaryFolder()
-            try await withServer(empty: true, dashboards: nothing.path) { server, _ in
+            try await withServer(empty: true, builtInDashboards: false, dashboards: nothing.path) { server, _ in
                 // Each page's empty state names the next step: where dashboards come from, what to
                 // type, which config section to add.
                 let nextSteps = [

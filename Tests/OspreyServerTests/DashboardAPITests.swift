@@ -12,7 +12,7 @@ import Testing
 
     private func save(_ server: TestServer, _ dashboard: [String: Any], overwrite: Bool = false) async throws -> TestServer.Reply {
         let body = try JSONSerialization.data(withJSONObject: ["dashboard": dashboard, "overwrite": overwrite])
-        return try await server.send("/api/dashboards/db", method: .POST, bytes: Array(body))
+        return try await server.send("/api/dashboards/db", method: .POST, bytes: Array(body), headers: [("Content-Type", "application/json")])
     }
 
     @Test func provisionedAndSavedDashboardsAsGrafanasAPIHasThem() async throws {
@@ -21,7 +21,7 @@ import Testing
         try #"{"uid": "hosts", "title": "Hosts", "tags": ["infra"], "panels": []}"#
             .write(toFile: provisioned.path + "/hosts.json", atomically: true, encoding: .utf8)
         try "not json".write(toFile: provisioned.path + "/broken.json", atomically: true, encoding: .utf8)
-        let config = "dashboards:\n  path: \(provisioned.path)\n"
+        let config = "dashboards:\n  built_in: false\n  path: \(provisioned.path)\n"
 
         try await TestServer.with(config: config, folder: folder) { server in
             try await server.eventually { try await server.get("/api/search").status == 200 }

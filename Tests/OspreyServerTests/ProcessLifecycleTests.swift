@@ -83,6 +83,7 @@ import OspreyTestSupport
         let result = try await OspreyBinary.run(["server", "--listen", "127.0.0.1:0", "--data", held.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("data folder \(held.path) is in use by another Osprey process"))
+        #expect(result.stdout.isEmpty, "it never says it listens: \(result.stdout)")
     }
 
     @Test func versionPrintsTheVersion() async throws {

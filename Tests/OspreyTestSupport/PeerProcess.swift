@@ -13,10 +13,12 @@ public final class PeerProcess: @unchecked Sendable {
 
     public var processIdentifier: Int32 { process.processIdentifier }
 
-    public static func start(_ executable: String, _ arguments: [String]) throws -> PeerProcess {
+    /// `workingDirectory`, when given, is where the program runs; otherwise where the tests do.
+    public static func start(_ executable: String, _ arguments: [String], workingDirectory: String? = nil) throws -> PeerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         let peer = PeerProcess(process: process)
         let pipe = Pipe()
         peer.output.attach(pipe)

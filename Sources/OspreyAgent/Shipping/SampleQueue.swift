@@ -40,6 +40,9 @@ public final class SampleQueue: Sendable {
         self.maxBytes = maxBytes
         self.logger = logger
         do {
+            // The default file sits in a folder of its own (`data-agent/`) that a first start creates.
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             database = try SQLiteFile.open(path)
             try database.write { db in
                 try db.execute(

@@ -40,19 +40,39 @@ final class DashboardStore: Sendable {
         }
     }
 
-    /// Reads every `*.json` of `folder` as a provisioned dashboard; a file that is not a
-    /// dashboard is logged and skipped, so one bad file does not hide the others.
-    func provision(from folder: String, logger: Logger) {
+    /// Provisions the built-in dashboards (when `builtIn`) and every `*.json` of `folder` (when
+    /// not empty), a folder's dashboard replacing a built-in of the same uid. A file that is not a
+    /// dashboard is logged and skipped, so one bad file does not hide the others; a folder that is
+    /// not there is logged as a warning, as a path relative to the wrong place would otherwise
+    /// just show fewer dashboards.
+    func provision(builtIn: Bool, folder: String, logger: Logger) {
         var found: [String: Entry] = [:]
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        if builtIn {
+            for (name, json) in BuiltInDashboards.files {
+                do {
+                    let document = try DashboardDocument(
+                        json: Data(json), fallbackUID: String(name.dropLast(".json".count)), source: "built-in \(name)")
+                    found[document.uid] = Entry(
+                        document: document.with(version: 1), provisioned: true, file: nil, created: Self.started, updated: Self.started)
+                } catch {
+                    logger.error("built-in dashboard skipped", metadata: ["file": "\(name)", "error": "\(error)"])
+                }
+            }
+        }
+        var fromFolder: Set<String> = []
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            logger.warning("dashboards folder not found; its dashboards are not shown", metadata: ["folder": "\(folder)"])
+        }
+        let files = folder.isEmpty ? [] : ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for name in files {
             let path = folder + "/" + name
             do {
                 guard let data = FileManager.default.contents(atPath: path) else { throw DashboardError.invalid("\(path): cannot read the file") }
                 let document = try DashboardDocument(
                     json: data, fallbackUID: String(name.dropLast(".json".count)), source: path)
-                if let earlier = found[document.uid] {
-                    throw DashboardError.invalid("\(path): uid \"\(document.uid)\" is also the uid of \(earlier.file ?? "another file")")
+                if !fromFolder.insert(document.uid).inserted {
+                    throw DashboardError.invalid("\(path): uid \"\(document.uid)\" is also the uid of \(found[document.uid]?.file ?? "another file")")
                 }
                 let modified = ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? Date()
                 found[document.uid] = Entry(document: document.with(version: 1), provisioned: true, file: path, created: modified, updated: modified)
@@ -61,8 +81,13 @@ final class DashboardStore: Sendable {
             }
         }
         provisioned.withLock { $0 = found }
-        logger.info("dashboards provisioned", metadata: ["folder": "\(folder)", "count": "\(found.count)"])
+        logger.info(
+            "dashboards provisioned",
+            metadata: ["built_in": "\(builtIn)", "folder": "\(folder)", "count": "\(found.count)"])
     }
+
+    /// When the built-in dashboards were made, as far as this process knows: when it started.
+    private static let started = Date()
 
     func entry(uid: String) throws(DashboardError) -> Entry {
         if let entry = provisioned.withLock({ $0[uid] }) { return entry }

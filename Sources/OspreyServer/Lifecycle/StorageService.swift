@@ -8,7 +8,9 @@ import Synchronization
 /// while), marks the server ready once they are open, keeps the WAL synced and old shards
 /// deleted while running, and checkpoints on shutdown so that a restart replays nothing.
 final class StorageService: Service {
-    private let path: String
+    /// Locked by the server before it listens, so a busy folder stops it before it says it does;
+    /// let go when the service ends, so that a server started next in this process may take it.
+    private let lockedDirectory: Mutex<DataDirectory?>
     private let configuration: StorageConfiguration
     private let readiness: Readiness
     private let logger: Logger
@@ -22,8 +24,8 @@ final class StorageService: Service {
         var pushGroups: PushGroupStore
     }
 
-    init(path: String, configuration: StorageConfiguration, readiness: Readiness, logger: Logger) {
-        self.path = path
+    init(directory: DataDirectory, configuration: StorageConfiguration, readiness: Readiness, logger: Logger) {
+        lockedDirectory = Mutex(directory)
         self.configuration = configuration
         self.readiness = readiness
         self.logger = logger
@@ -50,7 +52,8 @@ final class StorageService: Service {
     }
 
     func run() async throws {
-        let directory = try DataDirectory(path: path)
+        defer { lockedDirectory.withLock { $0 = nil } }
+        guard let directory = lockedDirectory.withLock({ $0 }) else { throw CancellationError() }
         let storage = try MetricsStorage(
             path: directory.path, options: Self.options(configuration), logger: logger)
         let pushGroups = try PushGroupStore(path: directory.path + "/pushgateway.sqlite")
