@@ -3,7 +3,7 @@
 # given time each, two at a time, starting from and adding to their committed corpus.
 #
 #   Scripts/fuzz.sh [-t seconds] [-j parallel] [harness ...]   (default: 600 s each, 2 at a time, all harnesses)
-#   Scripts/fuzz.sh -m harness ...                             (merge: minimize the committed corpus in place)
+#   Scripts/fuzz.sh -m [harness ...]                           (merge: add what the runs found to the committed corpus)
 #
 # Crashes land in .build-fuzz/crashes/<harness>/, logs in .build-fuzz/logs/<harness>.log (neither is
 # committed). Reproduce one with `.build-fuzz/release/osprey-fuzz <harness> <crash file>`, or in a
@@ -55,13 +55,13 @@ run() {
     [[ -f "$words" ]] && dictionary=("-dict=$words")
     mkdir -p "$found" "$work" "$scratch/logs"
     if $merge; then
-        # Keeps the smallest set of inputs that covers what the committed corpus and the work folder cover.
-        local minimized="$scratch/merged/$harness"
-        rm -rf "$minimized" && mkdir -p "$minimized"
-        "$binary" "$harness" -merge=1 -rss_limit_mb=2048 -timeout=20 "$minimized" "$corpus/$harness" "$work" \
+        # Adds to the committed corpus the inputs of the work folder that cover something it does
+        # not; committed inputs (seeds, crash regressions) all stay.
+        local before
+        before=$(ls "$corpus/$harness" | wc -l)
+        "$binary" "$harness" -merge=1 -rss_limit_mb=2048 -timeout=20 "$corpus/$harness" "$work" \
             > "$scratch/logs/$harness.merge.log" 2>&1
-        rm -f "$corpus/$harness"/* && cp "$minimized"/* "$corpus/$harness"/
-        echo "$harness: $(ls "$corpus/$harness" | wc -l) inputs after merge"
+        echo "$harness: $before inputs, $(ls "$corpus/$harness" | wc -l) after merge"
         return
     fi
     # New inputs go to the work folder; the committed corpus is read only (merge with -m).
