@@ -23,6 +23,8 @@ import Testing
         var role: String
         var body = ""
         var description: String { "\(method.rawValue) \(path)" }
+        /// What a client of the JSON APIs sends with a JSON body.
+        var contentType: [(String, String)] { body.hasPrefix("{") ? [("Content-Type", "application/json")] : [] }
     }
 
     static let endpoints: [Endpoint] = [
@@ -64,19 +66,19 @@ import Testing
     @Test func everyAPIEndpointNeedsATokenOfItsRole() async throws {
         try await TestServer.with(config: Self.config) { server in
             for endpoint in Self.endpoints {
-                let anonymous = try await server.send(endpoint.path, method: endpoint.method, body: endpoint.body)
+                let anonymous = try await server.send(endpoint.path, method: endpoint.method, body: endpoint.body, headers: endpoint.contentType)
                 #expect(anonymous.status == 401, "\(endpoint) without a token")
                 #expect(anonymous.headers["www-authenticate"] == "Bearer", "\(endpoint)")
 
                 let unknown = try await server.send(
                     endpoint.path, method: endpoint.method, body: endpoint.body,
-                    headers: [("Authorization", "Bearer not-a-token-of-this-server")])
+                    headers: endpoint.contentType + [("Authorization", "Bearer not-a-token-of-this-server")])
                 #expect(unknown.status == 401, "\(endpoint) with an unknown token")
 
                 for (role, token) in Self.tokens {
                     let reply = try await server.send(
                         endpoint.path, method: endpoint.method, body: endpoint.body,
-                        headers: [("Authorization", "Bearer \(token)")])
+                        headers: endpoint.contentType + [("Authorization", "Bearer \(token)")])
                     if role == endpoint.role || role == "admin" {
                         #expect(![401, 403].contains(reply.status), "\(endpoint) with a \(role) token: \(reply.body)")
                     } else {
@@ -101,11 +103,11 @@ import Testing
     @Test func aSilenceNeedsAnAdminTokenToBeCreatedAndIsThenListedForReaders() async throws {
         try await TestServer.with(config: Self.config) { server in
             let silence = try #require(Self.endpoints.first { $0.method == .POST && $0.path == "/api/v2/silences" })
-            let reader = [("Authorization", "Bearer query-token-0123456789")]
+            let reader = silence.contentType + [("Authorization", "Bearer query-token-0123456789")]
             #expect(try await server.send(silence.path, method: .POST, body: silence.body, headers: reader).status == 403)
             #expect(try await server.send("/api/v2/silences", method: .GET, headers: reader).body == "[]")
 
-            let admin = [("Authorization", "Bearer admin-token-0123456789")]
+            let admin = silence.contentType + [("Authorization", "Bearer admin-token-0123456789")]
             let created = try await server.send(silence.path, method: .POST, body: silence.body, headers: admin)
             #expect(created.status == 200)
             #expect(created.body.contains("silenceID"))

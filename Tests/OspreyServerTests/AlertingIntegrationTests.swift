@@ -156,7 +156,7 @@ import OspreyTestSupport
             let body = #"{"matchers":[{"name":"room","value":"kitchen","isRegex":false,"isEqual":true}],"startsAt":"\#(Date().formatted(.iso8601))","endsAt":"\#(endsAt)","createdBy":"test","comment":"oven on purpose"}"#
             // The silence store opens with the data folder, just after the server listens.
             try await server.eventually { try await server.get("/api/v2/silences").status == 200 }
-            let silence = try await server.post("/api/v2/silences", body: body)
+            let silence = try await server.send("/api/v2/silences", method: .POST, body: body, headers: [("Content-Type", "application/json")])
             #expect(silence.status == 200, "\(silence.body)")
             let id = try #require(try Self.object(silence.body)["silenceID"] as? String)
 

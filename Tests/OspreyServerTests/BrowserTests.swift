@@ -135,7 +135,8 @@ extension EndToEndTests {
                 let exported = try #require(FileManager.default.contents(atPath: fixture))
                 let dashboard = try #require(try JSONSerialization.jsonObject(with: exported) as? [String: Any])
                 let body = try JSONSerialization.data(withJSONObject: ["dashboard": dashboard, "overwrite": true])
-                let saved = try await server.send("/api/dashboards/db", method: .POST, bytes: Array(body))
+                let saved = try await server.send(
+                    "/api/dashboards/db", method: .POST, bytes: Array(body), headers: [("Content-Type", "application/json")])
                 #expect(saved.status == 200, "\(saved.body)")
                 let answer = try #require(try JSONSerialization.jsonObject(with: Data(saved.body.utf8)) as? [String: Any])
                 let url = server.baseURL + (answer["url"] as? String ?? "") + "?from=\(Self.dataFrom)&to=\(Self.dataTo)"

@@ -64,6 +64,9 @@ struct DashboardRoutes<Context: RequestContext> {
         }
         router.post("/api/dashboards/db") { request, _ -> Response in
             try authorizer.require(.admin, for: request)
+            if let refusal = request.jsonBodyRefusal {
+                return Self.json(["message": refusal, "status": "unsupported-media-type"], status: .unsupportedMediaType)
+            }
             let store = try Self.open(dashboards)
             let body = try await request.body.collect(upTo: 16 << 20)
             guard let payload = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],

@@ -34,6 +34,7 @@ struct SilenceRoutes {
         }
         router.post("/api/v2/silences") { request, _ -> Response in
             try authorizer.require(.admin, for: request)
+            if let refusal = request.jsonBodyRefusal { return try Self.json(refusal, status: .unsupportedMediaType) }
             let store = try self.available()
             let body = try await request.body.collect(upTo: Self.bodyLimit)
             let id: String
