@@ -138,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "osprey-bench",
             dependencies: [
-                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer", "OspreyQuery", "OspreyRules",
+                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer", "OspreyQuery", "OspreyRules", "OspreyCompression",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -225,6 +225,7 @@ let package = Package(
             name: "OspreyServerTests",
             dependencies: [
                 "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyModel", "osprey",
+                "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

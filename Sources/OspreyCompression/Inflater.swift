@@ -1,10 +1,18 @@
 import CZlib
 
-/// Streaming decompression of gzip and zlib ("deflate") bodies, a buffer at a time, so a
-/// compressed push is never held whole in memory either way.
+/// Streaming decompression of gzip and zlib ("deflate") bodies. Output is drawn a bounded piece
+/// at a time (`feed`, then `next(upTo:)` until nil), so the caller decides after every piece
+/// whether to go on: a small input that inflates to gigabytes is never inflated further than the
+/// caller asked, and never held whole either way.
 public final class Inflater {
     private var stream = z_stream()
     private var finished = false
+    /// Compressed bytes fed and not yet consumed, from `consumed` on.
+    private var input: [UInt8] = []
+    private var consumed = 0
+
+    /// The size of the pieces `inflate(_:_:)` hands out, and `next`'s default.
+    public static let pieceSize = 256 << 10
 
     public enum InflateError: Error, CustomStringConvertible {
         case corrupt(String)
@@ -25,40 +33,60 @@ public final class Inflater {
         inflateEnd(&stream)
     }
 
-    /// Decompresses `input`, handing each piece of output to `output`. A gzip stream may hold
-    /// several members one after another (`cat a.gz b.gz`), as `gzip -d` reads them; anything
-    /// else after a stream's end is corrupt data.
-    public func inflate(_ input: [UInt8], _ output: ([UInt8]) throws -> Void) throws {
-        guard !input.isEmpty else { return }
-        if finished {
-            try startNextMember()
+    /// Compressed bytes fed so far and not yet inflated.
+    public var pendingInput: Int { input.count - consumed }
+
+    /// Gives the inflater more compressed bytes; `next(upTo:)` then draws their output.
+    public func feed(_ bytes: some Sequence<UInt8>) {
+        if consumed == input.count {
+            input.removeAll(keepingCapacity: true)
+            consumed = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 256 << 10)
-        try input.withUnsafeBufferPointer { source in
-            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress!)
-            stream.avail_in = uInt(source.count)
-            repeat {
-                let produced = chunk.withUnsafeMutableBufferPointer { target -> (Int32, Int) in
+        input.append(contentsOf: bytes)
+    }
+
+    /// The next piece of output, at most `limit` bytes, or nil once the input fed so far is used
+    /// up. A gzip stream may hold several members one after another (`cat a.gz b.gz`), as `gzip -d`
+    /// reads them; anything else after a stream's end is corrupt data.
+    public func next(upTo limit: Int = pieceSize) throws(InflateError) -> [UInt8]? {
+        let limit = max(limit, 1)
+        while consumed < input.count {
+            if finished { try startNextMember() }
+            var piece = [UInt8](repeating: 0, count: limit)
+            let (status, used, produced) = input.withUnsafeMutableBufferPointer { source in
+                piece.withUnsafeMutableBufferPointer { target in
+                    stream.next_in = source.baseAddress! + consumed
+                    stream.avail_in = uInt(source.count - consumed)
                     stream.next_out = target.baseAddress!
                     stream.avail_out = uInt(target.count)
                     let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    return (status, target.count - Int(stream.avail_out))
+                    return (status, source.count - consumed - Int(stream.avail_in), target.count - Int(stream.avail_out))
                 }
-                switch produced.0 {
-                case Z_OK, Z_BUF_ERROR: break
-                case Z_STREAM_END:
-                    if stream.avail_in > 0 { try startNextMember() } else { finished = true }
-                default:
-                    throw InflateError.corrupt(stream.msg.map { String(cString: $0) } ?? "zlib error \(produced.0)")
-                }
-                if produced.1 > 0 { try output(Array(chunk[0..<produced.1])) }
-                if produced.0 == Z_BUF_ERROR && produced.1 == 0 { break }
-            } while stream.avail_in > 0 && !finished
+            }
+            consumed += used
+            switch status {
+            case Z_OK, Z_BUF_ERROR: break
+            case Z_STREAM_END: finished = true
+            default: throw .corrupt(stream.msg.map { String(cString: $0) } ?? "zlib error \(status)")
+            }
+            if produced > 0 {
+                piece.removeLast(piece.count - produced)
+                return piece
+            }
+            // No output and no progress: zlib needs more input than was fed.
+            if used == 0 && status != Z_STREAM_END { break }
         }
+        return nil
+    }
+
+    /// Decompresses `input`, handing each piece of output to `output`.
+    public func inflate(_ input: [UInt8], _ output: ([UInt8]) throws -> Void) throws {
+        feed(input)
+        while let piece = try next() { try output(piece) }
     }
 
     /// Whether the compressed stream reached its proper end.
-    public var isComplete: Bool { finished }
+    public var isComplete: Bool { finished && consumed == input.count }
 
     private func startNextMember() throws(InflateError) {
         let status = inflateReset(&stream)

@@ -11,10 +11,14 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
     public var maxLabelValueLength: Int
     /// Pushes handled at once; beyond that a push gets 429 with Retry-After.
     public var maxConcurrent: Int
+    /// Memory all pushes in flight may hold together (body read and not yet parsed, staged
+    /// samples); a push that would go over gets 503 with Retry-After and nothing stored.
+    public var maxInflightBytes: Int
 
     public init(
         maxBodyBytes: Int = 1 << 30, maxSamplesPerRequest: Int = 50_000_000, maxLabelsPerSeries: Int = 64,
-        maxLabelNameLength: Int = 256, maxLabelValueLength: Int = 4096, maxConcurrent: Int = 8
+        maxLabelNameLength: Int = 256, maxLabelValueLength: Int = 4096, maxConcurrent: Int = 8,
+        maxInflightBytes: Int = 128 << 20
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxSamplesPerRequest = maxSamplesPerRequest
@@ -22,6 +26,7 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
         self.maxLabelNameLength = maxLabelNameLength
         self.maxLabelValueLength = maxLabelValueLength
         self.maxConcurrent = maxConcurrent
+        self.maxInflightBytes = maxInflightBytes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +36,7 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
         case maxLabelNameLength = "max_label_name_length"
         case maxLabelValueLength = "max_label_value_length"
         case maxConcurrent = "max_concurrent"
+        case maxInflightBytes = "max_inflight_bytes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,10 +48,12 @@ public struct IngestConfiguration: Codable, Equatable, Sendable {
         maxLabelNameLength = try container.decodeIfPresent(Int.self, forKey: .maxLabelNameLength) ?? defaults.maxLabelNameLength
         maxLabelValueLength = try container.decodeIfPresent(Int.self, forKey: .maxLabelValueLength) ?? defaults.maxLabelValueLength
         maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? defaults.maxConcurrent
+        maxInflightBytes = try container.decodeIfPresent(Int.self, forKey: .maxInflightBytes) ?? defaults.maxInflightBytes
         let positive: [(String, Int)] = [
             ("max_body_bytes", maxBodyBytes), ("max_samples_per_request", maxSamplesPerRequest),
             ("max_labels_per_series", maxLabelsPerSeries), ("max_label_name_length", maxLabelNameLength),
             ("max_label_value_length", maxLabelValueLength), ("max_concurrent", maxConcurrent),
+            ("max_inflight_bytes", maxInflightBytes),
         ]
         let problems = positive.filter { $0.1 < 1 }.map { "\($0.0) must be at least 1" }
         if !problems.isEmpty {

@@ -7,7 +7,7 @@ struct OspreyBench: AsyncParsableCommand {
         abstract: "Osprey's benchmarks; each subcommand prints the figures its issue is judged on.",
         subcommands: [
             ParseBenchmark.self, StorageBenchmark.self, ImportBenchmark.self, QueryBenchmark.self, ScrapeBenchmark.self,
-            RuleBenchmark.self, AlertLatencyBenchmark.self, DurabilityWriter.self, UIPaintBenchmark.self,
+            RuleBenchmark.self, AlertLatencyBenchmark.self, DurabilityWriter.self, UIPaintBenchmark.self, BombBenchmark.self,
         ]
     )
 }

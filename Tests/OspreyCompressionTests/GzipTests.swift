@@ -31,6 +31,31 @@ import Testing
         #expect(output == Array("first_metric 1\nsecond_metric 2\n".utf8))
     }
 
+    /// A bomb (a few KiB that inflate to 16 MiB) comes out only as far and as fast as it is
+    /// drawn: each piece within the size asked, and the rest of the input left compressed.
+    @Test func aBombIsInflatedOnlyAsFarAsItIsDrawn() throws {
+        let size = 16 << 20
+        let bomb = try Gzip.compress([UInt8](repeating: 0x30, count: size), level: 9)
+        #expect(bomb.count < size / 500)
+        let inflater = try Inflater()
+        inflater.feed(bomb)
+        var drawn = 0
+        for _ in 0..<3 {
+            let piece = try #require(try inflater.next(upTo: 4096))
+            #expect(piece.count <= 4096 && piece.allSatisfy { $0 == 0x30 })
+            drawn += piece.count
+        }
+        #expect(drawn <= 3 * 4096)
+        #expect(inflater.pendingInput > 0, "the rest of the bomb stays compressed until drawn")
+        #expect(!inflater.isComplete)
+        while let piece = try inflater.next() {
+            #expect(piece.count <= Inflater.pieceSize)
+            drawn += piece.count
+        }
+        #expect(drawn == size)
+        #expect(inflater.isComplete)
+    }
+
     @Test func dataAfterTheStreamIsRefused() throws {
         let compressed = try Gzip.compress(Self.text)
         #expect(throws: Inflater.InflateError.self) { try Gzip.decompress(compressed + Array("trailing garbage".utf8)) }

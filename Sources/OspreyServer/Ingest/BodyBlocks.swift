@@ -10,17 +10,67 @@ import OspreyCompression
 /// end at line ends, with a limit on its decompressed size. Reading runs in a task of its own
 /// and hands blocks over one at a time, so the body keeps arriving on one core while the
 /// previous block is parsed on the other, and at most two blocks are held besides the parse.
+/// A compressed body is inflated a piece at a time and cut as it comes out, never further than
+/// its limit, so what a push holds stays near a few blocks however well its body compresses;
+/// that is counted against the memory of all pushes (`IngestMemory`) until each block is staged.
 struct BodyBlocks {
     let maxBytes: Int
     let blockSize: Int
+    /// Where the push counts what it holds; nil reads without counting.
+    let memory: IngestMemory.Account?
 
-    init(maxBytes: Int, blockSize: Int = 4 << 20) {
+    /// The longest line taken: far beyond any real sample line (64 labels of 4 KiB values are
+    /// under 300 KiB), and a body with no line end at all is refused here rather than held whole.
+    static let maxLineBytes = 16 << 20
+
+    init(maxBytes: Int, memory: IngestMemory.Account? = nil, blockSize: Int = 4 << 20) {
         self.maxBytes = maxBytes
+        self.memory = memory
         self.blockSize = blockSize
+    }
+
+    /// The push's body with its limit and its account.
+    init(for batch: IngestBatch) {
+        self.init(maxBytes: batch.limits.maxBodyBytes, memory: batch.memory)
     }
 
     /// Calls `handle` with each block of whole lines and the number of lines before it.
     func read(
+        _ request: Request, _ handle: (_ block: [UInt8], _ linesBefore: Int) async throws -> Void
+    ) async throws {
+        try await stream(request) { block, linesBefore in
+            try await handle(block, linesBefore)
+            memory?.give(block.count)
+        }
+    }
+
+    /// Transforms blocks on both cores (two at a time beside the reader) and merges the
+    /// results in the order of the body, so line numbers and last-write-wins stay as written.
+    func read<Part: Sendable>(
+        _ request: Request, transform: @escaping @Sendable (_ block: [UInt8], _ linesBefore: Int) throws -> Part,
+        merge: (Part) throws -> Void
+    ) async throws {
+        var inFlight: [(part: Task<Part, any Error>, size: Int)] = []
+        var big = false
+        func mergeOldest() async throws {
+            let oldest = inFlight.removeFirst()
+            try merge(try await oldest.part.value)
+            memory?.give(oldest.size)
+        }
+        do {
+            try await stream(request) { block, linesBefore in
+                big = big || block.count >= blockSize
+                inFlight.append((Task(executorPreference: big ? IngestLane.shared : nil) { try transform(block, linesBefore) }, block.count))
+                if inFlight.count >= 2 { try await mergeOldest() }
+            }
+            while !inFlight.isEmpty { try await mergeOldest() }
+        } catch {
+            for task in inFlight { task.part.cancel() }
+            throw error
+        }
+    }
+
+    private func stream(
         _ request: Request, _ handle: (_ block: [UInt8], _ linesBefore: Int) async throws -> Void
     ) async throws {
         let encoding = request.headers[.contentEncoding]?.lowercased().trimmingCharacters(in: .whitespaces)
@@ -31,11 +81,13 @@ struct BodyBlocks {
         default: throw APIError.badData("unsupported Content-Encoding \"\(encoding ?? "")\": use gzip, deflate or none")
         }
         let blocks = AsyncThrowingChannel<(block: [UInt8], linesBefore: Int), any Error>()
-        let (maxBytes, blockSize) = (self.maxBytes, self.blockSize)
+        let (maxBytes, blockSize, memory) = (self.maxBytes, self.blockSize, self.memory)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 do {
-                    try await Self.cut(request, compressed: compressed, maxBytes: maxBytes, blockSize: blockSize) {
+                    try await Self.cut(
+                        request, compressed: compressed, maxBytes: maxBytes, blockSize: blockSize, memory: memory
+                    ) {
                         await blocks.send($0)
                     }
                     blocks.finish()
@@ -44,8 +96,24 @@ struct BodyBlocks {
                 }
             }
             do {
-                for try await next in blocks {
+                // A body of one short block is handled where the request is; from its first full block
+                // on, a bigger one is handled on the lane.
+                var received = blocks.makeAsyncIterator()
+                var firstFull: (block: [UInt8], linesBefore: Int)?
+                while let next = try await received.next() {
+                    if next.block.count >= blockSize {
+                        firstFull = next
+                        break
+                    }
                     try await handle(next.block, next.linesBefore)
+                }
+                if let firstFull {
+                    try await withTaskExecutorPreference(IngestLane.shared) {
+                        try await handle(firstFull.block, firstFull.linesBefore)
+                        while let next = try await received.next() {
+                            try await handle(next.block, next.linesBefore)
+                        }
+                    }
                 }
             } catch {
                 tasks.cancelAll()
@@ -55,35 +123,14 @@ struct BodyBlocks {
         }
     }
 
-    /// Transforms blocks on both cores (two at a time beside the reader) and merges the
-    /// results in the order of the body, so line numbers and last-write-wins stay as written.
-    func read<Part: Sendable>(
-        _ request: Request, transform: @escaping @Sendable (_ block: [UInt8], _ linesBefore: Int) throws -> Part,
-        merge: (Part) throws -> Void
-    ) async throws {
-        var inFlight: [Task<Part, any Error>] = []
-        do {
-            try await read(request) { block, linesBefore in
-                inFlight.append(Task { try transform(block, linesBefore) })
-                if inFlight.count >= 2 {
-                    try merge(try await inFlight.removeFirst().value)
-                }
-            }
-            while !inFlight.isEmpty {
-                try merge(try await inFlight.removeFirst().value)
-            }
-        } catch {
-            for task in inFlight { task.cancel() }
-            throw error
-        }
-    }
-
     private static func cut(
-        _ request: Request, compressed: Bool, maxBytes: Int, blockSize: Int,
+        _ request: Request, compressed: Bool, maxBytes: Int, blockSize: Int, memory: IngestMemory.Account?,
         _ emit: ((block: [UInt8], linesBefore: Int)) async -> Void
     ) async throws {
         let inflater = compressed ? try Inflater() : nil
         var pending: [UInt8] = []
+        /// Where the last line end in `pending` is.
+        var lastNewline: Int?
         var total = 0
         var received = 0
         var linesBefore = 0
@@ -93,32 +140,60 @@ struct BodyBlocks {
             guard total <= maxBytes else {
                 throw APIError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
             }
+            try memory?.take(bytes.count)
+            if let found = bytes.lastIndex(of: 0x0A) { lastNewline = pending.count + found }
             pending.append(contentsOf: bytes)
+            let openLine = pending.count - (lastNewline.map { $0 + 1 } ?? 0)
+            guard openLine <= maxLineBytes else {
+                let line = linesBefore + countNewlines(pending[...]) + 1
+                throw APIError.badData("line \(line) is longer than \(maxLineBytes) bytes")
+            }
         }
         func flush(final: Bool) async {
             guard !pending.isEmpty else { return }
             var cut = pending.count
             if !final {
-                guard pending.count >= blockSize, let newline = pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+                guard pending.count >= blockSize, let newline = lastNewline else { return }
                 cut = newline + 1
             }
             let block = Array(pending[..<cut])
             pending.removeSubrange(..<cut)
-            let lines = countNewlines(block)
+            lastNewline = nil
+            let lines = countNewlines(block[...])
             await emit((block, linesBefore))
             linesBefore += lines
         }
 
-        for try await buffer in request.body {
+        func read(_ buffer: ByteBuffer) async throws {
             received += buffer.readableBytes
             if let inflater {
-                try inflater.inflate(Array(buffer.readableBytesView)) { piece in
+                inflater.feed(buffer.readableBytesView)
+                // A piece never reaches further than one byte past the limit: a bomb stops there.
+                while let piece = try inflater.next(upTo: min(Inflater.pieceSize, maxBytes - total + 1)) {
                     try piece.withUnsafeBytes { try take($0) }
+                    await flush(final: false)
                 }
             } else {
                 try buffer.withUnsafeReadableBytes { try take($0) }
+                await flush(final: false)
             }
-            await flush(final: false)
+        }
+
+        // A body within a push's free first MiB is read where the request is; the rest of a bigger
+        // one on the lane.
+        var buffers = request.body.makeAsyncIterator()
+        var ended = false
+        while total < IngestMemory.floorBytes {
+            guard let buffer = try await buffers.next() else {
+                ended = true
+                break
+            }
+            try await read(buffer)
+        }
+        if !ended {
+            try await withTaskExecutorPreference(IngestLane.shared) {
+                while let buffer = try await buffers.next() { try await read(buffer) }
+            }
         }
         if let inflater, !inflater.isComplete, received > 0 {
             throw APIError.badData("the body's compressed data ends early")
@@ -126,7 +201,7 @@ struct BodyBlocks {
         await flush(final: true)
     }
 
-    private static func countNewlines(_ block: [UInt8]) -> Int {
+    private static func countNewlines(_ block: ArraySlice<UInt8>) -> Int {
         block.withUnsafeBufferPointer { buffer in
             guard var cursor = buffer.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
             let end = cursor + buffer.count

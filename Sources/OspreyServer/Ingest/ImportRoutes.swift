@@ -14,14 +14,14 @@ struct ImportRoutes<Context: RequestContext> {
         router.post("/api/v1/import/prometheus") { request, _ in
             try await ingest.handle(request) { batch, request in
                 let now = MetricsStorage.now()
-                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
+                try await BodyBlocks(for: batch).read(
                     request, transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now) },
                     merge: { try batch.merge($0) })
             }
         }
         router.post("/api/v1/import") { request, _ in
             try await ingest.handle(request) { batch, request in
-                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(request) { block, linesBefore in
+                try await BodyBlocks(for: batch).read(request) { block, linesBefore in
                     var lineNumber = linesBefore
                     for line in block.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
                         lineNumber += 1

@@ -8,6 +8,8 @@ import OspreyStorage
 /// the whole body has parsed: a push is stored whole or not at all.
 struct IngestBatch {
     let limits: IngestConfiguration
+    /// Where the push counts the memory its staging keeps.
+    let memory: IngestMemory.Account?
     /// Labels every series of the push gets, over its own (`extra_label`, pushgateway groups).
     let overrides: [Label]
     private var appender: any Appender
@@ -19,8 +21,9 @@ struct IngestBatch {
     private var refs: [SeriesRef?] = []
     private(set) var sampleCount = 0
 
-    init(limits: IngestConfiguration, overrides: [Label] = [], appender: any Appender) {
+    init(limits: IngestConfiguration, memory: IngestMemory.Account? = nil, overrides: [Label] = [], appender: any Appender) {
         self.limits = limits
+        self.memory = memory
         self.overrides = overrides
         self.appender = appender
     }
@@ -62,6 +65,7 @@ struct IngestBatch {
         guard sampleCount + samples <= limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
+        try memory?.take(samples * IngestMemory.bytesPerSample)
         sampleCount += samples
     }
 
@@ -90,6 +94,8 @@ struct IngestBatch {
         if let long = labels.first(where: { $0.value.utf8.count > limits.maxLabelValueLength }) {
             throw .badData("line \(line): series \(labels.name ?? ""): value of label \"\(long.name)\" is longer than ingest.max_label_value_length (\(limits.maxLabelValueLength))")
         }
+        // The series' labels as the batch keeps them, and what a Labels and its strings cost besides.
+        try memory?.take(labels.reduce(64) { $0 + 32 + $1.name.utf8.count + $1.value.utf8.count })
         series.append(labels)
         refs.append(nil)
         return Int32(series.count - 1)

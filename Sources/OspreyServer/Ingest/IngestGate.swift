@@ -9,10 +9,13 @@ import OspreyStorage
 struct IngestGate: Sendable {
     let config: ConfigStore
     let access: AccessGate
+    /// The memory all pushes in flight may hold together.
+    let memory: IngestMemory
 
     init(config: ConfigStore, storage: StorageService) {
         self.config = config
         self.access = AccessGate(.ingest, config: config, storage: storage) { config.current.ingest.maxConcurrent }
+        self.memory = IngestMemory { config.current.ingest.maxInflightBytes }
     }
 
     /// Stages what `parse` reads from the request with the given label overrides and commits it.
@@ -25,7 +28,9 @@ struct IngestGate: Sendable {
         let limits = config.current.ingest
         let extra = try Self.extraLabels(request)
         return try await access.limit.withPlace { () async throws -> Response in
-            var batch = IngestBatch(limits: limits, overrides: extra + overrides, appender: target.appender())
+            let account = memory.account()
+            defer { account.release() }
+            var batch = IngestBatch(limits: limits, memory: account, overrides: extra + overrides, appender: target.appender())
             do {
                 try await parse(&batch, request)
             } catch {

@@ -43,7 +43,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
             var pushed: [Labels] = []
             let response = try await ingest.handle(request, overrides: group) { batch, request in
                 let now = MetricsStorage.now()
-                try await BodyBlocks(maxBytes: batch.limits.maxBodyBytes).read(
+                try await BodyBlocks(for: batch).read(
                     request,
                     transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now, timestampsAllowed: false) },
                     merge: { try batch.merge($0) })

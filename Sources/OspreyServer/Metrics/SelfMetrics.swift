@@ -13,6 +13,7 @@ public final class SelfMetrics: Sendable {
     private let reloadTimestamp: Gauge
     private let storageBytes: Gauge
     private let ingestInFlight: Gauge
+    private let ingestInFlightBytes: Gauge
     private let queryInFlight: Gauge
     private let storageSeries: Gauge
     private let headSamples: Gauge
@@ -63,6 +64,10 @@ public final class SelfMetrics: Sendable {
             descriptor: Self.osprey("storage_data", unit: "bytes", help: "Bytes of every file in the data folder."))
         ingestInFlight = registry.makeGauge(
             descriptor: Self.osprey("ingest_requests_in_flight", unit: "", help: "Pushes being handled now (at most ingest.max_concurrent)."))
+        ingestInFlightBytes = registry.makeGauge(
+            descriptor: Self.osprey(
+                "ingest_inflight", unit: "bytes",
+                help: "Memory the pushes being handled hold beyond their first MiB each (at most ingest.max_inflight_bytes)."))
         queryInFlight = registry.makeGauge(
             descriptor: Self.osprey("query_requests_in_flight", unit: "", help: "Query API requests being handled now (at most query.max_concurrent)."))
         storageSeries = registry.makeGauge(
@@ -94,8 +99,9 @@ public final class SelfMetrics: Sendable {
             descriptor: Self.osprey("notifications_queued", unit: "", help: "Notifications waiting in the outbox for delivery."))
     }
 
-    func setInFlight(ingest: Int, query: Int) {
+    func setInFlight(ingest: Int, ingestBytes: Int, query: Int) {
         ingestInFlight.set(to: Double(ingest))
+        ingestInFlightBytes.set(to: Double(ingestBytes))
         queryInFlight.set(to: Double(query))
     }
 

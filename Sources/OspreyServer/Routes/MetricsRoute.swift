@@ -13,7 +13,8 @@ struct MetricsRoute<Context: RequestContext> {
 
     func register(on router: Router<Context>) {
         router.get("/metrics") { _, _ in
-            metrics.setInFlight(ingest: ingest.access.limit.holders, query: query.access.limit.holders)
+            metrics.setInFlight(
+                ingest: ingest.access.limit.holders, ingestBytes: ingest.memory.drawn, query: query.access.limit.holders)
             if let opened = storage.opened {
                 metrics.observe(opened.storage.statistics(), dataBytes: opened.directory.sizeOnDisk())
             }

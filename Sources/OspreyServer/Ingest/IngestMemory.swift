@@ -1,0 +1,98 @@
+import Synchronization
+
+/// The memory all pushes being handled may hold together (`ingest.max_inflight_bytes`), beside
+/// the count of pushes (`ingest.max_concurrent`): a decompression bomb or a handful of huge pushes
+/// cannot take the server's memory, whatever each one's own limits allow. What a push holds is
+/// counted as it grows: its body read and not yet parsed, exactly, and what staging keeps, by
+/// estimate (`IngestMemory.bytesPerSample` a sample, a new series' label bytes). The first
+/// `floorBytes` of every push are its own and draw nothing, so small pushes are always taken
+/// (that floor is bounded by `max_concurrent`) while big ones wait their turn.
+final class IngestMemory: Sendable {
+    /// What staging keeps for a sample: its WAL record entry (10 to 12 bytes) and some of the
+    /// room the record's buffer keeps as it grows.
+    static let bytesPerSample = 16
+    /// What a push may hold without drawing on the shared budget.
+    static let floorBytes = 1 << 20
+
+    private let used = Atomic<Int>(0)
+    private let capacity: @Sendable () -> Int
+
+    /// `capacity` is read at each draw, so a config reload takes effect at once.
+    init(capacity: @escaping @Sendable () -> Int) {
+        self.capacity = capacity
+    }
+
+    /// Bytes drawn from the budget now, by every push together (beyond their floors).
+    var drawn: Int { used.load(ordering: .relaxed) }
+
+    /// A push's account: what it holds now; `release()` gives back everything when it ends.
+    func account() -> Account { Account(budget: self) }
+
+    fileprivate func draw(_ bytes: Int) -> Bool {
+        let (_, total) = used.add(bytes, ordering: .relaxed)
+        guard total <= capacity() else {
+            used.subtract(bytes, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    fileprivate func giveBack(_ bytes: Int) {
+        used.subtract(bytes, ordering: .relaxed)
+    }
+
+    /// What one push holds. Taken from by the task that reads the body and the one that stages
+    /// samples at once, hence the lock.
+    final class Account: Sendable {
+        private let budget: IngestMemory
+        private let held = Mutex<Int>(0)
+
+        fileprivate init(budget: IngestMemory) {
+            self.budget = budget
+        }
+
+        /// Counts `bytes` more held by this push, or throws 503 with Retry-After when the pushes in
+        /// flight would together hold more than `ingest.max_inflight_bytes`.
+        func take(_ bytes: Int) throws(APIError) {
+            guard bytes > 0 else { return }
+            let taken = held.withLock { held in
+                let draw = Self.beyondFloor(held + bytes) - Self.beyondFloor(held)
+                guard draw == 0 || budget.draw(draw) else { return false }
+                held += bytes
+                return true
+            }
+            guard taken else { throw APIError.memorySaturated() }
+        }
+
+        /// Counts `bytes` no longer held (a block parsed and staged).
+        func give(_ bytes: Int) {
+            held.withLock { held in
+                let given = min(max(bytes, 0), held)
+                budget.giveBack(Self.beyondFloor(held) - Self.beyondFloor(held - given))
+                held -= given
+            }
+        }
+
+        /// Gives back everything the push holds, once it is stored or refused.
+        func release() {
+            give(.max)
+        }
+
+        /// What this push holds now.
+        var holding: Int { held.withLock { $0 } }
+
+        private static func beyondFloor(_ held: Int) -> Int { max(0, held - IngestMemory.floorBytes) }
+    }
+}
+
+extension APIError {
+    /// The pushes in flight hold as much memory as `ingest.max_inflight_bytes` allows. 503 rather
+    /// than 429: the server lacks room now whatever this client does; the push is stored whole or
+    /// not at all, so sending it again later is safe.
+    static func memorySaturated() -> APIError {
+        APIError(
+            status: .serviceUnavailable, errorType: "unavailable",
+            message: "the pushes in flight hold ingest.max_inflight_bytes of memory; retry shortly",
+            headers: [.retryAfter: "1"])
+    }
+}
