@@ -118,7 +118,7 @@ let package = Package(
                 .embedInCode("Web/Assets/index.html"), .embedInCode("Web/Assets/app.js"), .embedInCode("Web/Assets/app.css"),
                 .embedInCode("Web/Assets/api.js"), .embedInCode("Web/Assets/format.js"), .embedInCode("Web/Assets/ui.js"),
                 .embedInCode("Web/Assets/chart.js"), .embedInCode("Web/Assets/panels.js"), .embedInCode("Web/Assets/dashboard.js"),
-                .embedInCode("Web/Assets/pages.js"),
+                .embedInCode("Web/Assets/pages.js"), .embedInCode("Web/Assets/richtext.js"),
                 // The built-in dashboards, so that they are there wherever the server runs.
                 .embedInCode("Dashboards/BuiltIn/infrastructure.json"), .embedInCode("Dashboards/BuiltIn/application.json"),
                 .embedInCode("Dashboards/BuiltIn/business.json"), .embedInCode("Dashboards/BuiltIn/synthetic-checks.json"),

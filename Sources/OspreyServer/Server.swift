@@ -53,6 +53,7 @@ public struct Server: Service {
         let authorizer = Authorizer(config: config)
         let router = Router(context: OspreyRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CrossOriginProtection())
         LifecycleRoutes(readiness: readiness, config: config, authorizer: authorizer).register(on: router)
         StatusRoutes(config: config, authorizer: authorizer).register(on: router)

@@ -45,6 +45,7 @@ struct WebAsset: Sendable {
         case "panels.js": WebAsset(bytes: PackageResources.panels_js, contentType: "text/javascript; charset=utf-8")
         case "dashboard.js": WebAsset(bytes: PackageResources.dashboard_js, contentType: "text/javascript; charset=utf-8")
         case "pages.js": WebAsset(bytes: PackageResources.pages_js, contentType: "text/javascript; charset=utf-8")
+        case "richtext.js": WebAsset(bytes: PackageResources.richtext_js, contentType: "text/javascript; charset=utf-8")
         default: nil
         }
     }

@@ -28,8 +28,10 @@ enum HeadlessChromium {
 
     /// Loads `url` and lets its scripts run for `budget` of virtual time (requests in flight
     /// hold virtual time still, so their answers arrive within it).
-    static func load(_ url: String, budget: Duration = .seconds(10)) async throws -> Page {
-        let output = try await run(["--virtual-time-budget=\(budget.components.seconds * 1000)", "--dump-dom", url])
+    /// `arguments` go to Chromium before the URL (`--allow-file-access-from-files` for a page on disk
+    /// that loads modules beside it).
+    static func load(_ url: String, budget: Duration = .seconds(10), arguments: [String] = []) async throws -> Page {
+        let output = try await run(arguments + ["--virtual-time-budget=\(budget.components.seconds * 1000)", "--dump-dom", url])
         let console = output.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
         return Page(dom: output.stdout, console: console)
     }

@@ -2,7 +2,7 @@
 // The time series chart: one SVG path per series, axes with units, a legend that toggles
 // series, a tooltip with every series' value at the cursor, and drag to zoom.
 
-import { axisFormatter, formatValue, niceTicks, timeTicks, formatAxisTime, formatTime, escapeHTML } from "./format.js";
+import { axisFormatter, formatValue, niceTicks, timeTicks, formatAxisTime, formatTime } from "./format.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 export const PALETTE = ["#7EB26D", "#EAB839", "#6ED0E0", "#EF843C", "#E24D42", "#1F78C1", "#BA43A9", "#705DA0", "#508642", "#CCA300",
@@ -20,6 +20,14 @@ function el(tag, attrs, parent) {
     const e = document.createElementNS(SVGNS, tag);
     for (const k in attrs) e.setAttribute(k, attrs[k]);
     if (parent) parent.appendChild(e);
+    return e;
+}
+
+// An HTML element holding `text` as a text node.
+function textElement(tag, text, className) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    e.textContent = text;
     return e;
 }
 
@@ -312,7 +320,7 @@ export class TimeChart {
         if (table) {
             const head = document.createElement("div");
             head.className = "legend-row legend-head";
-            head.innerHTML = "<span></span>" + calcs.map((c) => `<b>${escapeHTML(CALC_NAMES[c] || c)}</b>`).join("");
+            head.append(document.createElement("span"), ...calcs.map((c) => textElement("b", CALC_NAMES[c] || c)));
             frag.appendChild(head);
         }
         for (const s of this.series) {
@@ -406,11 +414,16 @@ export class TimeChart {
         const cx = left + (snap - this.range.from) * this.kx;
         this.cursor.setAttribute("d", `M${cx.toFixed(1)} ${top}V${bottom}`);
         this.cursor.setAttribute("visibility", "visible");
-        let html = `<div class="tip-time">${escapeHTML(formatTime(snap))}</div>`;
+        // Built from text nodes: series names and colours come from senders and dashboards.
+        const tipRows = [textElement("div", formatTime(snap), "tip-time")];
         for (const [s, v] of rows) {
-            html += `<div class="tip-row"><i style="background:${s.color}"></i><span class="tip-name">${escapeHTML(s.name)}</span><b>${escapeHTML(formatValue(v, this.opts.unit, this.opts.decimals))}</b></div>`;
+            const swatch = document.createElement("i");
+            swatch.style.background = s.color;
+            const row = textElement("div", "", "tip-row");
+            row.append(swatch, textElement("span", s.name, "tip-name"), textElement("b", formatValue(v, this.opts.unit, this.opts.decimals)));
+            tipRows.push(row);
         }
-        this.tip.innerHTML = html;
+        this.tip.replaceChildren(...tipRows);
         this.tip.hidden = false;
         if (this.tip.parentNode !== document.body) document.body.appendChild(this.tip);
         const tw = this.tip.offsetWidth, th = this.tip.offsetHeight;

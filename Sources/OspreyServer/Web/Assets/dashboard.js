@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { Panel } from "./panels.js";
-import { parseDuration, roundInterval, durationText, setUTC } from "./format.js";
+import { parseDuration, roundInterval, durationText, setUTC, escapeHTML } from "./format.js";
 import { h, emptyState, errorBox, badge, timePicker, refreshPicker, resolveRange, validRefresh } from "./ui.js";
 
 const ALL = "$__all";
@@ -52,6 +52,7 @@ class Variables {
             case "json": return JSON.stringify(values.length === 1 ? values[0] : values);
             case "glob": return values.length === 1 ? values[0] : `{${values.join(",")}}`;
             case "text": return values.join(" + ");
+            case "html": return escapeHTML(values.join(", "));
             case "singlequote": return values.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(",");
             case "doublequote": return values.map((v) => `"${v.replace(/"/g, '\\"')}"`).join(",");
             case "percentencode": return encodeURIComponent(values.join(","));

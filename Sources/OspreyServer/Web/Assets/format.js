@@ -248,6 +248,16 @@ export function rangeLabel(from, to) {
     return `${f(from)} to ${f(to)}`;
 }
 
+// A sample value as the API writes it ("3e+00", "1.5e-03", "+Inf") shown as Prometheus's UI shows
+// it: 3, 0.0015, +Inf. Text that is no number is shown as it came.
+export function sampleValueText(text) {
+    const s = String(text ?? "").trim();
+    if (/^[+-]?inf(inity)?$/i.test(s)) return s.startsWith("-") ? "-Inf" : "+Inf";
+    if (/^nan$/i.test(s)) return "NaN";
+    const v = s === "" ? NaN : Number(s);
+    return Number.isFinite(v) ? String(v) : s;
+}
+
 export function escapeHTML(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }

@@ -3,7 +3,8 @@
 
 import * as api from "./api.js";
 import { TimeChart, colorFor } from "./chart.js";
-import { formatValue, formatTime, seriesName, ago, roundInterval, parseDuration, durationText } from "./format.js";
+import { formatValue, formatTime, seriesName, ago, roundInterval, parseDuration, durationText, sampleValueText } from "./format.js";
+import { safeURL } from "./richtext.js";
 import { h, emptyState, errorBox, badge, timePicker, resolveRange } from "./ui.js";
 
 // ---- Explore
@@ -294,7 +295,7 @@ export async function alerts(ctx) {
                         h("td", null, badge(a.state), silencedBy.length ? h("div", null, badge("silenced", "expired")) : null), h("td", { colspan: 4 }, labelChips(a.labels),
                             a.annotations && a.annotations.summary ? h("div", { class: "annotation" }, a.annotations.summary) : null),
                         h("td", null, h("span", { class: "since", title: formatTime(Date.parse(a.activeAt)) }, "since ", ago(a.activeAt)),
-                            " ", h("span", { class: "muted" }, "value ", a.value), " ",
+                            " ", h("span", { class: "muted alert-value" }, "value ", sampleValueText(a.value)), " ",
                             h("button", { class: "btn btn-small", type: "button", onclick: () => silence(a.labels) }, "Silence"))));
                 }
             }
@@ -383,7 +384,7 @@ export async function targets(ctx) {
             const tbody = h("tbody");
             for (const t of list) {
                 tbody.appendChild(h("tr", { "data-health": t.health },
-                    h("td", null, h("a", { href: t.scrapeUrl, target: "_blank", rel: "noopener" }, t.scrapeUrl)),
+                    h("td", null, safeURL(t.scrapeUrl) ? h("a", { href: t.scrapeUrl, target: "_blank", rel: "noopener noreferrer" }, t.scrapeUrl) : t.scrapeUrl),
                     h("td", null, healthBadge(t.health)),
                     h("td", null, labelChips(t.labels)),
                     h("td", { title: t.lastScrape }, ago(t.lastScrape)),
@@ -400,6 +401,12 @@ export async function targets(ctx) {
     await load();
     const timer = setInterval(() => { if (!document.hidden) load(); }, 15000);
     ctx.onCleanup(() => clearInterval(timer));
+}
+
+// The error to show beside a probe: the last one only while the latest probe failed. After a
+// success it is history, which the "Last success" column already answers.
+function currentProbeError(p) {
+    return p.health === "up" ? "" : p.lastError || "";
 }
 
 export async function probes(ctx) {
@@ -428,7 +435,7 @@ export async function probes(ctx) {
                 h("td", { title: p.lastSuccess || "" }, ago(p.lastSuccess)), h("td", { title: p.lastProbe || "" }, ago(p.lastProbe)),
                 h("td", { class: "num" }, p.lastDuration != null ? formatValue(p.lastDuration, "s") : "–"),
                 h("td", { class: "num" }, p.skippedTurns ? String(p.skippedTurns) : ""),
-                h("td", { class: "err-text" }, p.lastError || "")));
+                h("td", { class: "err-text" }, currentProbeError(p))));
         }
         box.appendChild(h("div", { class: "table-wrap" }, h("table", { class: "data-table" },
             h("thead", null, h("tr", null, ["Job", "Target", "Module", "Health", "Last success", "Last probe", "Duration", "Skipped", "Error"].map((x) => h("th", null, x)))), tbody)));

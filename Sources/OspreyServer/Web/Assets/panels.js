@@ -5,7 +5,8 @@
 
 import * as api from "./api.js";
 import { TimeChart, colorFor, sparkline, svgEl, reduce } from "./chart.js";
-import { formatValue, seriesName, parseDuration, roundInterval, durationText, escapeHTML } from "./format.js";
+import { formatValue, seriesName, parseDuration, roundInterval, durationText } from "./format.js";
+import { markdown, sanitizedHTML, safeColor } from "./richtext.js";
 import { h } from "./ui.js";
 
 // Time from a query's result to the panel painted, per panel id (ms, performance.now()).
@@ -36,7 +37,8 @@ const NAMED_COLORS = {
     purple: "#B877D9", "dark-purple": "#8F3BB8", "semi-dark-purple": "#A352CC", "light-purple": "#CA95E5", "super-light-purple": "#DEB6F2",
     text: "#ccccdc", transparent: "transparent",
 };
-export const color = (c) => NAMED_COLORS[c] || c || "#73BF69";
+// A dashboard's colour as CSS: Grafana's names, or any colour safeColor accepts; else the default.
+export const color = (c) => NAMED_COLORS[c] || safeColor(c) || "#73BF69";
 
 export const SUPPORTED = new Set(["timeseries", "graph", "stat", "singlestat", "gauge", "bargauge", "table", "table-old", "text"]);
 
@@ -114,52 +116,6 @@ function instantRows(data, target, expr) {
         return [{ name: legendName(target.legendFormat, {}, expr), metric: {}, value: parseFloat(data.result[1]), refId: target.refId }];
     }
     return data.result.map((r) => ({ name: legendName(target.legendFormat, r.metric, expr), metric: r.metric, value: parseFloat(r.value[1]), refId: target.refId }));
-}
-
-// ---- markdown-ish text
-
-function inline(s) {
-    return s
-        .replace(/`([^`]+)`/g, "<code>$1</code>")
-        .replace(/\*\*([^*]+)\*\*/g, "<b>$1</b>")
-        .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, "$1<i>$2</i>")
-        .replace(/!?\[([^\]]*)\]\(([^)\s]+)\)/g, (_, t, u) => /^(https?:|\/|#|mailto:)/.test(u.replace(/&amp;/g, "&")) ? `<a href="${u}" target="${u.startsWith("/") ? "" : "_blank"}" rel="noopener">${t}</a>` : t)
-        .replace(/(^|\s)(https?:\/\/[^\s<]+)/g, '$1<a href="$2" target="_blank" rel="noopener">$2</a>');
-}
-
-export function markdown(src) {
-    const lines = escapeHTML(src || "").split(/\r?\n/);
-    let out = "", para = [], list = null, code = null;
-    const flushPara = () => { if (para.length) { out += `<p>${inline(para.join(" "))}</p>`; para = []; } };
-    const flushList = () => { if (list) { out += `<${list.tag}>${list.items.map((i) => `<li>${inline(i)}</li>`).join("")}</${list.tag}>`; list = null; } };
-    for (const line of lines) {
-        if (code != null) {
-            if (/^```/.test(line)) { out += `<pre><code>${code.join("\n")}</code></pre>`; code = null; } else code.push(line);
-            continue;
-        }
-        let m;
-        if (/^```/.test(line)) { flushPara(); flushList(); code = []; }
-        else if ((m = /^(#{1,6})\s+(.*)$/.exec(line))) { flushPara(); flushList(); out += `<h${m[1].length}>${inline(m[2])}</h${m[1].length}>`; }
-        else if (/^\s*([-*_])\s*\1\s*\1[\s\1]*$/.test(line)) { flushPara(); flushList(); out += "<hr>"; }
-        else if ((m = /^\s*[-*+]\s+(.*)$/.exec(line))) { flushPara(); if (!list || list.tag !== "ul") { flushList(); list = { tag: "ul", items: [] }; } list.items.push(m[1]); }
-        else if ((m = /^\s*\d+[.)]\s+(.*)$/.exec(line))) { flushPara(); if (!list || list.tag !== "ol") { flushList(); list = { tag: "ol", items: [] }; } list.items.push(m[1]); }
-        else if (!line.trim()) { flushPara(); flushList(); }
-        else { flushList(); para.push(line); }
-    }
-    if (code != null) out += `<pre><code>${code.join("\n")}</code></pre>`;
-    flushPara(); flushList();
-    return out;
-}
-
-function sanitize(html) {
-    const doc = new DOMParser().parseFromString(`<div>${html}</div>`, "text/html");
-    for (const bad of doc.querySelectorAll("script,style,iframe,object,embed,link,meta,form")) bad.remove();
-    for (const e of doc.querySelectorAll("*")) {
-        for (const a of [...e.attributes]) {
-            if (a.name.startsWith("on") || (/^(href|src|xlink:href)$/.test(a.name) && /^\s*javascript:/i.test(a.value))) e.removeAttribute(a.name);
-        }
-    }
-    return doc.body.firstChild.innerHTML;
 }
 
 // ---- the panel
@@ -296,12 +252,13 @@ export class Panel {
 
     renderText(env) {
         const o = this.def.options || {};
-        const content = env.interpolate(o.content ?? this.def.content ?? "", {}, this.def.scopedVars);
         const mode = o.mode || this.def.mode || "markdown";
+        // In HTML, a variable's value is text (Grafana's "html" format), never markup of its own.
+        const content = env.interpolate(o.content ?? this.def.content ?? "", {}, this.def.scopedVars, mode === "html" ? "html" : undefined);
         const div = h("div", { class: "panel-text markdown" });
-        if (mode === "html") div.innerHTML = sanitize(content);
+        if (mode === "html") div.appendChild(sanitizedHTML(content));
         else if (mode === "code") div.appendChild(h("pre", null, content));
-        else div.innerHTML = markdown(content);
+        else div.appendChild(markdown(content));
         this.body.textContent = "";
         this.body.appendChild(div);
         this.el.dataset.seriesCount = "0";
