@@ -32,9 +32,12 @@ import Testing
         return (server, base)
     }
 
+    /// Thrown rather than recorded: callers poll it while the dashboards are still being read.
     private func listedUIDs(_ base: String) async throws -> Set<String> {
         let reply = try await OspreyProcesses.get(base + "/api/search")
-        let listed = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [[String: Any]])
+        guard let listed = try? JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [[String: Any]] else {
+            throw TestFailure("/api/search answered \(reply.status): \(reply.body.prefix(200))")
+        }
         return Set(listed.compactMap { $0["uid"] as? String })
     }
 
