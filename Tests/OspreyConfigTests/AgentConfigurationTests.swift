@@ -121,11 +121,11 @@ import Testing
                 prober: tcp
             probes:
               - job_name: web
-                module: http_2xx
+                module: http_3xx
                 targets: [example.com]
             """)
         #expect(message.contains("agent.yml:"), "\(message)")
-        #expect(message.contains("module \"http_2xx\" is not in probe_modules"), "\(message)")
+        #expect(message.contains("module \"http_3xx\" is not in probe_modules"), "\(message)")
     }
 
     @Test func aDuplicateScrapeJobAndAnUnknownKeyAreRefused() throws {

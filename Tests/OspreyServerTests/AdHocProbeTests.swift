@@ -122,18 +122,26 @@ import OspreyTestSupport
         let blackHole = try await BlackHole.start()
         defer { Task { try? await blackHole.stop() } }
         let folder = try TemporaryFolder()
-        let port = try PeerProcess.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try OspreyBinary.path)
-        process.arguments = ["server", "--listen", "127.0.0.1:\(port)", "--data", folder.path + "/data"]
-        let output = Pipe()
+        process.arguments = ["server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data"]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let listening = OutputCollector()
         let log = OutputCollector()
-        log.attach(output)
-        process.standardOutput = output
-        process.standardError = output
+        listening.attach(stdout)
+        log.attach(stderr)
+        process.standardOutput = stdout
+        process.standardError = stderr
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        let base = "http://127.0.0.1:\(port)"
+        // "osprey listening on http://127.0.0.1:PORT, data in …"
+        try await eventually(timeout: .seconds(60)) { listening.text.contains(",") || !process.isRunning }
+        let prefix = "osprey listening on "
+        guard listening.text.hasPrefix(prefix), let end = listening.text.firstIndex(of: ",") else {
+            throw TestFailure("the server did not start: \(listening.text)\n\(log.text)")
+        }
+        let base = String(listening.text[listening.text.index(listening.text.startIndex, offsetBy: prefix.count)..<end])
         try await eventually(timeout: .seconds(60)) {
             (try? await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/-/ready"), timeout: .seconds(5)))?.status == .ok
         }

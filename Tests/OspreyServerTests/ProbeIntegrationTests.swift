@@ -40,13 +40,13 @@ import OspreyTestSupport
             probe_modules:
               http_2xx:
                 prober: http
-                timeout: 2s
+                timeout: 10s
                 http:
                   preferred_ip_protocol: ip4
             probes:
               - job_name: website
                 module: http_2xx
-                interval: 1s
+                interval: 5s
                 targets: ["\(ok)", "\(broken)"]
                 labels:
                   team: web
@@ -77,7 +77,8 @@ import OspreyTestSupport
             #expect(unknown.status == 400 && unknown.body.contains("Unknown module \"nope\""))
 
             // A scrape with a 1.5 s timeout gets its answer in time: the probe gives up after
-            // 1 s (blackbox's half-second margin), before the module's own 2 s.
+            // 1 s (blackbox's half-second margin), before the module's own 10 s. (Scheduled probes
+            // get 5 s, their interval, so that a loaded machine does not turn an answer into a timeout.)
             let hang = "http://127.0.0.1:\(site.port)/hang"
             let scraped = try await server.send(
                 "/probe?module=http_2xx&target=\(hang)", method: .GET, headers: [("X-Prometheus-Scrape-Timeout-Seconds", "1.5")])
