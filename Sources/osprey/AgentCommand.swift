@@ -29,7 +29,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT of the local push port (default \(AgentConfiguration.defaultListen)). Overrides the config's.")
     var listen: String?
 
-    @Option(help: "The buffer's SQLite file. Overrides the config's buffer.path.")
+    @Option(help: "The buffer's SQLite file (default \(AgentBufferConfiguration.defaultPath)). Overrides the config's buffer.path.")
     var buffer: String?
 
     @OptionGroup var logging: LoggingOptions
