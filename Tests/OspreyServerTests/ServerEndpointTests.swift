@@ -60,7 +60,7 @@ import OspreyTestSupport
                 #expect(byName[family]?.type == .counter, "\(family)")
             }
             let reasons = Set(byName["osprey_storage_samples_rejected_total"]?.samples.compactMap { $0.labels["reason"] } ?? [])
-            #expect(reasons == ["series_limit", "out_of_retention", "invalid_labels"])
+            #expect(reasons == ["series_limit", "out_of_retention", "invalid_labels", "too_far_in_future"])
             try await server.eventually {
                 let text = try await server.get("/metrics").body
                 let families = try ExpositionParser.families(from: Array(text.utf8), format: .text)
