@@ -116,8 +116,8 @@ import OspreyTestSupport
         }
     }
 
-    /// SIGTERM of the `osprey` binary while probes of a host that never answers are in flight:
-    /// the server stops within 5 s, its probes with it.
+    /// SIGTERM of the `osprey` binary while http and tcp probes of a host that never answers are
+    /// in flight: the server stops within 5 s, its probes with it.
     @Test func sigtermEndsProbesInFlightWithinSeconds() async throws {
         let blackHole = try await BlackHole.start()
         defer { Task { try? await blackHole.stop() } }
@@ -146,12 +146,13 @@ import OspreyTestSupport
             (try? await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/-/ready"), timeout: .seconds(5)))?.status == .ok
         }
 
-        let hanging = (0..<8).map { _ in
-            Task {
-                try await HTTPClient.shared.execute(
-                    HTTPClientRequest(url: base + "/probe?module=http_2xx&target=http://127.0.0.1:\(blackHole.port)/"),
-                    timeout: .seconds(300))
-            }
+        // http probes, and tcp ones waiting for a banner that never comes. Eight in all: the shared
+        // client opens at most eight connections to one host.
+        let targets =
+            Array(repeating: "/probe?module=http_2xx&target=http://127.0.0.1:\(blackHole.port)/", count: 4)
+            + Array(repeating: "/probe?module=ssh_banner&target=127.0.0.1:\(blackHole.port)", count: 4)
+        let hanging = targets.map { target in
+            Task { try await HTTPClient.shared.execute(HTTPClientRequest(url: base + target), timeout: .seconds(300)) }
         }
         defer { for task in hanging { task.cancel() } }
         try await eventually { blackHole.open == 8 }
