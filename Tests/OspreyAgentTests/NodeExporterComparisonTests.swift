@@ -10,7 +10,7 @@ import Testing
 struct NodeExporterComparisonTests {
     static let nodeExporter = "/usr/bin/prometheus-node-exporter"
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: nodeExporter)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: nodeExporter)), .needsAQuietMachine)
     func sameMetricsAsNodeExporter() async throws {
         let port = try PeerProcess.freePort()
         let exporter = try PeerProcess.start(
@@ -20,7 +20,7 @@ struct NodeExporterComparisonTests {
         defer { Task { try? await exporter.stop() } }
 
         var text = ""
-        try await eventually(timeout: .seconds(10)) {
+        try await eventually(timeout: .seconds(60)) {
             guard let body = try? Self.get(port: port, path: "/metrics") else { return false }
             text = body
             return true

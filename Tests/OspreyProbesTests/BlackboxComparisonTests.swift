@@ -22,19 +22,21 @@ struct BlackboxComparisonTests {
     /// The test server's self-signed certificate as a CA file, for the `http_ca_file` module.
     static let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-blackbox-test-ca.pem").path
 
-    /// Timeouts are explicit: without a scrape-timeout header blackbox would allow 120s.
+    /// Timeouts are explicit: without a scrape-timeout header blackbox would allow 120s. They are
+    /// generous, so a loaded machine fails no probe that should succeed; `http_slow`'s 1 s against
+    /// the test server's 3 s sleep cannot pass by accident.
     static let modulesYAML = """
         modules:
           http_ca_file:
             prober: http
-            timeout: 2s
+            timeout: 10s
             http:
               preferred_ip_protocol: ip4
               tls_config:
                 ca_file: \(caFile)
           http_2xx:
             prober: http
-            timeout: 2s
+            timeout: 10s
             http:
               preferred_ip_protocol: ip4
           http_slow:
@@ -44,28 +46,28 @@ struct BlackboxComparisonTests {
               preferred_ip_protocol: ip4
           http_body_well:
             prober: http
-            timeout: 2s
+            timeout: 10s
             http:
               preferred_ip_protocol: ip4
               fail_if_body_not_matches_regexp:
                 - "all is well"
           http_insecure:
             prober: http
-            timeout: 2s
+            timeout: 10s
             http:
               preferred_ip_protocol: ip4
               tls_config:
                 insecure_skip_verify: true
           tcp_ssh_banner:
             prober: tcp
-            timeout: 2s
+            timeout: 10s
             tcp:
               preferred_ip_protocol: ip4
               query_response:
                 - expect: "^SSH-2.0-"
           tcp_tls_ca_file:
             prober: tcp
-            timeout: 2s
+            timeout: 10s
             tcp:
               preferred_ip_protocol: ip4
               tls: true
@@ -73,19 +75,19 @@ struct BlackboxComparisonTests {
                 ca_file: \(caFile)
           tcp_connect:
             prober: tcp
-            timeout: 2s
+            timeout: 10s
             tcp:
               preferred_ip_protocol: ip4
           dns_known:
             prober: dns
-            timeout: 2s
+            timeout: 10s
             dns:
               query_name: example.test
               query_type: A
               preferred_ip_protocol: ip4
           dns_missing:
             prober: dns
-            timeout: 2s
+            timeout: 10s
             dns:
               query_name: missing.test
               query_type: A

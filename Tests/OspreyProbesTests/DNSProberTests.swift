@@ -30,7 +30,7 @@ import Testing
             let config = DNSProbeConfiguration(
                 queryName: "example.test", queryType: "A",
                 validateAnswerRRs: DNSRRValidation(failIfNoneMatchesRegexp: ["example\\.test\\.\\t300\\tIN\\tA\\t127\\.0\\.0\\.1"]))
-            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            let result = await DNSProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
             #expect(result.success, "\(result.failure ?? "") \(result.steps)")
             #expect(metric(result, "probe_dns_answer_rrs") == 1)
             #expect(metric(result, "probe_dns_query_succeeded") == 1)
@@ -47,11 +47,11 @@ import Testing
         defer { server.close(promise: nil) }
         let port = try #require(server.localAddress?.port)
         let config = DNSProbeConfiguration(queryName: "example.test", queryType: "A", transportProtocol: .tcp)
-        let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+        let result = await DNSProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
         #expect(result.success, "\(result.failure ?? "") \(result.steps)")
         #expect(metric(result, "probe_dns_answer_rrs") == 1)
 
-        let missing = await DNSProber(DNSProbeConfiguration(queryName: "missing.test", queryType: "A", transportProtocol: .tcp), timeout: .seconds(2))
+        let missing = await DNSProber(DNSProbeConfiguration(queryName: "missing.test", queryType: "A", transportProtocol: .tcp), timeout: generousProbeTimeout)
             .probe("127.0.0.1:\(port)")
         #expect(!missing.success)
         #expect(missing.failure?.contains("NXDOMAIN") == true, "\(missing.failure ?? "")")
@@ -60,13 +60,13 @@ import Testing
     @Test func anUnknownNameFailsOnItsResponseCode() async throws {
         try await withServer { port in
             let config = DNSProbeConfiguration(queryName: "missing.test", queryType: "A")
-            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            let result = await DNSProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
             #expect(!result.success)
             #expect(metric(result, "probe_dns_query_succeeded") == 1)
             #expect(metric(result, "probe_dns_answer_rrs") == 0)
             #expect(result.failure?.contains("NXDOMAIN") == true, "\(result.failure ?? "")")
             let allowed = DNSProbeConfiguration(queryName: "missing.test", queryType: "A", validRcodes: ["NXDOMAIN"])
-            #expect(await DNSProber(allowed, timeout: .seconds(2)).probe("127.0.0.1:\(port)").success)
+            #expect(await DNSProber(allowed, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)").success)
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
         try await withServer { port in
             let config = DNSProbeConfiguration(
                 queryName: "example.test", queryType: "A", validateAnswerRRs: DNSRRValidation(failIfMatchesRegexp: ["127\\.0\\.0\\.1"]))
-            let result = await DNSProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            let result = await DNSProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
             #expect(!result.success)
             #expect(result.failure?.contains("answer section") == true, "\(result.failure ?? "")")
         }

@@ -28,7 +28,7 @@ import Testing
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
     }
 
-    @Test(arguments: [("http_2xx", "http://127.0.0.1:PORT/"), ("ssh_banner", "127.0.0.1:PORT")])
+    @Test(.needsAQuietMachine, arguments: [("http_2xx", "http://127.0.0.1:PORT/"), ("ssh_banner", "127.0.0.1:PORT")])
     func aCancelledProbeOfAHostThatNeverAnswersEndsAtOnce(module: String, target: String) async throws {
         let counter = Counter()
         let blackHole = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -36,7 +36,7 @@ import Testing
             let config = TCPProbeConfiguration(
                 queryResponse: [TCPQueryResponse(expect: "^SSH-2.0-"), TCPQueryResponse(send: "SSH-2.0-osprey")],
                 preferredIPProtocol: .ip4)
-            let result = await TCPProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+            let result = await TCPProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
             #expect(result.success, "\(result.failure ?? "")")
             #expect(metric(result, "probe_failed_due_to_regex") == 0)
             #expect(metric(result, "probe_ip_protocol") == 4)
@@ -62,7 +62,7 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(server.localAddress?.port)
         let config = TCPProbeConfiguration(queryResponse: [TCPQueryResponse(expect: "^SSH-2.0-")])
-        let result = await TCPProber(config, timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+        let result = await TCPProber(config, timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
         try await server.close()
         #expect(!result.success)
         #expect(metric(result, "probe_failed_due_to_regex") == 1)
@@ -111,7 +111,7 @@ import Testing
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(server.localAddress?.port)
         try await server.close()
-        let result = await TCPProber(TCPProbeConfiguration(), timeout: .seconds(2)).probe("127.0.0.1:\(port)")
+        let result = await TCPProber(TCPProbeConfiguration(), timeout: generousProbeTimeout).probe("127.0.0.1:\(port)")
         #expect(!result.success)
         #expect(result.failure?.contains("connection refused") == true, "\(result.failure ?? "")")
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OspreyModel
 import OspreyRules
+import OspreyTestSupport
 import Testing
 
 @Suite struct DeliveryTests {
@@ -28,7 +29,7 @@ import Testing
         return result
     }
 
-    @Test func anEnqueuedNotificationArrivesIntactAtOnce() async throws {
+    @Test(.needsAQuietMachine) func anEnqueuedNotificationArrivesIntactAtOnce() async throws {
         let receiver = try await DeliveryReceiver.start()
         let folder = try TemporaryAlertingFolder()
         let store = try folder.openStore()

@@ -123,7 +123,7 @@ import Testing
     /// Four bombs at once, sent again as soon as answered, while a one-line push is sent every
     /// 50 ms: every small push is stored and answered promptly, every bomb is refused, and
     /// afterwards the pushes hold nothing.
-    @Test func concurrentBombsLeaveSmallPushesAnswered() async throws {
+    @Test(.needsAQuietMachine) func concurrentBombsLeaveSmallPushesAnswered() async throws {
         try await TestServer.with(config: "ingest:\n  max_inflight_bytes: 33554432\n") { server in
             let finished = Flag()
             let bombs = Task {

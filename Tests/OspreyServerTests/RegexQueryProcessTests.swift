@@ -7,7 +7,7 @@ import Testing
 /// A regex that backtracking engines take exponential time on, queried against a running
 /// `osprey server` binary while pushes and scrapes go on: health checks keep answering within a
 /// second, pushes are taken, the query answers, and SIGTERM still stops the server within 5 s.
-@Suite struct RegexQueryProcessTests {
+@Suite(.needsAQuietMachine) struct RegexQueryProcessTests {
     static let pathological = #"longlabel{v=~"(a+)+$"}"#
 
     @Test func aPathologicalRegexLeavesHealthPushesAndShutdownAlone() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// binary: each is answered (400 `bad_data` where Prometheus refuses it), the process stays up
 /// and `/-/healthy` answers after each, and SIGTERM still stops it within 5 s. Before, `x @ 1e18`
 /// ended the process with an arithmetic overflow.
-@Suite struct TimeOverflowProcessTests {
+@Suite(.needsAQuietMachine) struct TimeOverflowProcessTests {
     struct Case: Sendable, CustomStringConvertible {
         var path: String
         var status: Int
