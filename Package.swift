@@ -151,7 +151,10 @@ let package = Package(
         .executableTarget(name: "osprey-fuzz", dependencies: ["OspreyFuzzing"]),
         .target(
             name: "OspreyTestSupport",
-            dependencies: ["OspreyStorage", "OspreyModel"],
+            dependencies: [
+                "OspreyStorage", "OspreyModel", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/OspreyTestSupport"
         ),
         .testTarget(name: "OspreyCompressionTests", dependencies: ["OspreyCompression", "OspreyTestSupport"]),

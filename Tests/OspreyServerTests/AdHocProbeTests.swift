@@ -121,30 +121,9 @@ import OspreyTestSupport
     @Test func sigtermEndsProbesInFlightWithinSeconds() async throws {
         let blackHole = try await BlackHole.start()
         defer { Task { try? await blackHole.stop() } }
-        let folder = try TemporaryFolder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try OspreyBinary.path)
-        process.arguments = ["server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data"]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let listening = OutputCollector()
-        let log = OutputCollector()
-        listening.attach(stdout)
-        log.attach(stderr)
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        // "osprey listening on http://127.0.0.1:PORT, data in …"
-        try await eventually(timeout: .seconds(60)) { listening.text.contains(",") || !process.isRunning }
-        let prefix = "osprey listening on "
-        guard listening.text.hasPrefix(prefix), let end = listening.text.firstIndex(of: ",") else {
-            throw TestFailure("the server did not start: \(listening.text)\n\(log.text)")
-        }
-        let base = String(listening.text[listening.text.index(listening.text.startIndex, offsetBy: prefix.count)..<end])
-        try await eventually(timeout: .seconds(60)) {
-            (try? await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/-/ready"), timeout: .seconds(5)))?.status == .ok
-        }
+        let server = try ServerProcess()
+        try await server.start()
+        let base = server.base
 
         // http probes, and tcp ones waiting for a banner that never comes. Eight in all: the shared
         // client opens at most eight connections to one host.
@@ -157,55 +136,9 @@ import OspreyTestSupport
         defer { for task in hanging { task.cancel() } }
         try await eventually { blackHole.open == 8 }
 
-        let signalled = ContinuousClock.now
-        kill(process.processIdentifier, SIGTERM)
-        try await eventually(timeout: .seconds(30)) { !process.isRunning }
-        let took = ContinuousClock.now - signalled
-        #expect(took < .seconds(5), "SIGTERM took \(took); log:\n\(log.text)")
-        #expect(process.terminationStatus == 0, "log:\n\(log.text)")
+        #expect(try await server.terminate(within: .seconds(5)), "SIGTERM took over 5 s; log:\n\(server.log)")
+        #expect(!server.isRunning && server.terminationStatus == 0, "log:\n\(server.log)")
         try await eventually { blackHole.open == 0 }
-    }
-}
-
-/// A TCP listener on loopback that accepts every connection and never answers, counting the
-/// connections open, as the host "that never answers".
-private struct BlackHole {
-    let channel: any Channel
-    let counter: Counter
-
-    var port: Int { channel.localAddress?.port ?? 0 }
-    var open: Int { counter.open.load(ordering: .relaxed) }
-
-    final class Counter: ChannelInboundHandler, Sendable {
-        typealias InboundIn = ByteBuffer
-        let open = Atomic(0)
-
-        func channelActive(context: ChannelHandlerContext) {
-            open.add(1, ordering: .relaxed)
-            context.fireChannelActive()
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            open.subtract(1, ordering: .relaxed)
-            context.fireChannelInactive()
-        }
-
-        /// Whatever the client sends is read and dropped, so it never waits on a full buffer.
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-    }
-
-    static func start() async throws -> BlackHole {
-        let counter = Counter()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return BlackHole(channel: channel, counter: counter)
-    }
-
-    func stop() async throws {
-        try await channel.close()
     }
 }
 

@@ -6,35 +6,18 @@ import OspreyTestSupport
 /// The `osprey` binary as users run it: its exit codes, its output, its signals.
 @Suite struct ProcessLifecycleTests {
     @Test func sigtermStopsEveryServiceAndExitsZero() async throws {
-        let folder = try TemporaryFolder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try OspreyBinary.path)
-        process.arguments = ["server", "--listen", "127.0.0.1:0", "--data", folder.path + "/data"]
-        let out = Pipe()
-        let err = Pipe()
-        let stdout = OutputCollector()
-        let stderr = OutputCollector()
-        stdout.attach(out)
-        stderr.attach(err)
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        try await poll("the listening line") { stdout.text.contains("\n") }
-        let line = stdout.text
-        #expect(line.hasPrefix("osprey listening on http://127.0.0.1:"))
-        #expect(line.contains("data in \(folder.path)/data"))
-        try await poll("storage to open") { stderr.text.contains("storage open") }
+        let server = try ServerProcess()
+        try await server.start()
+        #expect(server.stdout.text.hasPrefix("osprey listening on \(server.base), data in \(server.folder.path)/data"))
+        try await poll("storage to open") { server.stderr.text.contains("storage open") }
 
         let signalled = ContinuousClock.now
-        kill(process.processIdentifier, SIGTERM)
-        try await poll("the process to exit", timeout: .seconds(5)) { !process.isRunning }
+        #expect(try await server.terminate(within: .seconds(5)), "log: \(server.log)")
         #expect(ContinuousClock.now - signalled < .seconds(5))
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        #expect(server.terminationReason == .exit)
+        #expect(server.terminationStatus == 0)
         for service in ["http", "storage", "reload-signal"] {
-            #expect(stderr.text.contains("msg=\"service stopped\" service=\(service)"), "log: \(stderr.text)")
+            #expect(server.stderr.text.contains("msg=\"service stopped\" service=\(service)"), "log: \(server.stderr.text)")
         }
     }
 

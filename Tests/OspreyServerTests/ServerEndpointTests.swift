@@ -78,7 +78,7 @@ import OspreyTestSupport
             return try await server.get("/metrics").body
         }
         let promtool = try #require(Promtool.path, "promtool is missing: .ci/run installs Debian's prometheus package")
-        let result = try await offCooperativePool { try Promtool.checkMetrics(text, promtool: promtool) }
+        let result = try await Promtool.checkMetrics(text, promtool: promtool)
         #expect(result.status == 0, "promtool check metrics said: \(result.output)")
     }
 
@@ -99,20 +99,8 @@ enum Promtool {
         ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func checkMetrics(_ text: String, promtool: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let said = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: said, as: UTF8.self))
+    static func checkMetrics(_ text: String, promtool: String) async throws -> (status: Int32, output: String) {
+        let result = try await Program.run(promtool, ["check", "metrics"], input: Data(text.utf8))
+        return (result.status, result.stdoutText + result.stderrText)
     }
 }

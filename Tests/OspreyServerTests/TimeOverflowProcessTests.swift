@@ -49,36 +49,22 @@ import Testing
     ]
 
     @Test func extremeTimesAreAnsweredAndTheServerStaysUp() async throws {
-        let folder = try TemporaryFolder()
-        let port = try PeerProcess.freePort()
-        let base = "http://127.0.0.1:\(port)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try OspreyBinary.path)
+        let server = try ServerProcess()
         // The query log prints every query's times, 292 million years away included.
-        let config = folder.path + "/osprey.yml"
-        let queryLog = folder.path + "/queries.log"
-        try "global:\n  query_log_file: \(queryLog)\n".write(toFile: config, atomically: true, encoding: .utf8)
-        process.arguments = ["server", "--listen", "127.0.0.1:\(port)", "--data", folder.path + "/data", "--config", config]
-        let output = OutputCollector()
-        let pipe = Pipe()
-        output.attach(pipe)
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        try await eventually(timeout: .seconds(60)) { (try? await OspreyProcesses.get(base + "/-/ready").status) == 200 }
+        let queryLog = server.folder.path + "/queries.log"
+        try await server.start(config: "global:\n  query_log_file: \(queryLog)\n")
 
         let series = (0..<20).map { "many_series{n=\"\($0)\"} \($0)" }.joined(separator: "\n")
-        #expect(try await Self.push(base, series + "\n").status == 204)
+        #expect(try await server.push(series + "\n").status == 204)
 
         for item in Self.cases {
-            let reply = try await OspreyProcesses.get(base + item.path)
+            let reply = try await server.get(item.path)
             #expect(reply.status == item.status, "\(item): \(reply.body.prefix(300))")
             #expect(reply.body.contains(item.answer), "\(item): \(reply.body.prefix(300))")
             if item.status == 400 { #expect(reply.body.contains(#""errorType":"bad_data""#), "\(item): \(reply.body.prefix(300))") }
-            #expect(process.isRunning, "the server died answering \(item); log: \(output.text.suffix(2000))")
+            #expect(server.isRunning, "the server died answering \(item); log: \(server.log)")
             let asked = ContinuousClock.now
-            let health = try? await OspreyProcesses.get(base + "/-/healthy")
+            let health = try? await server.get("/-/healthy")
             #expect(health?.status == 200 && ContinuousClock.now - asked < .seconds(1), "/-/healthy after \(item)")
         }
 
@@ -89,24 +75,13 @@ import Testing
 
         // Pushes with timestamps at the ends of 64 bits are refused, and the server goes on.
         for timestamp in ["9223372036854775807", "-9223372036854775808"] {
-            let pushed = try await Self.push(base, "edge_metric 1 \(timestamp)\n")
+            let pushed = try await server.push("edge_metric 1 \(timestamp)\n")
             #expect(pushed.status == 400, "\(timestamp): \(pushed.body)")
             #expect(pushed.body.contains("edge_metric"), "\(pushed.body)")
         }
-        #expect(try await OspreyProcesses.get(base + "/-/healthy").status == 200)
+        #expect(try await server.get("/-/healthy").status == 200)
 
-        let signalled = ContinuousClock.now
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = signalled + .seconds(5)
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!process.isRunning, "SIGTERM stopped the server within 5 s; log: \(output.text.suffix(2000))")
-        #expect(process.isRunning || process.terminationStatus == 0, "log: \(output.text.suffix(2000))")
-    }
-
-    private static func push(_ base: String, _ text: String) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: base + "/api/v1/import/prometheus")
-        request.method = .POST
-        request.body = .bytes(ByteBuffer(string: text))
-        return try await OspreyProcesses.send(request)
+        #expect(try await server.terminate(within: .seconds(5)), "SIGTERM stopped the server within 5 s; log: \(server.log)")
+        #expect((server.terminationStatus ?? 0) == 0, "log: \(server.log)")
     }
 }

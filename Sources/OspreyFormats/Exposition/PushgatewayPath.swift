@@ -51,39 +51,17 @@ public enum PushgatewayPath {
     /// `part` with its `%XX` escapes decoded; a `%` not followed by two hex digits, or bytes
     /// that are not UTF-8, are refused rather than kept as they came.
     static func percentDecoded(_ part: Substring, what: String) throws(PushgatewayPathError) -> String {
-        let bytes = Array(part.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) else { return String(part) }
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var position = 0
-        while position < bytes.count {
-            let byte = bytes[position]
-            guard byte == UInt8(ascii: "%") else {
-                decoded.append(byte)
-                position += 1
-                continue
-            }
-            guard position + 2 < bytes.count, let high = hexValue(bytes[position + 1]), let low = hexValue(bytes[position + 2])
-            else {
-                let escape = String(decoding: bytes[position..<min(position + 3, bytes.count)], as: UTF8.self)
-                throw PushgatewayPathError("invalid percent-escape \"\(escape)\" in the \(what) \"\(part)\"")
-            }
-            decoded.append(high << 4 | low)
-            position += 3
+        guard part.utf8.contains(UInt8(ascii: "%")) else { return String(part) }
+        let decoded: [UInt8]
+        do {
+            decoded = try part.percentDecodedBytes()
+        } catch {
+            throw PushgatewayPathError("invalid percent-escape \"\(error.escape)\" in the \(what) \"\(part)\"")
         }
         guard let text = String(validating: decoded, as: UTF8.self) else {
             throw PushgatewayPathError("the \(what) \"\(part)\" does not decode to UTF-8")
         }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Decodes URL-safe base64 (RFC 4648 §5) as the pushgateway does: trailing `=` ignored, so

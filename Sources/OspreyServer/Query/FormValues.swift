@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import OspreyFormats
 
 /// A request's parameters as Go's `r.Form` holds them for Prometheus's handlers: those of an
 /// `application/x-www-form-urlencoded` POST body first, then the URL's. Grafana and the API
@@ -51,28 +52,8 @@ struct FormValues: Sendable {
     }
 
     private static func unescape(_ text: some StringProtocol) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var utf8 = text.utf8.makeIterator()
-        while let byte = utf8.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = utf8.next().flatMap(hexValue), let low = utf8.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            default: bytes.append(byte)
-            }
-        }
+        guard let bytes = try? text.percentDecodedBytes(plusIsSpace: true) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static func isForm(_ contentType: String?) -> Bool {

@@ -80,8 +80,8 @@ struct OspreyProcesses {
         try await send(HTTPClientRequest(url: url))
     }
 
-    static func send(_ request: HTTPClientRequest) async throws -> (status: Int, body: String) {
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    static func send(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(10)) async throws -> (status: Int, body: String) {
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: body))
     }
