@@ -24,7 +24,7 @@ extension StringProtocol {
                 guard position + 2 < bytes.count, let high = Self.hexValue(bytes[position + 1]),
                     let low = Self.hexValue(bytes[position + 2])
                 else {
-                    let escape = String(decoding: bytes[position..<min(position + 3, bytes.count)], as: UTF8.self)
+                    let escape = String(decoding: bytes[position..<Swift.min(position + 3, bytes.count)], as: UTF8.self)
                     throw InvalidPercentEscape(offset: position, escape: escape)
                 }
                 decoded.append(high << 4 | low)
