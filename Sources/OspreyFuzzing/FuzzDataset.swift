@@ -60,34 +60,3 @@ enum FuzzDataset {
         return series
     }
 }
-
-/// Series held in memory, as a storage's querier reads them.
-struct MemoryQueryable: Queryable {
-    var series: [StoredSeries]
-
-    func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {
-        MemoryQuerier(series: series, minTime: minTime, maxTime: maxTime)
-    }
-}
-
-private struct MemoryQuerier: Querier {
-    let series: [StoredSeries]
-    let minTime: Timestamp
-    let maxTime: Timestamp
-
-    func select(_ matchers: [LabelMatcher]) throws(StorageError) -> [StoredSeries] {
-        series.compactMap { item in
-            guard matchers.allSatisfy({ $0.matches(item.labels[$0.name] ?? "") }) else { return nil }
-            let samples = item.samples.filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
-            return samples.isEmpty ? nil : StoredSeries(labels: item.labels, samples: samples)
-        }
-    }
-
-    func labelNames(matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        Array(Set(try select(matchers).flatMap { $0.labels.map(\.name) })).sorted()
-    }
-
-    func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
-        Array(Set(try select(matchers).compactMap { $0.labels[name] })).sorted()
-    }
-}

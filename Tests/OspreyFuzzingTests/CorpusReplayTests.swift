@@ -20,7 +20,7 @@ import Testing
         let inputs = try Self.inputs(of: harness)
         #expect(inputs.count >= 5, "\(harness.rawValue) has \(inputs.count) corpus inputs")
         let folder = Self.corpus.appendingPathComponent(harness.rawValue).path
-        let output = try await Program.run(try FuzzBinary.path, [harness.rawValue, folder])
+        let output = try await Program.run(try BuiltProduct.path(of: "osprey-fuzz"), [harness.rawValue, folder])
         let stderr = output.stderrText.split(separator: "\n")
         let lastInput = stderr.last { $0.hasPrefix("\(harness.rawValue): ") } ?? "none"
         #expect(output.status == 0, "stopped at \(lastInput):\n\(stderr.suffix(40).joined(separator: "\n"))")
@@ -30,23 +30,5 @@ import Testing
     @Test func everyCorpusFolderBelongsToAHarness() throws {
         let folders = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { !$0.hasPrefix(".") }
         #expect(Set(folders) == Set(FuzzHarness.allCases.map(\.rawValue)))
-    }
-}
-
-/// The `osprey-fuzz` binary, built beside the tests.
-enum FuzzBinary {
-    static var path: String {
-        get throws {
-            let candidates = [
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                Bundle.main.bundleURL.deletingLastPathComponent(),
-                Bundle.main.bundleURL,
-            ]
-            for folder in candidates {
-                let binary = folder.appendingPathComponent("osprey-fuzz").path
-                if FileManager.default.isExecutableFile(atPath: binary) { return binary }
-            }
-            throw TestFailure("osprey-fuzz binary not found beside the tests in \(candidates.map(\.path))")
-        }
     }
 }

@@ -3,20 +3,8 @@ import OspreyTestSupport
 
 /// Runs the built `osprey` binary as a user would.
 enum OspreyBinary {
-    /// The products folder holding both the test bundle and the `osprey` executable.
     static var path: String {
-        get throws {
-            let candidates = [
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                Bundle.main.bundleURL.deletingLastPathComponent(),
-                Bundle.main.bundleURL,
-            ]
-            for folder in candidates {
-                let binary = folder.appendingPathComponent("osprey").path
-                if FileManager.default.isExecutableFile(atPath: binary) { return binary }
-            }
-            throw TestFailure("osprey binary not found beside the tests in \(candidates.map(\.path))")
-        }
+        get throws { try BuiltProduct.path(of: "osprey") }
     }
 
     struct Output: Sendable {

@@ -1,12 +1,15 @@
 import OspreyModel
-import OspreyQuery
-import OspreyStorage
 
-/// Series held in memory, for engine tests that need exact control over samples.
-struct MemoryQueryable: Queryable {
-    var series: [StoredSeries]
+/// Series held in memory and read as a storage's querier reads them: the fixed datasets of
+/// engine tests and of the query fuzzer, where every sample is chosen by hand.
+public struct MemoryQueryable: Queryable, Sendable {
+    public var series: [StoredSeries]
 
-    func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {
+    public init(series: [StoredSeries]) {
+        self.series = series
+    }
+
+    public func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {
         MemoryQuerier(series: series, minTime: minTime, maxTime: maxTime)
     }
 }
@@ -31,14 +34,4 @@ private struct MemoryQuerier: Querier {
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws(StorageError) -> [String] {
         Array(Set(try select(matchers).compactMap { $0.labels[name] })).sorted()
     }
-}
-
-func series(_ name: String, _ labels: [String: String] = [:], _ points: [(Timestamp, Double)]) -> StoredSeries {
-    StoredSeries(
-        labels: Labels(labels.merging([Labels.metricName: name]) { a, _ in a }),
-        samples: points.map { Sample(timestamp: $0.0, value: $0.1) })
-}
-
-func selector(_ name: String, offset: Int64 = 0, at: AtModifier? = nil) -> VectorSelector {
-    VectorSelector(name: name, matchers: [.equal(Labels.metricName, name)], offset: offset, at: at)
 }
