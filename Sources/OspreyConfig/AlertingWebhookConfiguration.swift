@@ -42,7 +42,8 @@ public struct AlertingWebhookConfiguration: Codable, Equatable, Sendable {
         case (nil, nil): problems.append("one of url or url_file must be configured")
         case (.some, .some): problems.append("at most one of url and url_file may be set")
         case (let url?, nil):
-            if let problem = Self.problem(withURL: url) { problems.append(problem) }
+            // As Alertmanager reads its own shown config back: the placeholder stands for a URL.
+            if url != Self.secretPlaceholder, let problem = Self.problem(withURL: url) { problems.append(problem) }
         case (nil, .some): break
         }
         if maxAlerts < 0 { problems.append("max_alerts must not be negative") }
@@ -50,6 +51,8 @@ public struct AlertingWebhookConfiguration: Codable, Equatable, Sendable {
             throw ConfigProblems(problems)
         }
     }
+
+    static let secretPlaceholder = "<secret>"
 
     /// Why `url` cannot be posted to, or nil when it can.
     public static func problem(withURL url: String) -> String? {
@@ -61,7 +64,9 @@ public struct AlertingWebhookConfiguration: Codable, Equatable, Sendable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(url, forKey: .url)
+        // The URL often carries a token (Slack, PagerDuty and chat hooks), so it is shown as
+        // `<secret>`, as Alertmanager shows a webhook's `url`.
+        if url != nil { try container.encode(Self.secretPlaceholder, forKey: .url) }
         try container.encodeIfPresent(urlFile, forKey: .urlFile)
         try container.encode(sendResolved, forKey: .sendResolved)
         try container.encode(maxAlerts, forKey: .maxAlerts)

@@ -135,6 +135,8 @@ import Testing
         #expect(yaml.contains("resolve_timeout: 2m"))
         #expect(yaml.contains("service=~\"foo1|foo2|baz\""))
         #expect(yaml.contains("credentials: <secret>"), "secrets are not shown")
+        #expect(!yaml.contains("pager.example") && !yaml.contains("hooks.example"), "webhook URLs are not shown: \(yaml)")
+        #expect(yaml.contains("url: <secret>"))
         var reloaded = try ConfigFile.parse(yaml, file: "status").alerting
         var original = config.alerting
         // Secrets come back as the `<secret>` placeholder; everything else is the same.

@@ -543,8 +543,8 @@ export async function dashboardList(ctx) {
             .sort((a, b) => (a.title || "").localeCompare(b.title || ""));
         list.textContent = "";
         if (!all.length) {
-            list.appendChild(emptyState("No dashboards yet: put Grafana JSON files in Dashboards/ or POST /api/dashboards/db",
-                "Files in the Dashboards/ folder next to the server are loaded at start (read-only); dashboards POSTed to /api/dashboards/db are saved."));
+            list.appendChild(emptyState("No dashboards yet: name a folder of Grafana JSON files in dashboards.path, or POST /api/dashboards/db",
+                "Files in the dashboards.path folder are loaded at start and on reload (read-only); dashboards POSTed to /api/dashboards/db are saved in the data folder."));
             return;
         }
         if (!rows.length) { list.appendChild(emptyState("No dashboard matches", "Clear the search or the tag filter.")); return; }
