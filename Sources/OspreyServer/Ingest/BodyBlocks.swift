@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncAlgorithms
 import Foundation
 import Hummingbird
@@ -125,92 +122,29 @@ struct BodyBlocks {
 
     private static func cut(
         _ request: Request, compressed: Bool, maxBytes: Int, blockSize: Int, memory: IngestMemory.Account?,
-        _ emit: ((block: [UInt8], linesBefore: Int)) async -> Void
+        _ emit: (BodyCutter.Block) async -> Void
     ) async throws {
-        let inflater = compressed ? try Inflater() : nil
-        var pending: [UInt8] = []
-        /// Where the last line end in `pending` is.
-        var lastNewline: Int?
-        var total = 0
-        var received = 0
-        var linesBefore = 0
-
-        func take(_ bytes: UnsafeRawBufferPointer) throws {
-            total += bytes.count
-            guard total <= maxBytes else {
-                throw APIError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
-            }
-            try memory?.take(bytes.count)
-            if let found = bytes.lastIndex(of: 0x0A) { lastNewline = pending.count + found }
-            pending.append(contentsOf: bytes)
-            let openLine = pending.count - (lastNewline.map { $0 + 1 } ?? 0)
-            guard openLine <= maxLineBytes else {
-                let line = linesBefore + countNewlines(pending[...]) + 1
-                throw APIError.badData("line \(line) is longer than \(maxLineBytes) bytes")
-            }
-        }
-        func flush(final: Bool) async {
-            guard !pending.isEmpty else { return }
-            var cut = pending.count
-            if !final {
-                guard pending.count >= blockSize, let newline = lastNewline else { return }
-                cut = newline + 1
-            }
-            let block = Array(pending[..<cut])
-            pending.removeSubrange(..<cut)
-            lastNewline = nil
-            let lines = countNewlines(block[...])
-            await emit((block, linesBefore))
-            linesBefore += lines
-        }
-
-        func read(_ buffer: ByteBuffer) async throws {
-            received += buffer.readableBytes
-            if let inflater {
-                inflater.feed(buffer.readableBytesView)
-                // A piece never reaches further than one byte past the limit: a bomb stops there.
-                while let piece = try inflater.next(upTo: min(Inflater.pieceSize, maxBytes - total + 1)) {
-                    try piece.withUnsafeBytes { try take($0) }
-                    await flush(final: false)
-                }
-            } else {
-                try buffer.withUnsafeReadableBytes { try take($0) }
-                await flush(final: false)
-            }
-        }
-
+        var cutter = try BodyCutter(compressed: compressed, maxBytes: maxBytes, blockSize: blockSize, memory: memory)
         // A body within a push's free first MiB is read where the request is; the rest of a bigger
         // one on the lane.
         var buffers = request.body.makeAsyncIterator()
         var ended = false
-        while total < IngestMemory.floorBytes {
+        while cutter.taken < IngestMemory.floorBytes {
             guard let buffer = try await buffers.next() else {
                 ended = true
                 break
             }
-            try await read(buffer)
+            try cutter.feed(buffer)
+            while let block = try cutter.nextBlock() { await emit(block) }
         }
         if !ended {
             try await withTaskExecutorPreference(IngestLane.shared) {
-                while let buffer = try await buffers.next() { try await read(buffer) }
+                while let buffer = try await buffers.next() {
+                    try cutter.feed(buffer)
+                    while let block = try cutter.nextBlock() { await emit(block) }
+                }
             }
         }
-        if let inflater, !inflater.isComplete, received > 0 {
-            throw APIError.badData("the body's compressed data ends early")
-        }
-        await flush(final: true)
-    }
-
-    private static func countNewlines(_ block: ArraySlice<UInt8>) -> Int {
-        block.withUnsafeBufferPointer { buffer in
-            guard var cursor = buffer.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
-            let end = cursor + buffer.count
-            var count = 0
-            while cursor < end, let found = memchr(cursor, 0x0A, end - cursor) {
-                count += 1
-                cursor = UnsafeRawPointer(found) + 1
-            }
-            return count
-        }
+        if let block = try cutter.finish() { await emit(block) }
     }
 }
