@@ -5,10 +5,10 @@ import NIOCore
 import OspreyCompression
 import Synchronization
 
-/// Decompression bombs against a real Osprey server on its default config: clients each stream a
-/// gzip body of a few MB that inflates to gigabytes of sample lines, over and over, while another
-/// client sends one-line pushes. Prints how much the process's resident memory grew, what the
-/// bombs were answered, and how long the small pushes took, against the targets of issue 17.
+/// Decompression bombs against an `osprey server` process on its default config: clients each
+/// stream a gzip body of a few MB that inflates to gigabytes of sample lines, over and over, while
+/// another client sends one-line pushes. Prints how much the server's resident memory grew, what
+/// the bombs were answered, and how long the small pushes took, against the targets of issue 17.
 struct BombBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bomb",
@@ -30,6 +30,9 @@ struct BombBenchmark: AsyncParsableCommand {
     @Option(help: "Milliseconds between two small pushes.")
     var smallPushEvery = 50
 
+    @Option(help: "The server's ingest.max_inflight_bytes; its default when not given.")
+    var maxInflightBytes: Int?
+
     static let rssTargetMB = 256.0
     static let latencyTargetMs = 100.0
 
@@ -48,18 +51,26 @@ struct BombBenchmark: AsyncParsableCommand {
         print(String(format: "bomb: %.1f MB of gzip inflating to %.2f GiB of %@ (%d members of %d bytes)",
             Double(bombBytes) / 1e6, Double(members * memberText.count) / Double(1 << 30), content, members, member.count))
 
-        let osprey = try await LocalOsprey.start("bomb")
-        let base = osprey.base
+        // The server runs as its own process, so its memory is measured without the clients'.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-bomb-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = maxInflightBytes.map { "ingest:\n  max_inflight_bytes: \($0)\n" } ?? ""
+        try config.write(toFile: folder + "/osprey.yml", atomically: true, encoding: .utf8)
+        let (server, base) = try Peers.launchOsprey(config: folder + "/osprey.yml", data: folder + "/data")
+        defer { if server.isRunning { server.terminate() } }
+        let pid = server.processIdentifier
+        let residentMegabytes = { @Sendable in Self.residentMegabytes(of: pid) }
         let client = HTTPClient.shared
 
         // Warm up: the server's first pushes allocate what every push needs.
         for _ in 0..<20 { _ = try await Self.smallPush(base: base, client: client) }
-        let baseline = Self.residentMegabytes()
+        let baseline = residentMegabytes()
         let progress = Progress(baselineKilobytes: Int(baseline * 1024))
 
         let sampler = Task {
             while !progress.stop.load(ordering: .relaxed) {
-                progress.peakKilobytes.max(Int(Self.residentMegabytes() * 1024), ordering: .relaxed)
+                progress.peakKilobytes.max(Int(residentMegabytes() * 1024), ordering: .relaxed)
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
@@ -103,8 +114,9 @@ struct BombBenchmark: AsyncParsableCommand {
         _ = await sampler.value
         let (latencies, failures, slowestAt) = await smallPushes.value
         try await Task.sleep(for: .seconds(2))
-        let after = Self.residentMegabytes()
-        try await osprey.stop()
+        let after = residentMegabytes()
+        server.terminate()
+        server.waitUntilExit()
 
         let added = Double(progress.peakKilobytes.load(ordering: .relaxed)) / 1024 - baseline
         let sorted = latencies.sorted()
@@ -146,9 +158,9 @@ struct BombBenchmark: AsyncParsableCommand {
         return "\(response.status.code) \(reason)"
     }
 
-    /// VmRSS from /proc: the resident memory of this process (the server and its clients) now.
-    static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    /// VmRSS from /proc: the resident memory of the server process now.
+    static func residentMegabytes(of process: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return -1 }

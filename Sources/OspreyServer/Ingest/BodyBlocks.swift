@@ -43,7 +43,7 @@ struct BodyBlocks {
 
     /// Transforms blocks on both cores (two at a time beside the reader) and merges the
     /// results in the order of the body, so line numbers and last-write-wins stay as written.
-    func read<Part: Sendable>(
+    func read<Part: HeldInMemory>(
         _ request: Request, transform: @escaping @Sendable (_ block: [UInt8], _ linesBefore: Int) throws -> Part,
         merge: (Part) throws -> Void
     ) async throws {
@@ -51,13 +51,21 @@ struct BodyBlocks {
         var big = false
         func mergeOldest() async throws {
             let oldest = inFlight.removeFirst()
-            try merge(try await oldest.part.value)
-            memory?.give(oldest.size)
+            let part = try await oldest.part.value
+            try merge(part)
+            memory?.give(oldest.size + part.heldBytes)
         }
         do {
             try await stream(request) { block, linesBefore in
                 big = big || block.count >= blockSize
-                inFlight.append((Task(executorPreference: big ? IngestLane.shared : nil) { try transform(block, linesBefore) }, block.count))
+                let memory = self.memory
+                let transformed = Task(executorPreference: big ? IngestLane.shared : nil) {
+                    let part = try transform(block, linesBefore)
+                    // What the parsed block holds until it is merged counts as the text did.
+                    try memory?.take(part.heldBytes)
+                    return part
+                }
+                inFlight.append((transformed, block.count))
                 if inFlight.count >= 2 { try await mergeOldest() }
             }
             while !inFlight.isEmpty { try await mergeOldest() }
@@ -147,4 +155,10 @@ struct BodyBlocks {
         }
         if let block = try cutter.finish() { await emit(block) }
     }
+}
+
+/// What a transformed block holds in memory until it is merged, counted against the pushes'
+/// budget.
+protocol HeldInMemory: Sendable {
+    var heldBytes: Int { get }
 }

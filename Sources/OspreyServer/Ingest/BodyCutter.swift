@@ -70,6 +70,14 @@ struct BodyCutter {
         }
         try memory?.take(bytes.count)
         if let found = bytes.lastIndex(of: 0x0A) { lastNewline = pending.count + found }
+        let needed = pending.count + bytes.count
+        if needed > pending.capacity {
+            // Doubling, but stopping at a block and a piece on the way, so that a block's buffer
+            // is not left half empty; only a line longer than that grows it further.
+            let block = blockSize + Inflater.pieceSize
+            let doubled = pending.capacity < block ? Swift.min(2 * pending.capacity, block) : 2 * pending.capacity
+            pending.reserveCapacity(Swift.max(needed, doubled))
+        }
         pending.append(contentsOf: bytes)
         let openLine = pending.count - (lastNewline.map { $0 + 1 } ?? 0)
         guard openLine <= BodyBlocks.maxLineBytes else {
@@ -87,8 +95,11 @@ struct BodyCutter {
             guard pending.count >= blockSize, let newline = lastNewline else { return nil }
             end = newline + 1
         }
-        let block = Array(pending[..<end])
-        pending.removeSubrange(..<end)
+        // The held bytes become the block, and only the open line after its end is copied: no
+        // second block-sized buffer is made, and none is kept for the next.
+        var block = pending
+        pending = Array(block[end...])
+        block.removeSubrange(end...)
         lastNewline = nil
         let before = linesBefore
         linesBefore += Self.countNewlines(block[...])

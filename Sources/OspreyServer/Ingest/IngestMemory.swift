@@ -8,9 +8,9 @@ import Synchronization
 /// `floorBytes` of every push are its own and draw nothing, so small pushes are always taken
 /// (that floor is bounded by `max_concurrent`) while big ones wait their turn.
 final class IngestMemory: Sendable {
-    /// What staging keeps for a sample: its WAL record entry (10 to 12 bytes) and some of the
-    /// room the record's buffer keeps as it grows.
-    static let bytesPerSample = 16
+    /// What staging keeps for a sample: its WAL record entry (10 to 12 bytes), and as much again
+    /// for the room the record's buffer keeps as it doubles.
+    static let bytesPerSample = 24
     /// What a push may hold without drawing on the shared budget.
     static let floorBytes = 1 << 20
 

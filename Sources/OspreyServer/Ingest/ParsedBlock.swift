@@ -4,7 +4,7 @@ import OspreyModel
 /// The samples of one block of a text-format push, parsed on its own (blocks are parsed on both
 /// cores at once) and merged into the push's batch in order. Series stay raw bytes here; labels
 /// are built once per push, at the merge, for series the batch has not seen.
-struct ParsedBlock: Sendable {
+struct ParsedBlock: HeldInMemory {
     var keys = SeriesKeyTable()
     /// The line each series first appears on, for errors about it.
     var firstLines: [Int] = []
@@ -13,6 +13,10 @@ struct ParsedBlock: Sendable {
     var values: [Double] = []
     /// What the block's `# TYPE` and `# HELP` lines say.
     var metadata: [String: MetricMetadata] = [:]
+
+    var heldBytes: Int {
+        seriesIndex.capacity * 4 + (timestamps.capacity + values.capacity + firstLines.capacity) * 8
+    }
 
     /// Parses `block`, whose first line is line `linesBefore + 1` of the body.
     init(
