@@ -152,7 +152,13 @@ struct BombBenchmark: AsyncParsableCommand {
         request.method = .POST
         request.headers.add(name: "Content-Encoding", value: "gzip")
         request.body = .stream(BombChunks(chunk: chunk, count: members), length: .known(Int64(member.count * members)))
-        let response = try await client.execute(request, timeout: .seconds(600))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(600))
+        } catch {
+            // The server answered and closed the connection while the bomb was still being sent.
+            return "closed while sending"
+        }
         let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
         let reason = body.range(of: #""error":""#).map { String(body[$0.upperBound...].prefix(40)) } ?? ""
         return "\(response.status.code) \(reason)"

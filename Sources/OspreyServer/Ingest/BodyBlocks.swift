@@ -143,10 +143,12 @@ struct BodyBlocks {
                 break
             }
             try cutter.feed(buffer)
-            while let block = try cutter.nextBlock() { await emit(block) }
+            // One buffer of a bomb inflates to megabytes: only the first MiB is inflated here.
+            while let block = try cutter.nextBlock(stoppingAt: IngestMemory.floorBytes) { await emit(block) }
         }
         if !ended {
             try await withTaskExecutorPreference(IngestLane.shared) {
+                while let block = try cutter.nextBlock() { await emit(block) }
                 while let buffer = try await buffers.next() {
                     try cutter.feed(buffer)
                     while let block = try cutter.nextBlock() { await emit(block) }

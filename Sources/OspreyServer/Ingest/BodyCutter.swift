@@ -44,10 +44,11 @@ struct BodyCutter {
     }
 
     /// The next block of whole lines once a block's worth is held, inflating as far as that
-    /// needs; nil when more of the body is needed first.
-    mutating func nextBlock() throws -> Block? {
+    /// needs; nil when more of the body is needed first, or once `limit` bytes are taken.
+    mutating func nextBlock(stoppingAt limit: Int = .max) throws -> Block? {
         while true {
             if let block = cut(final: false) { return block }
+            guard total < limit else { return nil }
             // A piece never reaches further than one byte past the limit: a bomb stops there.
             guard let inflater, let piece = try inflater.next(upTo: Swift.min(Inflater.pieceSize, maxBytes - total + 1))
             else { return nil }
