@@ -193,7 +193,7 @@ extension EndToEndTests {
                 // Each page's empty state names the next step: where dashboards come from, what to
                 // type, which config section to add.
                 let nextSteps = [
-                    "/dashboards": "Dashboards/", "/explore": "PromQL", "/alerts": "rule_files", "/targets": "scrape_configs",
+                    "/dashboards": "dashboards.path", "/explore": "PromQL", "/alerts": "rule_files", "/targets": "scrape_configs",
                     "/probes": "probes",
                 ]
                 for (path, step) in nextSteps {

@@ -71,6 +71,9 @@ struct BodyBlocks {
             while !inFlight.isEmpty { try await mergeOldest() }
         } catch {
             for task in inFlight { task.part.cancel() }
+            // A transform still running counts what it parsed when it ends: it must end before the
+            // push gives back its account, or that count would outlive the push.
+            for task in inFlight { _ = try? await task.part.value }
             throw error
         }
     }
