@@ -179,6 +179,7 @@ private func refusal(_ step: String) throws -> String {
         let elapsed = clock.measure {
             #expect(!LabelNameTemplate.isValid(String(repeating: "a", count: 10_000) + "-"))
         }
-        #expect(elapsed < .seconds(1))
+        // Backtracking takes minutes on this; the bound leaves room for a loaded machine.
+        #expect(elapsed < .seconds(10))
     }
 }

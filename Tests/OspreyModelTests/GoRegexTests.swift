@@ -18,7 +18,8 @@ import Testing
         #expect(try !LabelMatcher(.regex, "v", "(a|aa)*(a*)*c").matches(long))
         #expect(try LabelMatcher(.notRegex, "v", "(x+x+)+y").matches(String(repeating: "x", count: 50_000)))
         let elapsed = clock.now - start
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
+        // A backtracking engine would never finish these; the bound leaves room for a loaded machine.
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
     }
 
     /// Go reads a `]` first in a class (after `[` or `[^`) as a member.

@@ -78,7 +78,7 @@ import OspreyTestSupport
     /// The flood, scaled to a bound of 4: probes of a host that accepts and never answers
     /// hold their slots; more get 429 with `Retry-After` at once; health checks keep answering;
     /// clients that hang up free their slots and sockets.
-    @Test func aFloodOfProbesOfAHostThatNeverAnswersIsBoundedAndFreedByDisconnects() async throws {
+    @Test(.needsAQuietMachine) func aFloodOfProbesOfAHostThatNeverAnswersIsBoundedAndFreedByDisconnects() async throws {
         let blackHole = try await BlackHole.start()
         let site = try await TwoHostSite.start()
         defer {

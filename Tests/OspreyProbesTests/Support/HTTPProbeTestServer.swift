@@ -11,12 +11,16 @@ struct HTTPProbeTestServer {
     /// What `/dated` answers as its `Last-Modified`: 784111777 in Unix seconds.
     static let lastModified = "Sun, 06 Nov 1994 08:49:37 GMT"
 
+    /// How long `/slow` takes to answer.
+    static let slowAnswerDelay = Duration.seconds(60)
+
     static func start() async throws -> HTTPProbeTestServer {
         let router = Router()
         router.get("ok") { _, _ in "all is well" }
         router.get("broken") { _, _ in Response(status: .internalServerError) }
+        // Far beyond any probe timeout the tests set, so a probe that waited for it is unmistakable.
         router.get("slow") { _, _ -> String in
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: Self.slowAnswerDelay)
             return "late"
         }
         router.get("moved") { _, _ in Response(status: .found, headers: [.location: "/ok"]) }
