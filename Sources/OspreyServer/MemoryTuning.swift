@@ -1,8 +1,10 @@
-/// Process-wide allocator settings for a server that handles large bodies: glibc maps every
-/// allocation over 128 KiB afresh and unmaps it when freed, so each 4 MiB block of a push
-/// costs page faults and kernel page zeroing. Keeping blocks in the heap lets the next block
-/// reuse them, while buffers past 16 MiB (a big push's staging) are still mapped, so they grow
-/// in place and go back to the kernel when freed. glibc also gives each thread that allocates
+/// Process-wide allocator settings for a server that handles large bodies. Buffers of a MiB and
+/// more (a push's 4 MiB blocks, what they parse to, its staging) are mapped afresh and unmapped
+/// when freed, so resident memory follows what pushes hold: kept in the heap, freed blocks left
+/// holes that the next push's differently sized buffers did not fit, and four bombs at once left
+/// the server 100 MB larger than mapping does, for a few percent of import speed in page faults.
+/// Below that, glibc's own threshold would adapt upwards to the largest buffer freed and undo
+/// this, hence a fixed one. glibc also gives each thread that allocates
 /// an arena of its own, up to eight a core, and memory freed in one is never reused by another:
 /// with bombs inflated on the ingest threads and parsed on the pool, four at once left over
 /// 100 MB more resident than two arenas do. Called once, by the `osprey server` entry point.
@@ -13,7 +15,7 @@ public enum MemoryTuning {
         let trimThreshold: Int32 = -1
         let mmapThreshold: Int32 = -3
         let arenaMax: Int32 = -8
-        _ = glibcMallopt(mmapThreshold, 16 << 20)
+        _ = glibcMallopt(mmapThreshold, 1 << 20)
         _ = glibcMallopt(trimThreshold, 64 << 20)
         _ = glibcMallopt(arenaMax, 2)
         #endif

@@ -74,6 +74,15 @@ struct BombBenchmark: AsyncParsableCommand {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
+        // What the server counts against ingest.max_inflight_bytes, read less often: it is a scrape.
+        let counted = Task {
+            while !progress.stop.load(ordering: .relaxed) {
+                if let drawn = try? await Self.inflightBytes(base: base, client: client) {
+                    progress.peakDrawnBytes.max(drawn, ordering: .relaxed)
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
         let start = ContinuousClock.now
         let smallPushes = Task { () -> (latencies: [Double], failures: [String], slowestAt: Double) in
             var latencies: [Double] = []
@@ -112,6 +121,7 @@ struct BombBenchmark: AsyncParsableCommand {
         let bombSeconds = (ContinuousClock.now - start).seconds
         progress.stop.store(true, ordering: .relaxed)
         _ = await sampler.value
+        _ = await counted.value
         let (latencies, failures, slowestAt) = await smallPushes.value
         try await Task.sleep(for: .seconds(2))
         let after = residentMegabytes()
@@ -125,6 +135,8 @@ struct BombBenchmark: AsyncParsableCommand {
         print(String(format: "%d concurrent clients x %d bombs: answered %@ in %.1f s", clients, rounds, counts, bombSeconds))
         print(String(format: "resident memory: %.0f MB before, peak %.0f MB (+%.0f MB; target at most +%.0f MB: %@), %.0f MB 2 s after",
             baseline, baseline + added, added, Self.rssTargetMB, added <= Self.rssTargetMB ? "met" : "MISSED", after))
+        print(String(format: "counted by the server against ingest.max_inflight_bytes: peak %.0f MB beyond the pushes' free first MiB",
+            Double(progress.peakDrawnBytes.load(ordering: .relaxed)) / 1e6))
         if sorted.isEmpty {
             print("small pushes: none sent")
         } else {
@@ -143,6 +155,14 @@ struct BombBenchmark: AsyncParsableCommand {
         let response = try await client.execute(request, timeout: .seconds(60))
         _ = try await response.body.collect(upTo: 1 << 20)
         return response.status.code
+    }
+
+    /// `osprey_ingest_inflight_bytes` from the server's own metrics.
+    static func inflightBytes(base: String, client: HTTPClient) async throws -> Int? {
+        let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+        let line = text.split(separator: "\n").first { $0.hasPrefix("osprey_ingest_inflight_bytes ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) }
     }
 
     /// Streams one bomb and gives the server's answer (status and the start of its message).
@@ -177,6 +197,7 @@ struct BombBenchmark: AsyncParsableCommand {
 /// What the sampler and the small pushes share with the run.
 private final class Progress: Sendable {
     let peakKilobytes: Atomic<Int>
+    let peakDrawnBytes = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
     init(baselineKilobytes: Int) { peakKilobytes = Atomic(baselineKilobytes) }
 }

@@ -101,23 +101,63 @@ import Testing
         #expect(account.holding <= BodyBlocks.maxLineBytes + Inflater.pieceSize)
     }
 
-    /// Over `ingest.max_inflight_bytes` a push is refused with 503 and Retry-After, nothing of it
-    /// stored; a push within its first MiB is taken whatever the others hold.
-    @Test func aPushOverTheInflightBudgetIs503AndNothingOfItIsStored() async throws {
+    /// A push that alone needs more than `ingest.max_inflight_bytes` is refused with 413, as no
+    /// retry can help it, and nothing of it is stored.
+    @Test func aPushThatAloneNeedsMoreThanTheInflightBudgetIs413AndNothingOfItIsStored() async throws {
         try await TestServer.with(config: "ingest:\n  max_inflight_bytes: 4194304\n") { server in
             let refused = try await Self.sendBomb(server, members: 32)
-            #expect(refused.status == 503, "\(refused.body)")
-            #expect(refused.headers["retry-after"] == "1")
-            #expect(refused.body.contains("ingest.max_inflight_bytes"), "\(refused.body)")
+            #expect(refused.status == 413, "\(refused.body)")
+            #expect(refused.headers["retry-after"] == nil)
+            #expect(refused.body.contains("ingest.max_inflight_bytes (4194304)"), "\(refused.body)")
             #expect(try await server.select([.equal("__name__", "bomb_metric")]).isEmpty)
-
-            let lines = (0..<20_000).map { "fits_metric{n=\"\($0)\"} 1" }.joined(separator: "\n")
-            #expect(try await server.post("/api/v1/import/prometheus", body: lines).status == 204)
-            #expect(try await server.select([.equal("__name__", "fits_metric")]).count == 20_000)
             try await server.eventually {
                 try await server.get("/metrics").body.contains("osprey_ingest_inflight_bytes 0")
             }
         }
+    }
+
+    /// While another push holds most of `ingest.max_inflight_bytes`, a push that would fit alone is
+    /// refused with 503 and Retry-After, nothing of it stored; sent again once the other has ended,
+    /// it is stored whole.
+    @Test func aPushOverWhatOthersLeaveIs503AndFitsOnceTheyEnd() async throws {
+        let fits = (0..<20_000).map { "fits_metric{n=\"\($0)\"} 1" }.joined(separator: "\n")
+        try await TestServer.with(config: "ingest:\n  max_inflight_bytes: 5242880\n") { server in
+            // A push that sends just under a block of lines and then waits holds them all.
+            let held = 4 << 20 - 64 << 10
+            let (chunks, sender) = AsyncStream.makeStream(of: ByteBuffer.self)
+            sender.yield(ByteBuffer(string: String(repeating: "held_metric 1\n", count: held / 14)))
+            let holder = Task {
+                var request = HTTPClientRequest(url: server.baseURL + "/api/v1/import/prometheus")
+                request.method = .POST
+                request.body = .stream(chunks, length: .unknown)
+                _ = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
+            }
+            try await server.eventually {
+                guard let drawn = Self.inflightBytes(try await server.get("/metrics").body) else { return false }
+                return drawn >= held - IngestMemory.floorBytes
+            }
+
+            let refused = try await server.post("/api/v1/import/prometheus", body: fits)
+            #expect(refused.status == 503, "\(refused.body)")
+            #expect(refused.headers["retry-after"] == "1")
+            #expect(refused.body.contains("ingest.max_inflight_bytes"), "\(refused.body)")
+            #expect(try await server.select([.equal("__name__", "fits_metric")]).isEmpty)
+
+            holder.cancel()
+            sender.finish()
+            _ = try? await holder.value
+            try await server.eventually { Self.inflightBytes(try await server.get("/metrics").body) == 0 }
+            let again = try await server.post("/api/v1/import/prometheus", body: fits)
+            #expect(again.status == 204, "\(again.body)")
+            #expect(try await server.select([.equal("__name__", "fits_metric")]).count == 20_000)
+            #expect(try await server.select([.equal("__name__", "held_metric")]).isEmpty)
+        }
+    }
+
+    /// `osprey_ingest_inflight_bytes` from the server's own metrics.
+    static func inflightBytes(_ metrics: String) -> Int? {
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("osprey_ingest_inflight_bytes ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) }
     }
 
     /// Four bombs at once, sent again as soon as answered, while a one-line push is sent every

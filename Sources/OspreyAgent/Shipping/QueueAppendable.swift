@@ -171,6 +171,11 @@ struct QueueAppender: Appender {
     }
 
     mutating func reserveCapacity(_ samples: Int) {
-        text.reserveCapacity(samples * 64)
+        text.reserveCapacity(stagedBytes(reserving: samples))
     }
+
+    var stagedBytes: Int { text.capacity }
+
+    /// A sample line takes about 64 bytes of text.
+    func stagedBytes(reserving samples: Int) -> Int { max(text.capacity, text.count + samples * 64) }
 }

@@ -20,6 +20,8 @@ struct IngestBatch {
     /// The storage's reference for each series once its first sample is in.
     private var refs: [SeriesRef?] = []
     private(set) var sampleCount = 0
+    /// What the appender's staging held when last counted against `memory`.
+    private var stagedCounted = 0
 
     init(limits: IngestConfiguration, memory: IngestMemory.Account? = nil, overrides: [Label] = [], appender: any Appender) {
         self.limits = limits
@@ -49,24 +51,46 @@ struct IngestBatch {
             }
             renumbered.append(seriesOfKey[Int(number)])
         }
+        try reserve(block.values.count)
         for position in block.values.indices {
             let index = Int(renumbered[Int(block.seriesIndex[position])])
             try stage(index, block.timestamps[position], block.values[position])
         }
+        try countStaged()
     }
 
     /// Stages a sample of a series given by its labels.
     mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(APIError) {
         try count(1)
         try stage(Int(try add(series: labels, line: line)), timestamp, value)
+        try countStaged()
     }
 
     private mutating func count(_ samples: Int) throws(APIError) {
         guard sampleCount + samples <= limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
-        try memory?.take(samples * IngestMemory.bytesPerSample)
         sampleCount += samples
+    }
+
+    /// Makes room in staging for `samples` more, counted against the memory of pushes in flight
+    /// before it is taken.
+    private mutating func reserve(_ samples: Int) throws(APIError) {
+        let prospective = appender.stagedBytes(reserving: samples)
+        if let memory, prospective > stagedCounted {
+            try memory.take(prospective - stagedCounted)
+            stagedCounted = prospective
+        }
+        appender.reserveCapacity(samples)
+    }
+
+    /// Counts what staging holds now against the memory of pushes in flight, when its entries
+    /// came out larger than `reserve` expected; most calls count nothing.
+    private mutating func countStaged() throws(APIError) {
+        let staged = appender.stagedBytes
+        guard staged > stagedCounted, let memory else { return }
+        try memory.take(staged - stagedCounted)
+        stagedCounted = staged
     }
 
     @inline(__always)

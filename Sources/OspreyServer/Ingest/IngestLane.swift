@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Where big pushes do their heavy work (inflating, parsing and staging blocks): threads of
@@ -5,7 +8,9 @@ import Foundation
 /// another, so a few bombs' 4 MiB blocks queued ahead of a one-line push, a query or a health
 /// check made them wait for seconds; on threads of their own the kernel shares the cores between
 /// the bombs and everything else. A push moves here once its body proves bigger than a block;
-/// small pushes never come here and never wait behind big ones.
+/// small pushes never come here and never wait behind big ones. The threads also run at a lower
+/// priority (nice 10): with both cores busy parsing bombs, a one-line push hops between a few
+/// threads, and at equal priority each hop could wait out a time slice.
 final class IngestLane: TaskExecutor, @unchecked Sendable {
     static let shared = IngestLane(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
@@ -16,10 +21,20 @@ final class IngestLane: TaskExecutor, @unchecked Sendable {
 
     private init(threads: Int) {
         for index in 0..<threads {
-            let thread = Thread { [self] in work() }
+            let thread = Thread { [self] in
+                Self.lowerPriorityOfThisThread()
+                work()
+            }
             thread.name = "osprey-ingest-\(index)"
             thread.start()
         }
+    }
+
+    /// Linux keeps a nice value per thread: `setpriority` for the process id 0 sets the caller's.
+    private static func lowerPriorityOfThisThread() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 
     func enqueue(_ job: consuming ExecutorJob) {

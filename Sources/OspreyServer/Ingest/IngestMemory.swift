@@ -3,19 +3,16 @@ import Synchronization
 /// The memory all pushes being handled may hold together (`ingest.max_inflight_bytes`), beside
 /// the count of pushes (`ingest.max_concurrent`): a decompression bomb or a handful of huge pushes
 /// cannot take the server's memory, whatever each one's own limits allow. What a push holds is
-/// counted as it grows: its body read and not yet parsed, exactly, and what staging keeps, by
-/// estimate (`IngestMemory.bytesPerSample` a sample, a new series' label bytes). The first
+/// counted as it grows: its body read and not yet parsed and what staging's buffers hold, exactly,
+/// and a new series' labels by estimate. The first
 /// `floorBytes` of every push are its own and draw nothing, so small pushes are always taken
 /// (that floor is bounded by `max_concurrent`) while big ones wait their turn.
 final class IngestMemory: Sendable {
-    /// What staging keeps for a sample: its WAL record entry (10 to 12 bytes), and as much again
-    /// for the room the record's buffer keeps as it doubles.
-    static let bytesPerSample = 24
     /// What a push may hold without drawing on the shared budget.
     static let floorBytes = 1 << 20
 
     private let used = Atomic<Int>(0)
-    private let capacity: @Sendable () -> Int
+    fileprivate let capacity: @Sendable () -> Int
 
     /// `capacity` is read at each draw, so a config reload takes effect at once.
     init(capacity: @escaping @Sendable () -> Int) {
@@ -52,16 +49,20 @@ final class IngestMemory: Sendable {
         }
 
         /// Counts `bytes` more held by this push, or throws 503 with Retry-After when the pushes in
-        /// flight would together hold more than `ingest.max_inflight_bytes`.
+        /// flight would together hold more than `ingest.max_inflight_bytes`, and 413 when this push
+        /// alone would, as no retry can help it then.
         func take(_ bytes: Int) throws(APIError) {
             guard bytes > 0 else { return }
-            let taken = held.withLock { held in
+            let refusal: APIError? = held.withLock { held in
                 let draw = Self.beyondFloor(held + bytes) - Self.beyondFloor(held)
-                guard draw == 0 || budget.draw(draw) else { return false }
+                guard draw == 0 || budget.draw(draw) else {
+                    let capacity = budget.capacity()
+                    return Self.beyondFloor(held + bytes) > capacity ? .memoryExceededAlone(capacity) : .memorySaturated()
+                }
                 held += bytes
-                return true
+                return nil
             }
-            guard taken else { throw APIError.memorySaturated() }
+            if let refusal { throw refusal }
         }
 
         /// Counts `bytes` no longer held (a block parsed and staged).
@@ -94,5 +95,12 @@ extension APIError {
             status: .serviceUnavailable, errorType: "unavailable",
             message: "the pushes in flight hold ingest.max_inflight_bytes of memory; retry shortly",
             headers: [.retryAfter: "1"])
+    }
+
+    /// The push alone needs more memory than all pushes in flight may hold together.
+    static func memoryExceededAlone(_ capacity: Int) -> APIError {
+        .tooLarge(
+            "the push needs more memory than ingest.max_inflight_bytes (\(capacity)) allows all pushes in flight together; "
+                + "send it in smaller pushes or raise the limit")
     }
 }

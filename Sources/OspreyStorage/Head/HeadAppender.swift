@@ -44,6 +44,10 @@ struct HeadAppender: Appender {
         record.reserveCapacity(samples)
     }
 
+    var stagedBytes: Int { record.heldBytes }
+
+    func stagedBytes(reserving samples: Int) -> Int { record.heldBytes(reserving: samples) }
+
     mutating func updateMetadata(_ metadata: [String: MetricMetadata]) {
         self.metadata.merge(metadata) { $0.merging($1) }
     }

@@ -26,6 +26,14 @@ public protocol Appender {
     /// Room for this many more samples, when the caller knows the batch's size.
     mutating func reserveCapacity(_ samples: Int)
 
+    /// The memory what is staged and not yet committed holds, buffers' spare room included: what
+    /// a caller that bounds the memory of batches in flight counts.
+    var stagedBytes: Int { get }
+
+    /// What `stagedBytes` would be once `reserveCapacity(samples)` has made its room, so that a
+    /// caller can count the memory before it is taken.
+    func stagedBytes(reserving samples: Int) -> Int
+
     /// Notes what families' `# TYPE`, `# HELP` and `# UNIT` say, in force from the commit.
     mutating func updateMetadata(_ metadata: [String: MetricMetadata])
 }

@@ -59,9 +59,10 @@ final class WriteAheadLog {
 
     /// A batch as its record, encoded as the entries are added: a commit then only writes bytes,
     /// and the encoding (and most of the checksum) is done while the batch is staged. The record
-    /// is the batch's only copy, at about 11 bytes a sample.
+    /// is the batch's only copy, at about 11 bytes a sample. Its buffer is a reference: a record
+    /// is staged, written and dropped, never copied.
     struct Record {
-        private var bytes: [UInt8] = Array(repeating: 0, count: Self.headerSize)
+        private let bytes = GrowableBytes(zeroes: Self.headerSize, capacity: 256)
         private(set) var count = 0
         private var previousTimestamp: Int64 = 0
         private var checksum: UInt = 0
@@ -73,22 +74,50 @@ final class WriteAheadLog {
 
         var isEmpty: Bool { count == 0 }
 
+        /// The memory the record holds, its spare room included.
+        var heldBytes: Int { bytes.capacity }
+
+        /// What the record would hold once it has room for `entries` more of a typical size.
+        func heldBytes(reserving entries: Int) -> Int {
+            Self.capacity(from: bytes.capacity, toHold: bytes.count + entries * Self.typicalEntry)
+        }
+
+        /// Makes room for `entries` more of a typical size, growing as appending would.
         mutating func reserveCapacity(_ entries: Int) {
-            bytes.reserveCapacity(bytes.count + entries * 12)
+            bytes.reserve(heldBytes(reserving: entries))
+        }
+
+        /// A series id of two or three bytes, a timestamp delta of one or two, and the value.
+        private static let typicalEntry = 12
+        /// Two varints of 64 bits and a value.
+        private static let largestEntry = 28
+        /// Past this size a record grows by a quarter rather than doubling: a push of millions of
+        /// samples then holds at most a quarter more than its entries, not twice as much, which
+        /// is what the memory bound of pushes in flight counts.
+        private static let doublingLimit = 8 << 20
+
+        private static func capacity(from capacity: Int, toHold needed: Int) -> Int {
+            guard needed > capacity else { return capacity }
+            var grown = Swift.max(capacity, 4096)
+            while grown < needed { grown = grown < doublingLimit ? grown * 2 : grown + grown / 4 }
+            return grown
         }
 
         mutating func append(_ entry: Entry) {
+            if bytes.capacity - bytes.count < Self.largestEntry {
+                bytes.reserve(Self.capacity(from: bytes.capacity, toHold: bytes.count + Self.largestEntry))
+            }
             count += 1
-            Varint.append(UInt64(bitPattern: entry.seriesID), to: &bytes)
-            Varint.append(ZigZag.encode(entry.timestamp &- previousTimestamp), to: &bytes)
+            bytes.appendVarint(UInt64(bitPattern: entry.seriesID))
+            bytes.appendVarint(ZigZag.encode(entry.timestamp &- previousTimestamp))
             previousTimestamp = entry.timestamp
-            withUnsafeBytes(of: entry.value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.appendLittleEndian(entry.value.bitPattern)
             if bytes.count - checksummed >= Self.checksumStride { updateChecksum() }
         }
 
         /// The entries, in the order they were added.
         func forEach(_ body: (Entry) throws(StorageError) -> Void) throws(StorageError) {
-            guard try WriteAheadLog.decodePayload(bytes, Self.headerSize..<bytes.count, body) else {
+            guard try WriteAheadLog.decodePayload(bytes.buffer, Self.headerSize..<bytes.count, body) else {
                 preconditionFailure("a record decodes as it was encoded")
             }
         }
@@ -99,21 +128,17 @@ final class WriteAheadLog {
 
         private mutating func updateChecksum() {
             let from = checksummed
-            checksum = bytes.withUnsafeBufferPointer { crc32(checksum, $0.baseAddress! + from, uInt($0.count - from)) }
+            checksum = crc32(checksum, bytes.base + from, uInt(bytes.count - from))
             checksummed = bytes.count
         }
 
-        /// The record as the log stores it: length and checksum, then the payload.
-        fileprivate mutating func seal() -> [UInt8] {
+        /// The record as the log stores it: length and checksum, then the payload; valid while
+        /// the record is.
+        fileprivate mutating func seal() -> UnsafeBufferPointer<UInt8> {
             updateChecksum()
-            let payloadLength = UInt32(bytes.count - Self.headerSize)
-            withUnsafeBytes(of: payloadLength.littleEndian) { header in
-                for index in 0..<4 { bytes[index] = header[index] }
-            }
-            withUnsafeBytes(of: UInt32(checksum).littleEndian) { header in
-                for index in 0..<4 { bytes[4 + index] = header[index] }
-            }
-            return bytes
+            bytes.store(UInt32(bytes.count - Self.headerSize), at: 0)
+            bytes.store(UInt32(checksum), at: 4)
+            return bytes.buffer
         }
     }
 
@@ -121,7 +146,7 @@ final class WriteAheadLog {
     func append(_ record: inout Record, sync: Bool) throws(StorageError) {
         guard !record.isEmpty else { return }
         let bytes = record.seal()
-        let failure: Int32? = bytes.withUnsafeBytes { bytes in
+        let failure: Int32? = {
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -129,7 +154,7 @@ final class WriteAheadLog {
                 offset += written
             }
             return nil
-        }
+        }()
         if let failure { throw .io("WAL write failed: \(String(cString: strerror(failure)))") }
         bytesOnDisk += Int64(bytes.count)
         unsynced = true
@@ -176,7 +201,10 @@ final class WriteAheadLog {
             }
             // A record is replayed whole or not at all: its entries are collected before any is applied.
             var entries: [Entry] = []
-            guard actual == checksum, (try? decodePayload(bytes, payload) { entries.append($0) }) == true else { break }
+            let decoded = bytes.withUnsafeBufferPointer { buffer in
+                (try? decodePayload(buffer, payload) { entries.append($0) }) == true
+            }
+            guard actual == checksum, decoded else { break }
             entries.forEach(body)
             position = payload.upperBound
         }
@@ -186,22 +214,20 @@ final class WriteAheadLog {
     /// Calls `body` with each entry of a record's payload; false if the payload is malformed
     /// (then `body` has seen the entries before the fault).
     fileprivate static func decodePayload(
-        _ bytes: [UInt8], _ payload: Range<Int>, _ body: (Entry) throws(StorageError) -> Void
+        _ buffer: UnsafeBufferPointer<UInt8>, _ payload: Range<Int>, _ body: (Entry) throws(StorageError) -> Void
     ) throws(StorageError) -> Bool {
-        try bytes.withUnsafeBufferPointer { buffer throws(StorageError) -> Bool in
-            var cursor = payload.lowerBound
-            var previous: Int64 = 0
-            while cursor < payload.upperBound {
-                guard let id = Varint.read(buffer, &cursor, end: payload.upperBound),
-                    let zigzag = Varint.read(buffer, &cursor, end: payload.upperBound), cursor + 8 <= payload.upperBound
-                else { return false }
-                previous = previous &+ ZigZag.decode(zigzag)
-                let bits = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + cursor).loadUnaligned(as: UInt64.self))
-                cursor += 8
-                try body(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
-            }
-            return true
+        var cursor = payload.lowerBound
+        var previous: Int64 = 0
+        while cursor < payload.upperBound {
+            guard let id = Varint.read(buffer, &cursor, end: payload.upperBound),
+                let zigzag = Varint.read(buffer, &cursor, end: payload.upperBound), cursor + 8 <= payload.upperBound
+            else { return false }
+            previous = previous &+ ZigZag.decode(zigzag)
+            let bits = UInt64(littleEndian: UnsafeRawPointer(buffer.baseAddress! + cursor).loadUnaligned(as: UInt64.self))
+            cursor += 8
+            try body(Entry(seriesID: Int64(bitPattern: id), timestamp: previous, value: Double(bitPattern: bits)))
         }
+        return true
     }
 
     private static func uint32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
