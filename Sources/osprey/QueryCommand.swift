@@ -82,14 +82,16 @@ struct QueryCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(QueryTable.render(data).utf8))
     }
 
-    /// The endpoint and its parameters, relative times resolved.
-    private func request() throws -> (String, [(String, String)]) {
+    /// The endpoint and its parameters, relative times resolved against one `now` for the whole
+    /// command, so that `--start now-105s --end now` spans exactly 105 s.
+    func request(now: Date = Date()) throws -> (String, [(String, String)]) {
         guard isRange else {
-            let at = try time.map { try RelativeTime.parameter($0) }
+            let at = try time.map { try RelativeTime.parameter($0, now: now) }
             return ("/api/v1/query", [("query", expression)] + (at.map { [("time", $0)] } ?? []))
         }
-        let endMilliseconds = try RelativeTime.milliseconds(end ?? "now")
-        let startMilliseconds = try start.map { try RelativeTime.milliseconds($0) } ?? endMilliseconds.subtractingSaturated(3_600_000)
+        let endMilliseconds = try RelativeTime.milliseconds(end ?? "now", now: now)
+        let startMilliseconds =
+            try start.map { try RelativeTime.milliseconds($0, now: now) } ?? endMilliseconds.subtractingSaturated(3_600_000)
         // About 250 points, as Prometheus's own graph page picks, in whole seconds. Times may be
         // 292 million years apart, more milliseconds than 63 bits count.
         let resolution = step ?? String(max(1, endMilliseconds.subtractingSaturated(startMilliseconds) / 250 / 1000))

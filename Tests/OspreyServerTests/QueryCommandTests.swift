@@ -56,6 +56,20 @@ import Testing
         #expect(RelativeTime.seconds(-500) == "-0.5")
     }
 
+    /// Every `now` of one command is the same instant: read twice, a range of 105 s could come out
+    /// a millisecond short and lose its last step.
+    @Test func everyNowOfACommandIsOneInstant() throws {
+        let now = Date(timeIntervalSince1970: 1_700_000_000.25)
+        let command = try QueryCommand.parse(["--start", "now-105s", "--end", "now", "--step", "15s", "up"])
+        let (path, parameters) = try command.request(now: now)
+        #expect(path == "/api/v1/query_range")
+        let values = Dictionary(parameters) { first, _ in first }
+        #expect(values["start"] == "1699999895.25")
+        #expect(values["end"] == "1700000000.25")
+        let instant = try QueryCommand.parse(["--time", "now-1m", "up"]).request(now: now)
+        #expect(instant.1.first { $0.0 == "time" }?.1 == "1699999940.25")
+    }
+
     @Test func errorsGoToStandardErrorWithExitCode1() async throws {
         try await TestServer.with(config: "auth:\n  tokens:\n    - {name: reader, token: query-token-0123456789, role: query}\n") { server in
             let refused = try await OspreyBinary.run(["query", "--server", server.baseURL, "up"])

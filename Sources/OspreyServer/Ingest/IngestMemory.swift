@@ -4,9 +4,9 @@ import Synchronization
 /// the count of pushes (`ingest.max_concurrent`): a decompression bomb or a handful of huge pushes
 /// cannot take the server's memory, whatever each one's own limits allow. What a push holds is
 /// counted as it grows: its body read and not yet parsed and what staging's buffers hold, exactly,
-/// and a new series' labels by estimate. The first
-/// `floorBytes` of every push are its own and draw nothing, so small pushes are always taken
-/// (that floor is bounded by `max_concurrent`) while big ones wait their turn.
+/// and a new series' labels by estimate. The first `floorBytes` of every push are its own and
+/// draw nothing, so small pushes are always taken (that floor is bounded by `max_concurrent`)
+/// while big ones wait their turn.
 final class IngestMemory: Sendable {
     /// What a push may hold without drawing on the shared budget.
     static let floorBytes = 1 << 20
