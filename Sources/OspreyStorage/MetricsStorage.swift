@@ -325,9 +325,17 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         state.withLock { $0.wal.deleteSegments(before: segment) }
     }
 
-    /// Forces the WAL to disk; with `wal_fsync: 1s` the server calls this every second.
+    /// Forces the WAL to disk; with `wal_fsync: 1s` the server calls this every second. An fsync
+    /// can take a long while on a busy disk, so it runs outside the lock every commit needs.
     public func syncWAL() throws(StorageError) {
-        try state.withLock { state throws(StorageError) in try state.wal.sync() }
+        guard let descriptor = try state.withLock({ state throws(StorageError) in try state.wal.descriptorToSync() })
+        else { return }
+        do throws(StorageError) {
+            try WriteAheadLog.sync(duplicate: descriptor)
+        } catch {
+            state.withLock { $0.wal.syncFailed() }
+            throw error
+        }
     }
 
     /// Deletes shards wholly older than retention; returns how many.

@@ -73,6 +73,37 @@ import Testing
         }
     }
 
+    /// The once-a-second sync forces a duplicate of the segment's descriptor outside the lock:
+    /// the log it leaves, across a checkpoint that starts a new segment, replays whole, and a
+    /// large batch's record (grown many times while staged) with it.
+    @Test func syncedBatchesAcrossACheckpointReplay() throws {
+        try withDataFolder { path in
+            let start = recentTime()
+            var expected: [Labels: [Sample]] = [:]
+            do {
+                let storage = try MetricsStorage(path: path, options: Self.options)
+                expected = try writeBatches(storage, from: start, batches: 0..<2)
+                try storage.syncWAL()
+                try storage.syncWAL()
+                try storage.checkpoint()
+                expected = merged(expected, try writeBatches(storage, from: start, batches: 2..<4))
+                var appender = storage.appender()
+                let big = labelSet("wal_replay", ["series": "big"])
+                for index in 0..<200_000 {
+                    let sample = Sample(timestamp: start + Int64(index), value: Double(index))
+                    try appender.append(big, timestamp: sample.timestamp, value: sample.value)
+                    expected[big, default: []].append(sample)
+                }
+                try appender.commit()
+                try storage.syncWAL()
+                // No close(): the storage is dropped here.
+            }
+            let storage = try MetricsStorage(path: path, options: Self.options)
+            #expect(try storage.samples([.equal("__name__", "wal_replay")]) == expected)
+            try storage.close()
+        }
+    }
+
     static let tails: [[UInt8]] = [
         [0x10, 0, 0, 0, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3],  // a header promising more than follows
         [0x03, 0, 0, 0, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3],  // a whole record with a bad checksum

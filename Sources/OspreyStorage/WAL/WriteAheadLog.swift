@@ -168,6 +168,29 @@ final class WriteAheadLog {
         unsynced = false
     }
 
+    /// A duplicate of the segment's descriptor when records written since the last sync await
+    /// one, so that the caller can force them to disk without holding the storage's lock (a
+    /// segment started meanwhile cannot close it); nil when there is nothing to sync. The caller
+    /// syncs and closes it with `sync(duplicate:)`, and calls `syncFailed()` if that fails.
+    func descriptorToSync() throws(StorageError) -> Int32? {
+        guard unsynced else { return nil }
+        let copy = dup(descriptor)
+        guard copy >= 0 else { throw .io("WAL fsync failed: cannot duplicate the segment's descriptor: \(String(cString: strerror(errno)))") }
+        unsynced = false
+        return copy
+    }
+
+    /// Forces a descriptor from `descriptorToSync()` to disk, and closes it.
+    static func sync(duplicate descriptor: Int32) throws(StorageError) {
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw .io("WAL fsync failed: \(String(cString: strerror(errno)))") }
+    }
+
+    /// The records handed for syncing by `descriptorToSync()` did not reach the disk.
+    func syncFailed() {
+        unsynced = true
+    }
+
     /// Starts a new segment; the ones before it can be deleted once their samples are in shards.
     func startSegment() throws(StorageError) -> Int {
         try sync()
