@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // RE2, the linear-time engine of Go's regexp, behind a C surface (Debian's libre2-dev).
@@ -67,7 +68,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +105,8 @@ let package = Package(
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
                 "OspreyProbes", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
@@ -128,9 +131,11 @@ let package = Package(
         .executableTarget(
             name: "osprey",
             dependencies: [
-                "OspreyServer", "OspreyAgent", "OspreyConfig", "OspreyFormats", "OspreyQuery", "OspreyRules", "OspreyProbes",
+                "OspreyServer", "OspreyAgent", "OspreyConfig", "OspreyFormats", "OspreyRules", "OspreyProbes",
                 "OspreyModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,6 +145,7 @@ let package = Package(
             dependencies: [
                 "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer", "OspreyQuery", "OspreyRules", "OspreyCompression",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -147,7 +153,8 @@ let package = Package(
             ]
         ),
         // Fuzz harnesses for every parser of outside input, and the libFuzzer driver (Scripts/fuzz.sh).
-        .target(name: "OspreyFuzzing", dependencies: ["OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
+        .target(
+            name: "OspreyFuzzing", dependencies: ["OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
         .executableTarget(name: "osprey-fuzz", dependencies: ["OspreyFuzzing"]),
         .target(
             name: "OspreyTestSupport",
@@ -176,18 +183,21 @@ let package = Package(
         .testTarget(
             name: "OspreyScrapeTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyFormats", "OspreyCompression",
+                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "OspreyRulesTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyModel",
+                "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")]
         ),
@@ -221,18 +231,22 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyConfigTests",
-            dependencies: ["OspreyConfig"]
+            dependencies: ["OspreyConfig", "OspreyModel"]
         ),
         .testTarget(name: "OspreyModelTests", dependencies: ["OspreyModel"]),
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyModel", "osprey",
+                "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyQuery", "OspreyStorage", "OspreyModel", "osprey",
                 "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -68,7 +68,9 @@ public enum AlertingMatcherParser {
                 switch character {
                 case "n": value.append("\n")
                 case "\"", "\\": value.append(character)
-                default: value.append("\\"); value.append(character)
+                default:
+                    value.append("\\")
+                    value.append(character)
                 }
                 continue
             }
@@ -95,7 +97,10 @@ public enum AlertingMatcherParser {
         var escaped = false
         for index in text.indices {
             let character = text[index]
-            if escaped { escaped = false; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
             switch character {
             case "\\" where inQuotes: escaped = true
             case "\"": inQuotes.toggle()

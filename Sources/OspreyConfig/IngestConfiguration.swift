@@ -97,7 +97,8 @@ public struct QueryConfiguration: Codable, Equatable, Sendable {
         maxConcurrent = try container.decodeIfPresent(Int.self, forKey: .maxConcurrent) ?? defaults.maxConcurrent
         timeout = try container.decodeIfPresent(DurationValue.self, forKey: .timeout)?.duration ?? defaults.timeout
         maxSamples = try container.decodeIfPresent(Int.self, forKey: .maxSamples) ?? defaults.maxSamples
-        lookbackDelta = try container.decodeIfPresent(DurationValue.self, forKey: .lookbackDelta)?.duration
+        lookbackDelta =
+            try container.decodeIfPresent(DurationValue.self, forKey: .lookbackDelta)?.duration
             ?? defaults.lookbackDelta
         var problems: [String] = []
         if maxConcurrent < 1 { problems.append("max_concurrent must be at least 1") }

@@ -131,11 +131,14 @@ public struct GlobalConfiguration: Codable, Equatable, Sendable {
     public init(from decoder: any Decoder) throws {
         let defaults = GlobalConfiguration()
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        scrapeInterval = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeInterval)?.duration
+        scrapeInterval =
+            try container.decodeIfPresent(DurationValue.self, forKey: .scrapeInterval)?.duration
             ?? defaults.scrapeInterval
-        scrapeTimeout = try container.decodeIfPresent(DurationValue.self, forKey: .scrapeTimeout)?.duration
+        scrapeTimeout =
+            try container.decodeIfPresent(DurationValue.self, forKey: .scrapeTimeout)?.duration
             ?? min(defaults.scrapeTimeout, scrapeInterval)
-        evaluationInterval = try container.decodeIfPresent(DurationValue.self, forKey: .evaluationInterval)?.duration
+        evaluationInterval =
+            try container.decodeIfPresent(DurationValue.self, forKey: .evaluationInterval)?.duration
             ?? defaults.evaluationInterval
         let labels = try container.decodeIfPresent([String: String].self, forKey: .externalLabels) ?? [:]
         externalLabels = Labels(labels)

@@ -201,7 +201,8 @@ enum LabelNameTemplate {
             if bytes[index] == UInt8(ascii: "$") {
                 guard let end = referenceEnd(bytes, dollar: index) else { return false }
                 index = end
-            } else if index == 0 ? MetricNames.isNameStart(bytes[index], allowColon: false)
+            } else if index == 0
+                ? MetricNames.isNameStart(bytes[index], allowColon: false)
                 : MetricNames.isNameContinuation(bytes[index], allowColon: false)
             {
                 index += 1

@@ -85,4 +85,3 @@ public struct TCPQueryResponse: Codable, Equatable, Sendable {
         }
     }
 }
-

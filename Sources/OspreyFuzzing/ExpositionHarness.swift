@@ -15,7 +15,9 @@ enum ExpositionHarness {
             invariant(samples.count == again.count, "\(samples.count) entries but \(again.count) numbered samples")
             for (sample, other) in zip(samples, again) {
                 invariant(sample.value.bitPattern == other.value.bitPattern, "value \(sample.value) read as \(other.value)")
-                invariant(sample.timestamp == other.timestamp, "timestamp \(String(describing: sample.timestamp)) read as \(String(describing: other.timestamp))")
+                invariant(
+                    sample.timestamp == other.timestamp,
+                    "timestamp \(String(describing: sample.timestamp)) read as \(String(describing: other.timestamp))")
                 invariant(sample.labels == other.labels, "labels \(sample.labels) read as \(other.labels)")
             }
             roundTrip(bytes, format: format)

@@ -17,7 +17,9 @@ enum RuleFileHarness {
         for group in file.groups {
             for rule in group.rules {
                 let printed = rule.expr.description
-                invariant((try? PromQL.parse(printed))?.description == printed, "rule expression prints as \(printed.debugDescription), which does not read back")
+                invariant(
+                    (try? PromQL.parse(printed))?.description == printed,
+                    "rule expression prints as \(printed.debugDescription), which does not read back")
                 guard rule.kind == .alerting else { continue }
                 for label in rule.labels {
                     TemplateHarness.render(label.value, name: "__alert_\(rule.name)")

@@ -43,9 +43,10 @@ public final class GoRegex: @unchecked Sendable {
         var names: [String?] = [nil]
         for index in 0..<max(count, 0) {
             var length = 0
-            names.append(osprey_re2_group_name(handle, Int32(index + 1), &length).map {
-                String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
-            })
+            names.append(
+                osprey_re2_group_name(handle, Int32(index + 1), &length).map {
+                    String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self)
+                })
         }
         // RE2 takes any Unicode word as a group's name; Go only ASCII letters, digits and `_`.
         if let name = names.lazy.compactMap({ $0 }).first(where: { !$0.utf8.allSatisfy(Self.isGoNameByte) }) {

@@ -5,11 +5,11 @@ public enum BuildInfo {
     public static let branch = "main"
     public static var compilerVersion: String {
         #if compiler(>=6.3)
-        "swift6.3"
+            "swift6.3"
         #elseif compiler(>=6.2)
-        "swift6.2"
+            "swift6.2"
         #else
-        "swift6"
+            "swift6"
         #endif
     }
 }

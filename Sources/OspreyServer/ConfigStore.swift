@@ -28,7 +28,8 @@ public final class ConfigStore: Sendable {
     public var ruleFiles: [RuleFile] { state.withLock { $0.ruleFiles } }
 
     private static func load(_ path: String?) throws(ConfigErrors) -> (configuration: OspreyConfiguration, ruleFiles: [RuleFile]) {
-        let configuration = try path.map { path throws(ConfigErrors) in try ConfigFile.load(path: path) }
+        let configuration =
+            try path.map { path throws(ConfigErrors) in try ConfigFile.load(path: path) }
             ?? OspreyConfiguration.embeddedDefault
         let folder = path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
         return (configuration, try RuleFile.loadAll(configuration.ruleFiles, relativeTo: folder))

@@ -11,18 +11,18 @@
 public enum MemoryTuning {
     public static func applyForServer() {
         #if os(Linux)
-        // glibc's `mallopt` parameters, from malloc.h, which Swift's Glibc module does not export.
-        let trimThreshold: Int32 = -1
-        let mmapThreshold: Int32 = -3
-        let arenaMax: Int32 = -8
-        _ = glibcMallopt(mmapThreshold, 1 << 20)
-        _ = glibcMallopt(trimThreshold, 64 << 20)
-        _ = glibcMallopt(arenaMax, 2)
+            // glibc's `mallopt` parameters, from malloc.h, which Swift's Glibc module does not export.
+            let trimThreshold: Int32 = -1
+            let mmapThreshold: Int32 = -3
+            let arenaMax: Int32 = -8
+            _ = glibcMallopt(mmapThreshold, 1 << 20)
+            _ = glibcMallopt(trimThreshold, 64 << 20)
+            _ = glibcMallopt(arenaMax, 2)
         #endif
     }
 }
 
 #if os(Linux)
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The data folder, held exclusively: two Osprey processes writing one folder would corrupt it,
 /// so opening takes an advisory lock on `lock` inside it, as Prometheus does with its `lock` file.
@@ -40,7 +41,8 @@ public final class DataDirectory: Sendable {
             throw .cannotCreate(path: absolute, reason: String(cString: strerror(errno)))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
+            let holder =
+                (try? String(contentsOfFile: lockPath, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(descriptor)
             throw .inUse(path: absolute, holder: holder)

@@ -83,7 +83,12 @@ struct AlertLatencyBenchmark: AsyncParsableCommand {
             // Rounds start at random points of the evaluation interval, as real samples arrive.
             Thread.sleep(forTimeInterval: Double(generator.next() % 1000) / 1000)
             let start = ContinuousClock.now
-            let push = try Peers.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "latency_probe{round=\"\(round)\"} 1", base + "/api/v1/import/prometheus"])
+            let push = try Peers.run(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "latency_probe{round=\"\(round)\"} 1",
+                    base + "/api/v1/import/prometheus",
+                ])
             guard push.output == "204" else { throw BenchError("Osprey answered \(push.output) to the push") }
             let arrival = try webhooks.wait(for: "osprey", round: round)
             latencies.append((arrival - start).seconds)
@@ -98,15 +103,15 @@ struct AlertLatencyBenchmark: AsyncParsableCommand {
         defer { target.stop() }
         let alertmanagerPort = try Peers.freePort()
         try """
-            route:
-              receiver: bench
-              group_by: ['...']
-              group_wait: 0s
-            receivers:
-              - name: bench
-                webhook_configs:
-                  - url: http://127.0.0.1:\(webhooks.port)/hook/prometheus
-            """.write(toFile: folder + "/alertmanager.yml", atomically: true, encoding: .utf8)
+        route:
+          receiver: bench
+          group_by: ['...']
+          group_wait: 0s
+        receivers:
+          - name: bench
+            webhook_configs:
+              - url: http://127.0.0.1:\(webhooks.port)/hook/prometheus
+        """.write(toFile: folder + "/alertmanager.yml", atomically: true, encoding: .utf8)
         let am = Process()
         am.executableURL = URL(fileURLWithPath: alertmanager)
         am.arguments = [
@@ -122,19 +127,19 @@ struct AlertLatencyBenchmark: AsyncParsableCommand {
         }
         try Peers.waitUntilAnswering("http://127.0.0.1:\(alertmanagerPort)/-/ready")
         try """
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: [\(folder)/rules.yml]
-            alerting:
-              alertmanagers:
-                - static_configs:
-                    - targets: ["127.0.0.1:\(alertmanagerPort)"]
-            scrape_configs:
-              - job_name: probe
-                static_configs:
-                  - targets: ["127.0.0.1:\(target.port)"]
-            """.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files: [\(folder)/rules.yml]
+        alerting:
+          alertmanagers:
+            - static_configs:
+                - targets: ["127.0.0.1:\(alertmanagerPort)"]
+        scrape_configs:
+          - job_name: probe
+            static_configs:
+              - targets: ["127.0.0.1:\(target.port)"]
+        """.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         let (process, _) = try Peers.launchPrometheus(prometheus, config: folder + "/prometheus.yml", data: folder + "/prometheus")
         defer {
             process.interrupt()
@@ -152,9 +157,10 @@ struct AlertLatencyBenchmark: AsyncParsableCommand {
 
     private func report(_ name: String, _ latencies: [Double]) {
         let sorted = latencies.sorted()
-        print(String(
-            format: "%@: min %.3f s, median %.3f s, p90 %.3f s, max %.3f s (target: under 1.5 s)",
-            name, sorted.first ?? 0, Self.median(sorted), sorted[min(sorted.count - 1, sorted.count * 9 / 10)], sorted.last ?? 0))
+        print(
+            String(
+                format: "%@: min %.3f s, median %.3f s, p90 %.3f s, max %.3f s (target: under 1.5 s)",
+                name, sorted.first ?? 0, Self.median(sorted), sorted[min(sorted.count - 1, sorted.count * 9 / 10)], sorted.last ?? 0))
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -229,7 +235,8 @@ final class ProbeTarget: Sendable {
                 return state.rounds
             }
             let page = (0..<rounds).map { "latency_probe{round=\"\($0)\"} 1\n" }.joined()
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
         let (port, task) = try await LocalHTTPServer.start(router, name: "probe target")
         return ProbeTarget(port: port, state: state, task: task)

@@ -48,8 +48,10 @@ struct BombBenchmark: AsyncParsableCommand {
         let member = try Gzip.compress(memberText, level: 1)
         let members = max(1, (inflatedMiB << 20) / memberText.count)
         let bombBytes = member.count * members
-        print(String(format: "bomb: %.1f MB of gzip inflating to %.2f GiB of %@ (%d members of %d bytes)",
-            Double(bombBytes) / 1e6, Double(members * memberText.count) / Double(1 << 30), content, members, member.count))
+        print(
+            String(
+                format: "bomb: %.1f MB of gzip inflating to %.2f GiB of %@ (%d members of %d bytes)",
+                Double(bombBytes) / 1e6, Double(members * memberText.count) / Double(1 << 30), content, members, member.count))
 
         // The server runs as its own process, so its memory is measured without the clients'.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-bench-bomb-\(getpid())").path
@@ -133,16 +135,23 @@ struct BombBenchmark: AsyncParsableCommand {
         let worst = sorted.last ?? .nan
         let counts = Dictionary(grouping: answers) { $0 }.map { "\($1.count)x \($0)" }.sorted().joined(separator: ", ")
         print(String(format: "%d concurrent clients x %d bombs: answered %@ in %.1f s", clients, rounds, counts, bombSeconds))
-        print(String(format: "resident memory: %.0f MB before, peak %.0f MB (+%.0f MB; target at most +%.0f MB: %@), %.0f MB 2 s after",
-            baseline, baseline + added, added, Self.rssTargetMB, added <= Self.rssTargetMB ? "met" : "MISSED", after))
-        print(String(format: "counted by the server against ingest.max_inflight_bytes: peak %.0f MB beyond the pushes' free first MiB",
-            Double(progress.peakDrawnBytes.load(ordering: .relaxed)) / 1e6))
+        print(
+            String(
+                format: "resident memory: %.0f MB before, peak %.0f MB (+%.0f MB; target at most +%.0f MB: %@), %.0f MB 2 s after",
+                baseline, baseline + added, added, Self.rssTargetMB, added <= Self.rssTargetMB ? "met" : "MISSED", after))
+        print(
+            String(
+                format: "counted by the server against ingest.max_inflight_bytes: peak %.0f MB beyond the pushes' free first MiB",
+                Double(progress.peakDrawnBytes.load(ordering: .relaxed)) / 1e6))
         if sorted.isEmpty {
             print("small pushes: none sent")
         } else {
-            print(String(format: "small pushes meanwhile: %d sent, %d failed; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms at +%.1f s (target under %.0f ms: %@)",
-                sorted.count, failures.count, sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], worst, slowestAt,
-                Self.latencyTargetMs, worst < Self.latencyTargetMs && failures.isEmpty ? "met" : "MISSED"))
+            print(
+                String(
+                    format:
+                        "small pushes meanwhile: %d sent, %d failed; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms at +%.1f s (target under %.0f ms: %@)",
+                    sorted.count, failures.count, sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], worst, slowestAt,
+                    Self.latencyTargetMs, worst < Self.latencyTargetMs && failures.isEmpty ? "met" : "MISSED"))
         }
         if let failure = failures.first { print("first small-push failure: \(failure)") }
     }

@@ -40,13 +40,19 @@ struct ImportBenchmark: AsyncParsableCommand {
         let stored = try storage.querier(minTime: .min, maxTime: .max).select([try LabelMatcher(.regex, "__name__", ".+")])
         let samples = stored.reduce(0) { $0 + $1.samples.count }
         print("file: \(file)")
-        print(String(format: "Osprey import over HTTP (one curl --data-binary): %.2f s = %.2f M samples/s; queryable afterwards: %d samples in %d series", wall, Double(samples) / wall / 1e6, samples, stored.count))
+        print(
+            String(
+                format: "Osprey import over HTTP (one curl --data-binary): %.2f s = %.2f M samples/s; queryable afterwards: %d samples in %d series",
+                wall, Double(samples) / wall / 1e6, samples, stored.count))
 
         if noPeers {
             print("side-by-side run skipped (--no-peers)")
         } else if let victoriaMetrics = Peers.installed("victoria-metrics") {
             let peer = try Peers.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl)
-            print(String(format: "VictoriaMetrics import of the same file: %.2f s; ratio Osprey/VictoriaMetrics wall time: %.2f", peer.seconds, wall / peer.seconds))
+            print(
+                String(
+                    format: "VictoriaMetrics import of the same file: %.2f s; ratio Osprey/VictoriaMetrics wall time: %.2f", peer.seconds,
+                    wall / peer.seconds))
         } else {
             print("victoria-metrics not installed: no side-by-side figure (apt-get install victoria-metrics)")
         }
@@ -86,6 +92,11 @@ struct ImportBenchmark: AsyncParsableCommand {
             return all.sorted()
         }
         let elapsed = (ContinuousClock.now - start).seconds
-        print(String(format: "small pushes (100 samples each, %d concurrent clients): %d requests in %.2f s = %.0f requests/s (%.2f M samples/s); latency p50 %.2f ms, p99 %.2f ms", clients, latencies.count, elapsed, Double(latencies.count) / elapsed, Double(latencies.count * 100) / elapsed / 1e6, latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000))
+        print(
+            String(
+                format:
+                    "small pushes (100 samples each, %d concurrent clients): %d requests in %.2f s = %.0f requests/s (%.2f M samples/s); latency p50 %.2f ms, p99 %.2f ms",
+                clients, latencies.count, elapsed, Double(latencies.count) / elapsed, Double(latencies.count * 100) / elapsed / 1e6,
+                latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000))
     }
 }

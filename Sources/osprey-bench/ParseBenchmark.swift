@@ -39,7 +39,10 @@ struct ParseBenchmark: ParsableCommand {
             samples = counts.samples
             series = counts.series
         }
-        print(Self.line("parse as an import does: series numbered by their bytes, labels built once per series (\(series) series)", samples: samples, seconds: importing))
+        print(
+            Self.line(
+                "parse as an import does: series numbered by their bytes, labels built once per series (\(series) series)", samples: samples,
+                seconds: importing))
 
         guard !openmetrics else { return }
         guard let victoriaMetrics = Peers.installed("victoria-metrics"), let curl = Peers.installed("curl") else {

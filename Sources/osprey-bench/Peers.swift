@@ -2,7 +2,7 @@ import Foundation
 import OspreyModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts peer programs (from Debian's packages) on loopback for side-by-side figures.

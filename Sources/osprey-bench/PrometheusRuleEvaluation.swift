@@ -47,9 +47,11 @@ enum PrometheusRuleEvaluation {
             }
             run.failuresTotal = metrics.failures.values.reduce(0, +)
             // An iteration is over once the next one has started.
-            let allDone = latestSeen.count == groups && latestSeen.allSatisfy { group, latest in
-                latest - (firstSeen[group] ?? latest) >= Double(rounds)
-            }
+            let allDone =
+                latestSeen.count == groups
+                && latestSeen.allSatisfy { group, latest in
+                    latest - (firstSeen[group] ?? latest) >= Double(rounds)
+                }
             if allDone { break }
             guard ContinuousClock.now < deadline else {
                 throw BenchError("Prometheus did not evaluate every group \(rounds) times in time (iterations seen: \(latestSeen))")

@@ -39,11 +39,14 @@ struct QueryBenchmark: AsyncParsableCommand {
         // Whole minutes inside the data, as a dashboard asks.
         let start = (first / 60_000 + 1) * 60
         let end = last / 60_000 * 60
-        print("file: \(file); range \(start) ... \(end) (\((end - start) / 60) minutes), step \(step) s, \(QueryBenchmark.queries.count) queries, median of \(runs) runs each")
+        print(
+            "file: \(file); range \(start) ... \(end) (\((end - start) / 60) minutes), step \(step) s, \(QueryBenchmark.queries.count) queries, median of \(runs) runs each"
+        )
 
         let osprey = try await LocalOsprey.start("query")
         let ospreyBase = osprey.base
-        let imported = try Peers.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, ospreyBase + "/api/v1/import/prometheus"])
+        let imported = try Peers.run(
+            curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, ospreyBase + "/api/v1/import/prometheus"])
         guard imported.output == "204" else { throw BenchError("Osprey answered \(imported.output) to the import") }
 
         var targets: [(name: String, base: String, extra: String)] = [("Osprey", ospreyBase, "")]

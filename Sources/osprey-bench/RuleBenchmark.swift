@@ -66,7 +66,9 @@ struct RuleBenchmark: AsyncParsableCommand {
         } catch {
             throw BenchError("Osprey refuses the generated rule file \(rulePath): \(error)")
         }
-        print("\(ruleFile.ruleCount) alerting rules in \(ruleFile.groups.count) groups (\(YardstickAlertRules.families.count) kinds of alert), one rule file for both systems")
+        print(
+            "\(ruleFile.ruleCount) alerting rules in \(ruleFile.groups.count) groups (\(YardstickAlertRules.families.count) kinds of alert), one rule file for both systems"
+        )
 
         let data = try YardstickGenerator.generateEndingNow(gen: gen, hosts: hosts, hours: hours, into: folder)
         print("data: gen.py --hosts \(hosts) --hours \(hours), ending now: \(data.summary)")
@@ -97,20 +99,26 @@ struct RuleBenchmark: AsyncParsableCommand {
 
         let osprey = try await LocalOsprey.start("rules")
         let importStart = ContinuousClock.now
-        let imported = try Peers.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + data.text, osprey.base + "/api/v1/import/prometheus"])
+        let imported = try Peers.run(
+            curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + data.text, osprey.base + "/api/v1/import/prometheus"])
         guard imported.output == "204" else { throw BenchError("Osprey answered \(imported.output) to the import of \(data.text)") }
         guard let storage = osprey.started.storage() else { throw BenchError("Osprey's storage is not open") }
         let series = storage.statistics().series
         guard series > 0 else { throw BenchError("Osprey holds no series after importing \(data.text)") }
-        print(String(format: "Osprey: yardstick imported in %.1f s (%d series); %d rounds at Prometheus's evaluation times", (ContinuousClock.now - importStart).seconds, series, rounds))
+        print(
+            String(
+                format: "Osprey: yardstick imported in %.1f s (%d series); %d rounds at Prometheus's evaluation times",
+                (ContinuousClock.now - importStart).seconds, series, rounds))
         let ospreyRun = try await OspreyRuleEvaluation.run(
             ruleFile: ruleFile, storage: storage, rounds: rounds, interval: .seconds(interval), lastEvaluations: lastEvaluations)
         for round in 0..<rounds {
-            print(String(
-                format: "  Osprey round %2d: groups one at a time: sum of group durations %7.1f ms (CPU %5.0f ms); all groups at once: wall %7.1f ms (CPU %5.0f ms), sum of group durations %8.1f ms",
-                round + 1, ospreyRun.oneAtATime.groupDurationSums[round] * 1000, ospreyRun.oneAtATimeCPUSeconds[round] * 1000,
-                ospreyRun.allAtOnceWallTimes[round] * 1000, ospreyRun.allAtOnceCPUSeconds[round] * 1000,
-                ospreyRun.allAtOnce.groupDurationSums[round] * 1000))
+            print(
+                String(
+                    format:
+                        "  Osprey round %2d: groups one at a time: sum of group durations %7.1f ms (CPU %5.0f ms); all groups at once: wall %7.1f ms (CPU %5.0f ms), sum of group durations %8.1f ms",
+                    round + 1, ospreyRun.oneAtATime.groupDurationSums[round] * 1000, ospreyRun.oneAtATimeCPUSeconds[round] * 1000,
+                    ospreyRun.allAtOnceWallTimes[round] * 1000, ospreyRun.allAtOnceCPUSeconds[round] * 1000,
+                    ospreyRun.allAtOnce.groupDurationSums[round] * 1000))
         }
         try await osprey.stop()
 
@@ -122,15 +130,27 @@ struct RuleBenchmark: AsyncParsableCommand {
         let wall = RuleEvaluationFigures.median(osprey.allAtOnceWallTimes)
         let concurrentSum = osprey.allAtOnce.medianGroupDurationSum
         print("")
-        print("\(ruleFile.ruleCount) alert rules, \(ruleFile.groups.count) groups, yardstick of \(hosts) hosts x \(hours) h, median of \(rounds) evaluations each:")
+        print(
+            "\(ruleFile.ruleCount) alert rules, \(ruleFile.groups.count) groups, yardstick of \(hosts) hosts x \(hours) h, median of \(rounds) evaluations each:"
+        )
         let oneAtATimeCPU = RuleEvaluationFigures.median(osprey.oneAtATimeCPUSeconds)
         let allAtOnceCPU = RuleEvaluationFigures.median(osprey.allAtOnceCPUSeconds)
-        print(String(format: "  Osprey: %.1f ms per evaluation of all rules (sum of group durations, groups one at a time; CPU %.0f ms)", oneAtATime * 1000, oneAtATimeCPU * 1000))
-        print(String(format: "  Osprey, all groups at once (evaluateAll, %d cores): wall %.1f ms (CPU %.0f ms), sum of group durations %.1f ms", ProcessInfo.processInfo.activeProcessorCount, wall * 1000, allAtOnceCPU * 1000, concurrentSum * 1000))
+        print(
+            String(
+                format: "  Osprey: %.1f ms per evaluation of all rules (sum of group durations, groups one at a time; CPU %.0f ms)",
+                oneAtATime * 1000, oneAtATimeCPU * 1000))
+        print(
+            String(
+                format: "  Osprey, all groups at once (evaluateAll, %d cores): wall %.1f ms (CPU %.0f ms), sum of group durations %.1f ms",
+                ProcessInfo.processInfo.activeProcessorCount, wall * 1000, allAtOnceCPU * 1000, concurrentSum * 1000))
         report(osprey.oneAtATime, system: "Osprey")
         guard let prometheus else { return }
         let prometheusSum = prometheus.figures.medianGroupDurationSum
-        print(String(format: "  Prometheus: %.1f ms per evaluation of all rules (sum of its groups' last durations, median over evaluations; its groups run spread over the interval)", prometheusSum * 1000))
+        print(
+            String(
+                format:
+                    "  Prometheus: %.1f ms per evaluation of all rules (sum of its groups' last durations, median over evaluations; its groups run spread over the interval)",
+                prometheusSum * 1000))
         report(prometheus.figures, system: "Prometheus", failuresTotal: prometheus.failuresTotal)
         print(String(format: "ratio Osprey/Prometheus (sum of group durations) = %.2f", oneAtATime / prometheusSum))
         print(String(format: "ratio Osprey wall time of all groups at once / Prometheus sum of group durations = %.2f", wall / prometheusSum))
@@ -159,7 +179,9 @@ struct RuleBenchmark: AsyncParsableCommand {
             let rule = definitions[key.group].flatMap { $0.indices.contains(key.index) ? $0[key.index] : nil }
             let ours = osprey.alerts[key] ?? .init()
             let theirs = prometheus.alerts[key] ?? .init()
-            print("  \(rule?.name ?? "?") (\(key.group)): Osprey \(ours.pending) pending \(ours.firing) firing, Prometheus \(theirs.pending) pending \(theirs.firing) firing: \(rule?.exprText ?? "")")
+            print(
+                "  \(rule?.name ?? "?") (\(key.group)): Osprey \(ours.pending) pending \(ours.firing) firing, Prometheus \(theirs.pending) pending \(theirs.firing) firing: \(rule?.exprText ?? "")"
+            )
         }
     }
 }

@@ -72,9 +72,10 @@ struct ScrapeBenchmark: AsyncParsableCommand {
             let cpu = endCPU[index] - startCPU[index]
             let samples = Double((endServed[index] - startServed[index]) * template.sampleCount)
             perMillion.append(cpu / samples * 1e6)
-            print(String(
-                format: "%@: %.2f CPU s for %.2f M samples scraped = %.2f CPU s per million samples (%d scrapes)",
-                system.name, cpu, samples / 1e6, cpu / samples * 1e6, endServed[index] - startServed[index]))
+            print(
+                String(
+                    format: "%@: %.2f CPU s for %.2f M samples scraped = %.2f CPU s per million samples (%d scrapes)",
+                    system.name, cpu, samples / 1e6, cpu / samples * 1e6, endServed[index] - startServed[index]))
         }
         if perMillion.count == 2 {
             print(String(format: "ratio Osprey/Prometheus CPU per sample: %.2f", perMillion[0] / perMillion[1]))

@@ -108,10 +108,16 @@ struct StorageBenchmark: ParsableCommand {
         // Selects run on the storage opened again, as after a restart.
         let reopened = try MetricsStorage(path: folder)
         print("file: \(file), \(samples) samples, \(series.count) series")
-        print(String(format: "append through the Appender (commits of %d to WAL and head): %.2f s = %.2f M samples/s", batch, appending.seconds, Double(samples) / appending.seconds / 1e6))
+        print(
+            String(
+                format: "append through the Appender (commits of %d to WAL and head): %.2f s = %.2f M samples/s", batch, appending.seconds,
+                Double(samples) / appending.seconds / 1e6))
         print(String(format: "read + parse + append, as an import is: %.2f s = %.2f M samples/s", wall.seconds, Double(samples) / wall.seconds / 1e6))
         print(String(format: "checkpoint to shards: %.2f s; recompression of cold shards: %.2f s", flushing.seconds, compacting.seconds))
-        print(String(format: "on disk after close: %d bytes = %.3f bytes/sample (every file of the data folder)", diskBytes, Double(diskBytes) / Double(samples)))
+        print(
+            String(
+                format: "on disk after close: %d bytes = %.3f bytes/sample (every file of the data folder)", diskBytes,
+                Double(diskBytes) / Double(samples)))
         print("peak RSS: \(Self.peakResidentMegabytes()) MB")
 
         var generator = SystemRandomNumberGenerator()
@@ -121,7 +127,8 @@ struct StorageBenchmark: ParsableCommand {
             let key = series.key(Int.random(in: 0..<series.count, using: &generator))
             var keyParser = ExpositionParser(bytes: Array(key) + Array(" 0\n".utf8), format: .text)
             guard case .sample(let parsed)? = try keyParser.next() else { continue }
-            let matchers = [LabelMatcher.equal(Labels.metricName, parsed.name)]
+            let matchers =
+                [LabelMatcher.equal(Labels.metricName, parsed.name)]
                 + parsed.labels.filter { $0.name == "instance" }.map { LabelMatcher.equal($0.name, $0.value) }
             let from = Timestamp.random(in: minTime...maxTime, using: &generator)
             let to = min(maxTime, from + Timestamp.random(in: 300_000...3_600_000, using: &generator))
@@ -132,7 +139,10 @@ struct StorageBenchmark: ParsableCommand {
         }
         latencies.sort()
         if !latencies.isEmpty {
-            print(String(format: "%d random range selects (name + instance, 5 min to 1 h): median %.3f ms, p99 %.3f ms, %d samples returned", latencies.count, latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000, returned))
+            print(
+                String(
+                    format: "%d random range selects (name + instance, 5 min to 1 h): median %.3f ms, p99 %.3f ms, %d samples returned",
+                    latencies.count, latencies[latencies.count / 2] * 1000, latencies[latencies.count * 99 / 100] * 1000, returned))
         }
         try reopened.close()
 
@@ -142,15 +152,27 @@ struct StorageBenchmark: ParsableCommand {
         let ospreyRate = Double(samples) / wall.seconds
         if let victoriaMetrics = Peers.installed("victoria-metrics"), let curl = Peers.installed("curl") {
             let peer = try Peers.victoriaMetricsImport(file: file, victoriaMetrics: victoriaMetrics, curl: curl)
-            print(String(format: "victoria-metrics HTTP import (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk", peer.seconds, Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
-            print(String(format: "ratio Osprey/VictoriaMetrics: %.2fx the ingest rate, %.2fx the bytes/sample", ospreyRate / (Double(samples) / peer.seconds), ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
+            print(
+                String(
+                    format: "victoria-metrics HTTP import (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk", peer.seconds,
+                    Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
+            print(
+                String(
+                    format: "ratio Osprey/VictoriaMetrics: %.2fx the ingest rate, %.2fx the bytes/sample",
+                    ospreyRate / (Double(samples) / peer.seconds), ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
         } else {
             print("victoria-metrics not installed: no side-by-side figure (apt-get install victoria-metrics)")
         }
         if let openmetrics, let promtool = Peers.installed("promtool") {
             let peer = try Peers.promtoolBackfill(openmetrics: openmetrics, promtool: promtool)
-            print(String(format: "promtool tsdb create-blocks-from openmetrics (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk", peer.seconds, Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
-            print(String(format: "ratio Osprey/Prometheus: %.2fx the ingest rate, %.2fx the bytes/sample", ospreyRate / (Double(samples) / peer.seconds), ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
+            print(
+                String(
+                    format: "promtool tsdb create-blocks-from openmetrics (parse included): %.2f s = %.2f M samples/s, %.3f bytes/sample on disk",
+                    peer.seconds, Double(samples) / peer.seconds / 1e6, Double(peer.bytes) / Double(samples)))
+            print(
+                String(
+                    format: "ratio Osprey/Prometheus: %.2fx the ingest rate, %.2fx the bytes/sample", ospreyRate / (Double(samples) / peer.seconds),
+                    ospreyBytesPerSample / (Double(peer.bytes) / Double(samples))))
         } else if openmetrics == nil {
             print("no --openmetrics file: no Prometheus figure (gen.py --format openmetrics, apt-get install prometheus)")
         }

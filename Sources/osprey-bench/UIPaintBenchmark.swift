@@ -38,10 +38,10 @@ struct UIPaintBenchmark: AsyncParsableCommand {
         let end = Int64(Date().timeIntervalSince1970) / 15 * 15_000
         let start = end - step * Int64(points - 1)
         try """
-            {"uid": "paint", "title": "Paint", "time": {"from": "now-6h", "to": "now"},
-             "panels": [{"id": 1, "type": "timeseries", "title": "\(series) series", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 12},
-                         "targets": [{"expr": "paint_series", "legendFormat": "{{series}}", "refId": "A"}]}]}
-            """.write(toFile: folder + "/dashboards/paint.json", atomically: true, encoding: .utf8)
+        {"uid": "paint", "title": "Paint", "time": {"from": "now-6h", "to": "now"},
+         "panels": [{"id": 1, "type": "timeseries", "title": "\(series) series", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 12},
+                     "targets": [{"expr": "paint_series", "legendFormat": "{{series}}", "refId": "A"}]}]}
+        """.write(toFile: folder + "/dashboards/paint.json", atomically: true, encoding: .utf8)
         try "dashboards:\n  path: \(folder)/dashboards\n".write(toFile: folder + "/osprey.yml", atomically: true, encoding: .utf8)
         var lines = ""
         for index in 0..<series {
@@ -106,7 +106,8 @@ struct UIPaintBenchmark: AsyncParsableCommand {
         let dom = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         drained.wait()
-        let console = String(decoding: errors.withLock { $0 }, as: UTF8.self).split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        let console = String(decoding: errors.withLock { $0 }, as: UTF8.self).split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(
+            String.init)
         return (String(decoding: dom, as: UTF8.self), console)
     }
 

@@ -100,7 +100,8 @@ enum YardstickAlertRules {
             expression: {
                 let route = $0.pick(["", "route=\"/api/orders\"", "route=\"/api/cart\"", "route=~\"/api/(login|search)\""])
                 let errors = route.isEmpty ? "status=~\"5..\"" : route + ", status=~\"5..\""
-                return "sum by (instance, route) (rate(http_requests_total{\(errors)}[\($0.window)])) / sum by (instance, route) (rate(http_requests_total\(route.isEmpty ? "" : "{" + route + "}")[\($0.window)])) > \($0.threshold)"
+                return
+                    "sum by (instance, route) (rate(http_requests_total{\(errors)}[\($0.window)])) / sum by (instance, route) (rate(http_requests_total\(route.isEmpty ? "" : "{" + route + "}")[\($0.window)])) > \($0.threshold)"
             },
             summary: "Errors on {{ $labels.route }} at {{ $labels.instance }}",
             description: "{{ $value | humanizePercentage }} of requests to {{ $labels.route }} fail"),

@@ -23,7 +23,7 @@ if let name = arguments.first, let named = FuzzHarness(rawValue: name) {
 }
 
 #if FUZZING
-exit(FuzzDriver.run(harness, arguments: [CommandLine.arguments[0]] + arguments))
+    exit(FuzzDriver.run(harness, arguments: [CommandLine.arguments[0]] + arguments))
 #else
-exit(CorpusReplay.run(harness, paths: arguments))
+    exit(CorpusReplay.run(harness, paths: arguments))
 #endif

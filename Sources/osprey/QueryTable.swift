@@ -57,14 +57,15 @@ enum QueryTable {
         guard let lowest = finite.min(), let highest = finite.max() else {
             return String(repeating: " ", count: columns.count)
         }
-        return String(columns.map { value -> Character in
-            guard value.isFinite else { return " " }
-            guard highest > lowest else { return bars[0] }
-            // Halved first: the span of two finite values can overflow to infinity.
-            let fraction = (value / 2 - lowest / 2) / (highest / 2 - lowest / 2)
-            guard fraction.isFinite else { return bars[0] }
-            let level = Int((fraction * Double(bars.count - 1)).rounded())
-            return bars[min(max(level, 0), bars.count - 1)]
-        })
+        return String(
+            columns.map { value -> Character in
+                guard value.isFinite else { return " " }
+                guard highest > lowest else { return bars[0] }
+                // Halved first: the span of two finite values can overflow to infinity.
+                let fraction = (value / 2 - lowest / 2) / (highest / 2 - lowest / 2)
+                guard fraction.isFinite else { return bars[0] }
+                let level = Int((fraction * Double(bars.count - 1)).rounded())
+                return bars[min(max(level, 0), bars.count - 1)]
+            })
     }
 }

@@ -20,8 +20,9 @@ struct FixtureTests {
         #expect(seconds.type == .counter)
         #expect(seconds.help == "Seconds the CPUs spent in each mode.")
         #expect(seconds.samples.count == 2 * 8, "2 CPUs × 8 modes, and no line for the all-CPU sum")
-        #expect(Set(seconds.samples.compactMap { $0.labels["mode"] })
-            == ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"])
+        #expect(
+            Set(seconds.samples.compactMap { $0.labels["mode"] })
+                == ["idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"])
     }
 
     @Test func cpuCountersNeverGoBackwardsUnlessTheCPUWasReplugged() throws {
@@ -112,12 +113,13 @@ struct FixtureTests {
         let size = try #require(families.family("node_filesystem_size_bytes"))
         // Of the captured mounts only "/" (ext4 on /dev/vda) is neither under /dev, /proc, /sys,
         // /mnt nor of an excluded type.
-        #expect(size.samples.map(\.labels) == [
-            Labels([
-                Label("__name__", "node_filesystem_size_bytes"), Label("device", "/dev/vda"),
-                Label("fstype", "ext4"), Label("mountpoint", "/"),
+        #expect(
+            size.samples.map(\.labels) == [
+                Labels([
+                    Label("__name__", "node_filesystem_size_bytes"), Label("device", "/dev/vda"),
+                    Label("fstype", "ext4"), Label("mountpoint", "/"),
+                ])
             ])
-        ])
         #expect(families.value("node_filesystem_device_error", ["mountpoint": "/"]) == 0)
         #expect(families.value("node_filesystem_readonly", ["mountpoint": "/"]) == 0)
         #expect((families.value("node_filesystem_size_bytes") ?? 0) > 0)
@@ -126,11 +128,11 @@ struct FixtureTests {
     @Test func filesystemUnescapesMountPointsAndReportsFailedStatistics() throws {
         let (folder, paths) = try makeHost([
             "proc/mounts": """
-                /dev/sdb1 /srv ext4 ro,relatime 0 0
-                /dev/sdc1 /data\\040disk xfs rw 0 0
-                tmpfs /tmp tmpfs rw 0 0
-                tmpfs /tmp tmpfs rw 0 0
-                """,
+            /dev/sdb1 /srv ext4 ro,relatime 0 0
+            /dev/sdc1 /data\\040disk xfs rw 0 0
+            tmpfs /tmp tmpfs rw 0 0
+            tmpfs /tmp tmpfs rw 0 0
+            """,
             "srv/.keep": "",
             "tmp/.keep": "",
         ])
@@ -156,20 +158,20 @@ struct FixtureTests {
         let (folder, paths) = try makeHost([
             "proc/diskstats": "   8       0 sda 1 2 3 4 5 6 7 8 0 10 11\n 253 0 dm-0 1 2 3 4 5 6 7 8 0 10 11\n",
             "run/udev/data/b8:0": """
-                S:disk/by-id/ata-Samsung_SSD
-                E:ID_ATA=1
-                E:ID_ATA_ROTATION_RATE_RPM=0
-                E:ID_ATA_WRITE_CACHE=1
-                E:ID_MODEL=Samsung_SSD_870
-                E:ID_SERIAL_SHORT=S5Y1NX0R
-                E:ID_REVISION=SVT02B6Q
-                E:ID_PATH=pci-0000:00:17.0-ata-1
-                E:ID_WWN=0x5002538f
-                E:ID_FS_TYPE=LVM2_member
-                E:ID_FS_USAGE=raid
-                E:ID_FS_UUID=abc
-                E:ID_FS_VERSION=LVM2 001
-                """,
+            S:disk/by-id/ata-Samsung_SSD
+            E:ID_ATA=1
+            E:ID_ATA_ROTATION_RATE_RPM=0
+            E:ID_ATA_WRITE_CACHE=1
+            E:ID_MODEL=Samsung_SSD_870
+            E:ID_SERIAL_SHORT=S5Y1NX0R
+            E:ID_REVISION=SVT02B6Q
+            E:ID_PATH=pci-0000:00:17.0-ata-1
+            E:ID_WWN=0x5002538f
+            E:ID_FS_TYPE=LVM2_member
+            E:ID_FS_USAGE=raid
+            E:ID_FS_UUID=abc
+            E:ID_FS_VERSION=LVM2 001
+            """,
             "run/udev/data/b253:0": "E:DM_NAME=vg0-root\nE:DM_UUID=LVM-x\nE:DM_VG_NAME=vg0\nE:DM_LV_NAME=root\n",
         ])
         _ = folder
@@ -177,8 +179,10 @@ struct FixtureTests {
         #expect(
             families.value(
                 "node_disk_info",
-                ["device": "sda", "model": "Samsung_SSD_870", "serial": "S5Y1NX0R", "revision": "SVT02B6Q",
-                 "path": "pci-0000:00:17.0-ata-1", "wwn": "0x5002538f", "major": "8", "minor": "0"]) == 1)
+                [
+                    "device": "sda", "model": "Samsung_SSD_870", "serial": "S5Y1NX0R", "revision": "SVT02B6Q",
+                    "path": "pci-0000:00:17.0-ata-1", "wwn": "0x5002538f", "major": "8", "minor": "0",
+                ]) == 1)
         #expect(families.value("node_disk_filesystem_info", ["device": "sda", "type": "LVM2_member", "version": "LVM2 001"]) == 1)
         #expect(families.value("node_disk_device_mapper_info", ["device": "dm-0", "name": "vg0-root", "vg_name": "vg0", "lv_name": "root"]) == 1)
         #expect(families.value("node_disk_ata_rotation_rate_rpm", ["device": "sda"]) == 0)

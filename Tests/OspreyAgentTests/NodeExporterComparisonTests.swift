@@ -54,9 +54,10 @@ struct NodeExporterComparisonTests {
             }
         }
 
-        for name in ["node_filesystem_size_bytes", "node_network_receive_bytes_total", "node_cpu_seconds_total",
-            "node_disk_info", "node_uname_info", "node_scrape_collector_success"]
-        {
+        for name in [
+            "node_filesystem_size_bytes", "node_network_receive_bytes_total", "node_cpu_seconds_total",
+            "node_disk_info", "node_uname_info", "node_scrape_collector_success",
+        ] {
             #expect(
                 Set(ospreyByName[name]?.samples.map(\.labels) ?? [])
                     == Set(referenceByName[name]?.samples.map(\.labels) ?? []),
@@ -68,9 +69,10 @@ struct NodeExporterComparisonTests {
                 (families[name]?.samples ?? []).map { ($0.labels, $0.value) }, uniquingKeysWith: { first, _ in first })
         }
         // Gauges that do not move while the test runs.
-        for name in ["node_memory_MemTotal_bytes", "node_memory_SwapTotal_bytes", "node_filesystem_size_bytes",
-            "node_filesystem_files", "node_boot_time_seconds", "node_uname_info", "node_time_zone_offset_seconds"]
-        {
+        for name in [
+            "node_memory_MemTotal_bytes", "node_memory_SwapTotal_bytes", "node_filesystem_size_bytes",
+            "node_filesystem_files", "node_boot_time_seconds", "node_uname_info", "node_time_zone_offset_seconds",
+        ] {
             #expect(values(name, ospreyByName) == values(name, referenceByName), "values of \(name)")
             #expect(!values(name, ospreyByName).isEmpty, "\(name) present")
         }

@@ -1,9 +1,10 @@
 import Dispatch
-@testable import OspreyAgent
 import OspreyFormats
 import OspreyTestSupport
 import Synchronization
 import Testing
+
+@testable import OspreyAgent
 
 /// A mount whose statistics call hangs (an NFS server gone away) must not hang the scrape.
 struct StuckMountTests {

@@ -116,9 +116,10 @@ import Testing
         let alertmanager = try #require(alerting.alertmanagers.first)
         #expect(alertmanager.timeout == .seconds(5))
         #expect(alertmanager.apiVersion == "v2")
-        #expect(alertmanager.alertsURLs == [
-            "https://am1.example:9093/alertmanager/api/v2/alerts", "https://am2.example:9093/alertmanager/api/v2/alerts",
-        ])
+        #expect(
+            alertmanager.alertsURLs == [
+                "https://am1.example:9093/alertmanager/api/v2/alerts", "https://am2.example:9093/alertmanager/api/v2/alerts",
+            ])
     }
 
     @Test func defaultsWithoutAnAlertingSection() throws {
@@ -255,14 +256,17 @@ import Testing
     }
 
     @Test func webhookMistakes() throws {
-        #expect(try webhookRefusal("send_resolved: false").contains(
-            "osprey.yml:7: alerting.receivers[0].webhook_configs[0]: one of url or url_file must be configured"))
+        #expect(
+            try webhookRefusal("send_resolved: false").contains(
+                "osprey.yml:7: alerting.receivers[0].webhook_configs[0]: one of url or url_file must be configured"))
         #expect(try webhookRefusal("url: http://a.example/\nurl_file: /x").contains("at most one of url and url_file may be set"))
         #expect(try webhookRefusal("url: ftp://a.example/").contains("url scheme must be http or https, not \"ftp\""))
-        #expect(try webhookRefusal("url: http://a.example/\nhttp_config:\n  bearer_token: a\n  basic_auth: {username: u}").contains(
-            "webhook_configs[0].http_config: at most one of basic_auth, authorization and bearer_token may be set"))
-        #expect(try webhookRefusal("url: http://a.example/\nhttp_config:\n  oauth2: {client_id: x}").contains(
-            "oauth2 is not supported by Osprey"))
+        #expect(
+            try webhookRefusal("url: http://a.example/\nhttp_config:\n  bearer_token: a\n  basic_auth: {username: u}").contains(
+                "webhook_configs[0].http_config: at most one of basic_auth, authorization and bearer_token may be set"))
+        #expect(
+            try webhookRefusal("url: http://a.example/\nhttp_config:\n  oauth2: {client_id: x}").contains(
+                "oauth2 is not supported by Osprey"))
         #expect(try webhookRefusal("url: http://a.example/\nmax_alerts: -1").contains("max_alerts must not be negative"))
     }
 

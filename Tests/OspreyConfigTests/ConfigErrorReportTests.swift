@@ -27,7 +27,8 @@ import Testing
                 dns: {query_name: example.com, transport_protocol: quic}
             """)
         #expect(reported.contains("osprey.yml:3: auth.tokens[0].role: \"root\" is not one of ingest, query, admin"), "\(reported)")
-        #expect(reported.contains { $0.hasPrefix("osprey.yml:8: scrape_configs[0].relabel_configs[0].action: ") && $0.contains("keepequal, dropequal") })
+        #expect(
+            reported.contains { $0.hasPrefix("osprey.yml:8: scrape_configs[0].relabel_configs[0].action: ") && $0.contains("keepequal, dropequal") })
         #expect(reported.contains("osprey.yml:12: probe_modules.dns_tcp.dns.transport_protocol: \"quic\" is not one of udp, tcp"), "\(reported)")
         #expect(!reported.contains { $0.contains("Cannot initialize") }, "Swift's decoder text: \(reported)")
     }

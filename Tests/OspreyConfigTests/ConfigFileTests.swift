@@ -39,10 +39,11 @@ import Testing
         let errors = try #require(throws: ConfigErrors.self) {
             try ConfigFile.parse("storage:\n  wal_fsync: sometimes\n  max_series: many\n", file: "osprey.yml")
         }
-        #expect(errors.errors.map(\.description).sorted() == [
-            "osprey.yml:2: storage.wal_fsync: wal_fsync must be \"always\" or \"1s\", not \"sometimes\"",
-            "osprey.yml:3: storage.max_series: expected an integer, found \"many\"",
-        ])
+        #expect(
+            errors.errors.map(\.description).sorted() == [
+                "osprey.yml:2: storage.wal_fsync: wal_fsync must be \"always\" or \"1s\", not \"sometimes\"",
+                "osprey.yml:3: storage.max_series: expected an integer, found \"many\"",
+            ])
     }
 
     @Test func readsQueryKeysAndRefusesBadLimits() throws {
@@ -98,10 +99,11 @@ import Testing
         let errors = try #require(throws: ConfigErrors.self) {
             try ConfigFile.parse("global: 15s\nscrape_configz: []\n", file: "osprey.yml")
         }
-        #expect(errors.errors.map(\.description).sorted() == [
-            "osprey.yml:1: global: expected a mapping of keys to values, found \"15s\"",
-            "osprey.yml:2: unknown key \"scrape_configz\"",
-        ])
+        #expect(
+            errors.errors.map(\.description).sorted() == [
+                "osprey.yml:1: global: expected a mapping of keys to values, found \"15s\"",
+                "osprey.yml:2: unknown key \"scrape_configz\"",
+            ])
     }
 
     @Test func rejectsInconsistentValues() throws {
@@ -110,10 +112,11 @@ import Testing
                 "global:\n  scrape_interval: 10s\n  scrape_timeout: 20s\n  external_labels:\n    __x: y\n",
                 file: "osprey.yml")
         }
-        #expect(errors.errors.map(\.description) == [
-            "osprey.yml:3: global: scrape_timeout (20s) is greater than scrape_interval (10s)",
-            "osprey.yml:4: global: external_labels: \"__x\" is not a valid label name",
-        ])
+        #expect(
+            errors.errors.map(\.description) == [
+                "osprey.yml:3: global: scrape_timeout (20s) is greater than scrape_interval (10s)",
+                "osprey.yml:4: global: external_labels: \"__x\" is not a valid label name",
+            ])
     }
 
     @Test func yamlSyntaxErrorsAndDuplicateKeysNameTheLine() throws {

@@ -78,9 +78,10 @@ import Testing
               dns_example:
                 prober: dns
             """)
-        #expect(modules.keys.sorted() == [
-            "dns_example", "http_2xx", "http_2xx_example", "http_basic_auth_example", "http_post_2xx", "icmp", "tcp_connect",
-        ])
+        #expect(
+            modules.keys.sorted() == [
+                "dns_example", "http_2xx", "http_2xx_example", "http_basic_auth_example", "http_post_2xx", "icmp", "tcp_connect",
+            ])
         let http2xx = try #require(modules["http_2xx"])
         #expect(http2xx.prober == .http)
         #expect(http2xx.timeout == .seconds(5))

@@ -36,9 +36,11 @@ private func refusal(_ step: String) throws -> String {
     @Test func everyKeyIsRead() throws {
         let step = try readStep(
             "source_labels: [a, b]\nseparator: \"-\"\ntarget_label: shard\nregex: x.*\nmodulus: 8\nreplacement: y\naction: hashmod")
-        #expect(step == RelabelConfiguration(
-            sourceLabels: ["a", "b"], separator: "-", targetLabel: "shard", regex: "x.*", modulus: 8, replacement: "y",
-            action: .hashmod))
+        #expect(
+            step
+                == RelabelConfiguration(
+                    sourceLabels: ["a", "b"], separator: "-", targetLabel: "shard", regex: "x.*", modulus: 8, replacement: "y",
+                    action: .hashmod))
     }
 
     @Test func theActionIsReadInAnyCase() throws {
@@ -160,16 +162,18 @@ private func refusal(_ step: String) throws -> String {
                     replacement: "a b"
             """
         let errors = try #require(throws: ConfigErrors.self) { try ConfigFile.parse(text, file: "osprey.yml") }
-        #expect(errors.errors.map(\.description) == [
-            "osprey.yml:4: scrape_configs[0].relabel_configs[0]: relabel configuration for hashmod action requires a non-zero 'modulus'",
-            "osprey.yml:7: scrape_configs[0].metric_relabel_configs[0]: \"a b\" is invalid 'replacement' for labelmap action",
-        ])
+        #expect(
+            errors.errors.map(\.description) == [
+                "osprey.yml:4: scrape_configs[0].relabel_configs[0]: relabel configuration for hashmod action requires a non-zero 'modulus'",
+                "osprey.yml:7: scrape_configs[0].metric_relabel_configs[0]: \"a b\" is invalid 'replacement' for labelmap action",
+            ])
     }
 
     @Test func stepsBuiltInCodeCanBeChecked() {
         #expect(RelabelConfiguration(sourceLabels: ["a"], targetLabel: "b").problem == nil)
-        #expect(RelabelConfiguration(sourceLabels: ["a"], action: .uppercase).problem
-            == "relabel configuration for uppercase action requires 'target_label' value")
+        #expect(
+            RelabelConfiguration(sourceLabels: ["a"], action: .uppercase).problem
+                == "relabel configuration for uppercase action requires 'target_label' value")
         #expect(RelabelConfiguration(sourceLabels: ["a"], regex: "(", action: .drop).problem?.hasPrefix("invalid 'regex' \"(\"") == true)
     }
 

@@ -129,7 +129,8 @@ import Testing
     }
 
     @Test func unitMustBeANameSuffix() throws {
-        expectError("# TYPE a_seconds gauge\n# UNIT a_seconds bytes\n# EOF\n", .openMetrics, line: 2,
+        expectError(
+            "# TYPE a_seconds gauge\n# UNIT a_seconds bytes\n# EOF\n", .openMetrics, line: 2,
             "unit \"bytes\" is not a suffix of metric name a_seconds")
         expectError("# TYPE aseconds gauge\n# UNIT aseconds seconds\n# EOF\n", .openMetrics, line: 2, "not a suffix")
         let parsed = try entries("# TYPE a_seconds gauge\n# UNIT a_seconds seconds\n# EOF\n", .openMetrics)

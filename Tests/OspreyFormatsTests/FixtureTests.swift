@@ -196,8 +196,10 @@ import Testing
                 $0.labels == series("osprey_request_duration_seconds_bucket", ["handler": "query", "le": "+Inf"])
             })
         #expect(second.value == 3)
-        #expect(second.exemplar == Exemplar(
-            labels: Labels(["span_id": "s1", "trace_id": "def456"]), value: 7, timestamp: 1_795_920_799_039))
+        #expect(
+            second.exemplar
+                == Exemplar(
+                    labels: Labels(["span_id": "s1", "trace_id": "def456"]), value: 7, timestamp: 1_795_920_799_039))
     }
 
     @Test func createdSamplesAreFlagged() throws {

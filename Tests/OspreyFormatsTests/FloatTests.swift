@@ -29,7 +29,8 @@ import Testing
                 text += point == 0 ? "0." + all : String(all.prefix(point)) + "." + String(all.dropFirst(point))
             case 2:
                 // Many leading zeros after the point, trailing zeros at the end.
-                text += "0." + String(repeating: "0", count: Int.random(in: 0...30, using: &generator))
+                text +=
+                    "0." + String(repeating: "0", count: Int.random(in: 0...30, using: &generator))
                     + digits(Int.random(in: 1...20, using: &generator), &generator)
                 text += String(repeating: "0", count: Int.random(in: 0...5, using: &generator))
             default:

@@ -102,9 +102,10 @@ import Testing
     }
 
     @Test func rejects() {
-        for text in ["1x", "m", "1m1h", "", "-1s", "1.5h", "1h1h", "1msm", "15", "1s ", " 1s", "1S", "s1",
-            "1ms1s", "99999999999999999999s", "999999999999y"]
-        {
+        for text in [
+            "1x", "m", "1m1h", "", "-1s", "1.5h", "1h1h", "1msm", "15", "1s ", " 1s", "1S", "s1",
+            "1ms1s", "99999999999999999999s", "999999999999y",
+        ] {
             let error = #expect(throws: DurationSyntaxError.self, "\(text)") { try Duration(prometheus: text) }
             #expect(error?.text == text)
             #expect(error?.description.contains("\"\(text)\"") == true)

@@ -51,7 +51,9 @@ import Testing
         #expect(reason.contains("does not decode to UTF-8"), "\(reason)")
     }
 
-    @Test(arguments: ["/metrics/job/node/v@base64/a+b", "/metrics/job/node/v@base64/a", "/metrics/job/node/v@base64/%2F8", "/metrics/job/node/v@base64/_w"])
+    @Test(arguments: [
+        "/metrics/job/node/v@base64/a+b", "/metrics/job/node/v@base64/a", "/metrics/job/node/v@base64/%2F8", "/metrics/job/node/v@base64/_w",
+    ])
     func badBase64IsRefused(_ path: String) throws {
         let reason = try #require(refusal(path), "\(path) was taken")
         #expect(reason.contains("base64"), "\(reason)")

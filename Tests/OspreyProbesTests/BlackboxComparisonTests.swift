@@ -5,8 +5,8 @@ import OspreyConfig
 import OspreyFormats
 import OspreyModel
 import OspreyProbes
-import Testing
 import OspreyTestSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -275,7 +275,9 @@ struct BlackboxComparisonTests {
         for name in ["probe_ssl_last_chain_info", "probe_tls_version_info"] {
             let osprey = comparison.osprey.allMetrics.first { $0.name == name }.map { $0.labels }
             let blackbox = comparison.blackbox.first { $0.name == name }?.samples.first?.labels.removing(Labels.metricName)
-            #expect(osprey != nil && osprey == blackbox, "\(name): Osprey \(String(describing: osprey)), blackbox \(String(describing: blackbox))", sourceLocation: sourceLocation)
+            #expect(
+                osprey != nil && osprey == blackbox, "\(name): Osprey \(String(describing: osprey)), blackbox \(String(describing: blackbox))",
+                sourceLocation: sourceLocation)
         }
         for name in ["probe_ssl_earliest_cert_expiry", "probe_ssl_last_chain_expiry_timestamp_seconds"] {
             let osprey = comparison.ospreyValue(name)

@@ -51,8 +51,10 @@ import Testing
         #expect(result.success, "\(result.failure ?? "") \(result.steps)")
         #expect(metric(result, "probe_dns_answer_rrs") == 1)
 
-        let missing = await DNSProber(DNSProbeConfiguration(queryName: "missing.test", queryType: "A", transportProtocol: .tcp), timeout: generousProbeTimeout)
-            .probe("127.0.0.1:\(port)")
+        let missing = await DNSProber(
+            DNSProbeConfiguration(queryName: "missing.test", queryType: "A", transportProtocol: .tcp), timeout: generousProbeTimeout
+        )
+        .probe("127.0.0.1:\(port)")
         #expect(!missing.success)
         #expect(missing.failure?.contains("NXDOMAIN") == true, "\(missing.failure ?? "")")
     }

@@ -9,8 +9,12 @@ import Testing
             success: true, duration: .milliseconds(250),
             metrics: [
                 ProbeMetric(name: "probe_http_status_code", value: 200, help: "Response HTTP status code"),
-                ProbeMetric(name: "probe_http_duration_seconds", labels: Labels(["phase": "connect"]), value: 0.001, help: "Duration of http request by phase, summed over all redirects"),
-                ProbeMetric(name: "probe_http_duration_seconds", labels: Labels(["phase": "resolve"]), value: 0.002, help: "Duration of http request by phase, summed over all redirects"),
+                ProbeMetric(
+                    name: "probe_http_duration_seconds", labels: Labels(["phase": "connect"]), value: 0.001,
+                    help: "Duration of http request by phase, summed over all redirects"),
+                ProbeMetric(
+                    name: "probe_http_duration_seconds", labels: Labels(["phase": "resolve"]), value: 0.002,
+                    help: "Duration of http request by phase, summed over all redirects"),
             ])
         let families = try ExpositionParser.families(from: result.exposition, format: .text)
         #expect(families.map(\.name) == ["probe_duration_seconds", "probe_http_duration_seconds", "probe_http_status_code", "probe_success"])

@@ -81,9 +81,10 @@ import Testing
             try? await Task.sleep(for: .seconds(120))
             return ProbeResult(success: false, duration: .seconds(120), metrics: [], failure: "timeout")
         }
-        await scheduler.apply((1...5).map {
-            ScheduledProbe(job: "web", module: "http_2xx", target: "hang-\($0)", interval: .seconds(1), labels: Labels())
-        })
+        await scheduler.apply(
+            (1...5).map {
+                ScheduledProbe(job: "web", module: "http_2xx", target: "hang-\($0)", interval: .seconds(1), labels: Labels())
+            })
         // Every target has had a second turn: each has its first probe running or waiting.
         try await eventually(timeout: .seconds(90)) {
             await scheduler.statuses().allSatisfy { $0.skipped >= 1 }

@@ -56,7 +56,8 @@ import Testing
     /// Queries Prometheus refuses: Osprey must refuse them too, with an error of the same class.
     @Test(arguments: ConformanceDataset.allCases)
     func failingQueries(_ dataset: ConformanceDataset) async throws {
-        let cases = try ConformanceData.cases(dataset, "expected_instant.json")
+        let cases =
+            try ConformanceData.cases(dataset, "expected_instant.json")
             + ConformanceData.cases(dataset, "expected_range.json")
         try await check(cases.filter(\.expectsError), dataset)
     }
@@ -65,7 +66,8 @@ import Testing
     /// to any of them is caught.
     @Test(arguments: ConformanceDataset.allCases)
     func comparisonAcceptsPrometheusAndCatchesChanges(_ dataset: ConformanceDataset) throws {
-        let cases = try ConformanceData.cases(dataset, "expected_instant.json")
+        let cases =
+            try ConformanceData.cases(dataset, "expected_instant.json")
             + ConformanceData.cases(dataset, "expected_range.json")
         for recorded in cases {
             guard case .success(let value) = recorded.response.expected else { continue }

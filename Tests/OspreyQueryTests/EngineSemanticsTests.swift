@@ -1,6 +1,7 @@
 import OspreyModel
 import OspreyStorage
 import Testing
+
 @testable import OspreyQuery
 
 /// Semantics that real Prometheus data from promtool cannot show: staleness markers, the
@@ -22,7 +23,9 @@ import Testing
 
     @Test func lookbackIncludesBothEdgesOfFiveMinutes() throws {
         let data = [series("up", [:], [(0, 7)])]
-        #expect(try instant(.vectorSelector(selector("up")), at: 300_000, data) == .vector([VectorElement(labels: data[0].labels, timestamp: 300_000, value: 7)]))
+        #expect(
+            try instant(.vectorSelector(selector("up")), at: 300_000, data)
+                == .vector([VectorElement(labels: data[0].labels, timestamp: 300_000, value: 7)]))
         #expect(try instant(.vectorSelector(selector("up")), at: 300_001, data) == .vector([]))
     }
 
@@ -35,8 +38,12 @@ import Testing
         // A counter sampled every 15 s growing by 1.5 per sample: 0.1 per second. The first
         // sample sits 15 s into the window, so extrapolation reaches the window's start.
         let data = [series("c_total", ["i": "x"], (1...20).map { (Timestamp($0) * 15_000, Double($0) * 1.5) })]
-        let call = Expr.call(Call(function: Function.named("rate")!, args: [.matrixSelector(MatrixSelector(selector: selector("c_total"), range: 300_000))]))
-        guard case .vector(let result) = try instant(call, at: 300_000, data) else { Issue.record("not a vector"); return }
+        let call = Expr.call(
+            Call(function: Function.named("rate")!, args: [.matrixSelector(MatrixSelector(selector: selector("c_total"), range: 300_000))]))
+        guard case .vector(let result) = try instant(call, at: 300_000, data) else {
+            Issue.record("not a vector")
+            return
+        }
         #expect(result.count == 1)
         #expect(result.first?.labels == Labels(["i": "x"]))
         #expect(abs((result.first?.value ?? 0) - 0.1) < 1e-12)
@@ -69,14 +76,16 @@ import Testing
         options.timeout = .zero
         let engine = QueryEngine(options: options)
         await #expect(throws: QueryError.timeout(limit: .zero)) {
-            try await engine.rangeQuery("sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
+            try await engine.rangeQuery(
+                "sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
         }
     }
 
     @Test func cancellingTheCallerStopsTheEvaluation() async {
         let engine = self.engine
         let query = Task {
-            try await engine.rangeQuery("sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
+            try await engine.rangeQuery(
+                "sum(rate(m_total[5m]))", start: 0, end: 600_000, step: 15_000, from: MemoryQueryable(series: Self.manySeries))
         }
         query.cancel()
         let result = await query.result

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OspreyQuery
 
 @Suite struct FunctionTableTests {

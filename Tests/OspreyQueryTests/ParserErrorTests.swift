@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OspreyQuery
 
 /// Common mistakes and the exact error Prometheus 2.42 gives for each (recorded from the real

@@ -1,5 +1,6 @@
 import OspreyModel
 import Testing
+
 @testable import OspreyQuery
 
 /// `name{matchers}`: the metric name as Prometheus stores it, a matcher after the others.

@@ -1,5 +1,6 @@
 import OspreyModel
 import Testing
+
 @testable import OspreyQuery
 
 @Suite struct PrinterTests {
@@ -21,8 +22,9 @@ import Testing
 
         let matching = VectorMatching(cardinality: .manyToOne, labels: ["x"], on: true, include: ["y"])
         let join = Expr.binary(
-            Binary(op: .add, lhs: .vectorSelector(VectorSelector(name: "a", matchers: [.equal("__name__", "a")])),
-                   rhs: .vectorSelector(VectorSelector(name: "b", matchers: [.equal("__name__", "b")])), matching: matching))
+            Binary(
+                op: .add, lhs: .vectorSelector(VectorSelector(name: "a", matchers: [.equal("__name__", "a")])),
+                rhs: .vectorSelector(VectorSelector(name: "b", matchers: [.equal("__name__", "b")])), matching: matching))
         #expect(join.description == "a + on (x) group_left (y) b")
     }
 

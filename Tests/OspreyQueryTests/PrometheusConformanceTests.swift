@@ -1,4 +1,5 @@
 import Testing
+
 @testable import OspreyQuery
 
 /// A query and what the real Prometheus 2.42 answered for it: its canonical text, or the

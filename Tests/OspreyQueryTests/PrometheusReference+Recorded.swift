@@ -101,7 +101,8 @@ extension PrometheusReference {
         .init("time()", formats: "time()"),
         .init("time(1)", fails: "1:1: parse error: expected 0 argument(s) in call to \"time\", got 1"),
         .init("0x1.8", fails: "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"0x1.8\": invalid syntax"),
-        .init("0xffffffffffffffff", fails: "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"0xffffffffffffffff\": invalid syntax"),
+        .init(
+            "0xffffffffffffffff", fails: "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"0xffffffffffffffff\": invalid syntax"),
         .init("9223372036854775808", formats: "9.223372036854776e+18"),
         .init("0x", fails: "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"0x\": invalid syntax"),
         .init("1e", fails: "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"1e\": invalid syntax"),
@@ -151,9 +152,13 @@ extension PrometheusReference {
         .init("foo @ +1.5", formats: "foo @ 1.500"),
         .init("foo @ Inf", fails: "1:1: parse error: timestamp out of bounds for @ modifier: +Inf"),
         .init("foo @ NaN", fails: "1:1: parse error: timestamp out of bounds for @ modifier: NaN"),
-        .init("(foo) offset 5m", fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        .init(
+            "(foo) offset 5m",
+            fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         .init("(foo)[5m]", fails: "1:6: parse error: ranges only allowed for vector selectors"),
-        .init("rate(foo[5m]) offset 5m", fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        .init(
+            "rate(foo[5m]) offset 5m",
+            fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         .init("rate(foo[5m])[5m]", fails: "1:14: parse error: ranges only allowed for vector selectors"),
         .init("rate(foo[5m])[5m:]", formats: "rate(foo[5m])[5m:]"),
         .init("foo offset 5m[5m]", fails: "1:14: parse error: no offset modifiers allowed before range"),
@@ -162,7 +167,9 @@ extension PrometheusReference {
         .init("\"a\"[5m:]", fails: "1:1: parse error: subquery is only allowed on instant vector, got string instead"),
         .init("foo[5m][5m:]", fails: "1:1: parse error: subquery is only allowed on instant vector, got matrix instead"),
         .init("foo[5m] + 1", fails: "1:1: parse error: binary expression must contain only scalar and instant vector types"),
-        .init("-foo[5m]", fails: "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"range vector\""),
+        .init(
+            "-foo[5m]", fails: "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"range vector\""
+        ),
         .init("-\"a\"", fails: "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"string\""),
         .init("+\"a\"", fails: "1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"string\""),
         .init("1 + \"a\"", fails: "1:5: parse error: binary expression must contain only scalar and instant vector types"),
@@ -207,7 +214,8 @@ extension PrometheusReference {
         .init("rate(foo[5m]", fails: "1:13: parse error: unclosed left parenthesis"),
         .init("rate(foo[5m],", fails: "1:14: parse error: unclosed left parenthesis"),
         .init("rate(,foo)", fails: "1:6: parse error: unexpected \",\""),
-        .init("sum(rate(foo[5m])) by (job) + on (job) group_left sum(bar)", formats: "sum by (job) (rate(foo[5m])) + on (job) group_left () sum(bar)"),
+        .init(
+            "sum(rate(foo[5m])) by (job) + on (job) group_left sum(bar)", formats: "sum by (job) (rate(foo[5m])) + on (job) group_left () sum(bar)"),
         .init("topk(5, foo) by (x)", formats: "topk by (x) (5, foo)"),
         .init("count_values(5, foo)", fails: "1:14: parse error: expected type string in aggregation parameter, got scalar"),
         .init("topk(\"a\", foo)", fails: "1:6: parse error: expected type scalar in aggregation parameter, got string"),
@@ -218,7 +226,9 @@ extension PrometheusReference {
         .init("abs(\"a\")", fails: "1:5: parse error: expected type instant vector in call to function \"abs\", got string"),
         .init("abs(foo[5m])", fails: "1:5: parse error: expected type instant vector in call to function \"abs\", got range vector"),
         .init("vector(foo)", fails: "1:8: parse error: expected type scalar in call to function \"vector\", got instant vector"),
-        .init("histogram_quantile(0.9, foo[5m])", fails: "1:25: parse error: expected type instant vector in call to function \"histogram_quantile\", got range vector"),
+        .init(
+            "histogram_quantile(0.9, foo[5m])",
+            fails: "1:25: parse error: expected type instant vector in call to function \"histogram_quantile\", got range vector"),
         .init("label_replace(foo, \"a\", \"b\", \"c\")", fails: "1:1: parse error: expected 5 argument(s) in call to \"label_replace\", got 4"),
         .init("label_join(foo, \"a\", \",\", 1)", fails: "1:27: parse error: expected type string in call to function \"label_join\", got scalar"),
         .init("scalar(1)", fails: "1:8: parse error: expected type instant vector in call to function \"scalar\", got scalar"),
@@ -381,9 +391,13 @@ extension PrometheusReference {
         .init("foo[5m:] @ 1 offset 1m", formats: "foo[5m:] @ 1.000 offset 1m"),
         .init("(foo)[5m:] @ 1", formats: "(foo)[5m:] @ 1.000"),
         .init("-foo offset 5m", formats: "-foo offset 5m"),
-        .init("-1 offset 5m", fails: "1:2: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        .init(
+            "-1 offset 5m",
+            fails: "1:2: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         .init("1 @ 5", fails: "1:1: parse error: @ modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
-        .init("\"a\" offset 5m", fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        .init(
+            "\"a\" offset 5m",
+            fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         .init("foo[5m] offset -1m", formats: "foo[5m] offset -1m"),
         .init("foo[1y]", formats: "foo[1y]"),
         .init("foo[52w]", formats: "foo[52w]"),
@@ -432,7 +446,9 @@ extension PrometheusReference {
         .init("topk(foo) }", fails: "1:11: parse error: unexpected character: '}'"),
         .init("unknownfn(x) }", fails: "1:1: parse error: unknown function with name \"unknownfn\""),
         .init("unknownfn(x bar)", fails: "1:13: parse error: unexpected identifier \"bar\""),
-        .init("label_join(foo, \"a\", \",\", \"b\", 1)", fails: "1:32: parse error: expected type string in call to function \"label_join\", got scalar"),
+        .init(
+            "label_join(foo, \"a\", \",\", \"b\", 1)", fails: "1:32: parse error: expected type string in call to function \"label_join\", got scalar"
+        ),
         .init("foo and on(x) group_left bar", fails: "1:1: parse error: no grouping allowed for \"and\" operation"),
         .init("foo[5m] and bar", fails: "1:1: parse error: binary expression must contain only scalar and instant vector types"),
         .init("sum(foo) + on(x) 1", fails: "1:1: parse error: vector matching only allowed between instant vectors"),
@@ -465,10 +481,14 @@ extension PrometheusReference {
         .init("foo[5m:1m]]", fails: "1:11: parse error: unexpected right bracket ']'"),
         .init("foo[5m:1m:]", fails: "1:10: parse error: unexpected colon ':'"),
         .init("http_requests_total", formats: "http_requests_total"),
-        .init("http_requests_total{job=\"api\",code!=\"200\",method=~\"GET|POST\",path!~\"/debug.*\"}", formats: "http_requests_total{code!=\"200\",job=\"api\",method=~\"GET|POST\",path!~\"/debug.*\"}"),
+        .init(
+            "http_requests_total{job=\"api\",code!=\"200\",method=~\"GET|POST\",path!~\"/debug.*\"}",
+            formats: "http_requests_total{code!=\"200\",job=\"api\",method=~\"GET|POST\",path!~\"/debug.*\"}"),
         .init("{job=\"api\"}", formats: "{job=\"api\"}"),
         .init("rate(http_requests_total{code=\"200\"}[5m] offset 1m)", formats: "rate(http_requests_total{code=\"200\"}[5m] offset 1m)"),
-        .init("sum by (job) (rate(http_requests_total{code=\"200\"}[5m] offset 1m))", formats: "sum by (job) (rate(http_requests_total{code=\"200\"}[5m] offset 1m))"),
+        .init(
+            "sum by (job) (rate(http_requests_total{code=\"200\"}[5m] offset 1m))",
+            formats: "sum by (job) (rate(http_requests_total{code=\"200\"}[5m] offset 1m))"),
         .init("sum(rate(http_requests_total[5m])) without (instance, pod)", formats: "sum without (instance, pod) (rate(http_requests_total[5m]))"),
         .init("avg without () (foo)", formats: "avg without () (foo)"),
         .init("count by (a) (foo)", formats: "count by (a) (foo)"),
@@ -606,7 +626,8 @@ extension PrometheusReference {
         .init("( 5", fails: "1:4: parse error: unclosed left parenthesis"),
         .init("( [", fails: "1:3: parse error: unexpected \"[\""),
         .init("( on", fails: "1:3: parse error: unexpected <on>"),
-        .init("(foo) offset != {a=\"b\"} sum(foo) time() time() 1 > : ^", fails: "1:14: parse error: unexpected <op:!=> in offset, expected duration"),
+        .init(
+            "(foo) offset != {a=\"b\"} sum(foo) time() time() 1 > : ^", fails: "1:14: parse error: unexpected <op:!=> in offset, expected duration"),
         .init("(foo) offset time()", fails: "1:14: parse error: unexpected identifier \"time\" in offset, expected duration"),
         .init(") =", fails: "1:2: parse error: unexpected right parenthesis ')'"),
         .init("+ #c\n { 2^-1 [1h:5m] label_join( 0x1f 5 a=\"b\" x Inf ]", fails: "2:4: parse error: unexpected character inside braces: '2'"),
@@ -619,7 +640,9 @@ extension PrometheusReference {
         .init(", ]", fails: "1:1: parse error: unexpected \",\""),
         .init("- : 1", fails: "1:5: parse error: unexpected number \"1\""),
         .init("- >", fails: "1:3: parse error: unexpected <op:>>"),
-        .init("- foo offset (foo) \"x\" 1 start 1.5 on abs( count_values(\"v\", foo)", fails: "1:14: parse error: unexpected \"(\" in offset, expected duration"),
+        .init(
+            "- foo offset (foo) \"x\" 1 start 1.5 on abs( count_values(\"v\", foo)",
+            fails: "1:14: parse error: unexpected \"(\" in offset, expected duration"),
         .init("- { !~ :5m 1e or sum label_join(", fails: "1:5: parse error: unexpected <op:!~> in label matching, expected identifier or \"}\""),
         .init("- }", fails: "1:3: parse error: unexpected character: '}'"),
         .init("--1 5 bar ^", fails: "1:5: parse error: unexpected number \"5\""),
@@ -628,7 +651,9 @@ extension PrometheusReference {
         .init("--1 abs(", fails: "1:5: parse error: unexpected identifier \"abs\""),
         .init("--1 offset {a=\"b\"} = ,", fails: "1:12: parse error: unexpected \"{\" in offset, expected duration"),
         .init("-foo or on :5m offset , == =~", fails: "1:12: parse error: unexpected metric identifier \":5m\" in grouping opts, expected \"(\""),
-        .init("-foo { group_left rate(foo[5m]) topk(1, foo)", fails: "1:19: parse error: unexpected identifier \"rate\" in label matching, expected label matching operator"),
+        .init(
+            "-foo { group_left rate(foo[5m]) topk(1, foo)",
+            fails: "1:19: parse error: unexpected identifier \"rate\" in label matching, expected label matching operator"),
         .init("0x1f @ ^ by (a) end()", fails: "1:8: parse error: unexpected <op:^> in @, expected timestamp"),
         .init("1 != topk without (b) on rate(foo[5m])", fails: "1:23: parse error: unexpected <on> in aggregation"),
         .init("1 'b'", fails: "1:3: parse error: unexpected string \"'b'\""),
@@ -638,13 +663,16 @@ extension PrometheusReference {
         .init("1 @ rate(foo[5m]) -", fails: "1:5: parse error: unexpected identifier \"rate\" in @, expected timestamp"),
         .init("1 [", fails: "1:4: parse error: missing unit character in duration"),
         .init("1 bool", fails: "1:3: parse error: unexpected <bool>"),
-        .init("1 offset 5m", fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
+        .init(
+            "1 offset 5m",
+            fails: "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         .init("1 offset start rate(foo[5m]) [5m]", fails: "1:10: parse error: unexpected \"start\" in offset, expected duration"),
         .init("1 round(foo, 2)", fails: "1:3: parse error: unexpected identifier \"round\""),
         .init("1 x", fails: "1:3: parse error: unexpected identifier \"x\""),
         .init("1.5 @ -5m + [ 1 foo @ end()", fails: "1:8: parse error: unexpected duration \"5m\" in @, expected timestamp"),
         .init("2^-1 @", fails: "1:7: parse error: unexpected end of input in @, expected timestamp"),
-        .init("2^-1 @ [ :5m [1h:5m] without ignoring(y) round(foo, 2) by (a) )", fails: "1:8: parse error: unexpected \"[\" in @, expected timestamp"),
+        .init(
+            "2^-1 @ [ :5m [1h:5m] without ignoring(y) round(foo, 2) by (a) )", fails: "1:8: parse error: unexpected \"[\" in @, expected timestamp"),
         .init("5 \"a\\n\"", fails: "1:3: parse error: unexpected string \"\\\"a\\\\n\\\"\""),
         .init("5 1.5", fails: "1:3: parse error: unexpected number \"1.5\""),
         .init("5 @ foo offset -1m ) 1", fails: "1:5: parse error: unexpected identifier \"foo\" in @, expected timestamp"),
@@ -657,7 +685,9 @@ extension PrometheusReference {
         .init(": [1h:5m] [5m:] -foo", fails: "1:1: parse error: subquery is only allowed on instant vector, got matrix instead"),
         .init(": atan2 ignoring(y) 1.5", fails: "1:1: parse error: vector matching only allowed between instant vectors"),
         .init(": count_values(\"v\", foo)", fails: "1:3: parse error: unexpected <aggr:count_values>"),
-        .init(": offset count_values(\"v\", foo) foo offset -1m", fails: "1:10: parse error: unexpected <aggr:count_values> in offset, expected duration"),
+        .init(
+            ": offset count_values(\"v\", foo) foo offset -1m",
+            fails: "1:10: parse error: unexpected <aggr:count_values> in offset, expected duration"),
         .init(": without @ 5", fails: "1:3: parse error: unexpected <without>"),
         .init(":5m @ bar", fails: "1:7: parse error: unexpected identifier \"bar\" in @, expected timestamp"),
         .init(":5m label_join(", fails: "1:5: parse error: unexpected identifier \"label_join\""),
@@ -680,20 +710,32 @@ extension PrometheusReference {
         .init("and [ rate", fails: "1:7: parse error: bad duration syntax: \"\""),
         .init("and atan2 + 2^-1 offset topk(1, foo)", fails: "1:25: parse error: unexpected <aggr:topk> in offset, expected duration"),
         .init("and offset sum(foo) [5m:]", fails: "1:12: parse error: unexpected <aggr:sum> in offset, expected duration"),
-        .init("and offset without ] group_right(z) topk(1, foo) count_values(\"v\", foo) foo offset -1m", fails: "1:12: parse error: unexpected <without> in offset, expected duration"),
+        .init(
+            "and offset without ] group_right(z) topk(1, foo) count_values(\"v\", foo) foo offset -1m",
+            fails: "1:12: parse error: unexpected <without> in offset, expected duration"),
         .init("atan2 !=", fails: "1:1: parse error: unexpected <op:atan2>"),
         .init("bar \"x\"", fails: "1:5: parse error: unexpected string \"\\\"x\\\"\""),
         .init("bar (foo) a=\"b\" 1e 1e", fails: "1:1: parse error: unknown function with name \"bar\""),
         .init("bar and on(x) topk(1, foo) without", fails: "1:35: parse error: unexpected end of input in grouping opts, expected \"(\""),
         .init("by @ on : end()", fails: "1:6: parse error: unexpected <on> in @, expected timestamp"),
-        .init("by offset \"x\" ] sum(foo) group_left offset 1 != ) start()", fails: "1:11: parse error: unexpected string \"\\\"x\\\"\" in offset, expected duration"),
+        .init(
+            "by offset \"x\" ] sum(foo) group_left offset 1 != ) start()",
+            fails: "1:11: parse error: unexpected string \"\\\"x\\\"\" in offset, expected duration"),
         .init("by quantile", fails: "1:4: parse error: unexpected <aggr:quantile>"),
         .init("by rate", fails: "1:4: parse error: unexpected identifier \"rate\""),
         .init("by time()", fails: "1:4: parse error: unexpected identifier \"time\""),
-        .init("count_values(\"v\", foo) by label_join( ( == ( x - \"a\\n\" @", fails: "1:27: parse error: unexpected identifier \"label_join\" in grouping opts, expected \"(\""),
-        .init("count_values(\"v\", foo) offset round(foo, 2) x end() 1", fails: "1:31: parse error: unexpected identifier \"round\" in offset, expected duration"),
-        .init("count_values(\"v\", foo) without 1.5 foo @ end() {a=\"b\"} } , #c\n foo @ end() { offset 5m", fails: "1:32: parse error: unexpected number \"1.5\" in grouping opts, expected \"(\""),
-        .init("count_values(\"v\", foo) without without end() abs( by (a) bool group_right(z) + label_join(", fails: "1:32: parse error: unexpected <without> in grouping opts, expected \"(\""),
+        .init(
+            "count_values(\"v\", foo) by label_join( ( == ( x - \"a\\n\" @",
+            fails: "1:27: parse error: unexpected identifier \"label_join\" in grouping opts, expected \"(\""),
+        .init(
+            "count_values(\"v\", foo) offset round(foo, 2) x end() 1",
+            fails: "1:31: parse error: unexpected identifier \"round\" in offset, expected duration"),
+        .init(
+            "count_values(\"v\", foo) without 1.5 foo @ end() {a=\"b\"} } , #c\n foo @ end() { offset 5m",
+            fails: "1:32: parse error: unexpected number \"1.5\" in grouping opts, expected \"(\""),
+        .init(
+            "count_values(\"v\", foo) without without end() abs( by (a) bool group_right(z) + label_join(",
+            fails: "1:32: parse error: unexpected <without> in grouping opts, expected \"(\""),
         .init("foo + on { Inf by", fails: "1:10: parse error: unexpected \"{\" in grouping opts, expected \"(\""),
         .init("foo @ end() @ --1", fails: "1:16: parse error: unexpected <op:-> in @, expected timestamp"),
         .init("foo @ end() atan2 -foo { atan2 ] start()", fails: "1:32: parse error: unexpected character inside braces: ']'"),
@@ -709,16 +751,27 @@ extension PrometheusReference {
         .init("or @ group_left quantile label_join( (foo) x", fails: "1:6: parse error: unexpected <group_left> in @, expected timestamp"),
         .init("or by", fails: "1:4: parse error: unexpected <by>"),
         .init("or offset 5m [5m:] -foo @ atan2 5 'b' ==", fails: "1:27: parse error: unexpected <op:atan2> in @, expected timestamp"),
-        .init("or { = sum bool on offset 5m !~ (foo) rate", fails: "1:6: parse error: unexpected \"=\" in label matching, expected identifier or \"}\""),
-        .init("quantile ( 0x1f round(foo, 2) sum(foo) - by , group_right(z) foo", fails: "1:17: parse error: unexpected identifier \"round\" in aggregation"),
-        .init("quantile (foo) != ] ^ without (b) [5m:] (foo) rate abs(", fails: "1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1"),
+        .init(
+            "or { = sum bool on offset 5m !~ (foo) rate", fails: "1:6: parse error: unexpected \"=\" in label matching, expected identifier or \"}\""),
+        .init(
+            "quantile ( 0x1f round(foo, 2) sum(foo) - by , group_right(z) foo",
+            fails: "1:17: parse error: unexpected identifier \"round\" in aggregation"),
+        .init(
+            "quantile (foo) != ] ^ without (b) [5m:] (foo) rate abs(",
+            fails: "1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1"),
         .init("quantile offset or a=\"b\"", fails: "1:17: parse error: unexpected <op:or> in offset, expected duration"),
-        .init("quantile offset rate 5m -5m [5m] on and a=\"b\" ( a:b )", fails: "1:17: parse error: unexpected identifier \"rate\" in offset, expected duration"),
+        .init(
+            "quantile offset rate 5m -5m [5m] on and a=\"b\" ( a:b )",
+            fails: "1:17: parse error: unexpected identifier \"rate\" in offset, expected duration"),
         .init("quantile offset x quantile offset", fails: "1:17: parse error: unexpected identifier \"x\" in offset, expected duration"),
-        .init("quantile or + time() offset label_join( \"a\\n\"", fails: "1:29: parse error: unexpected identifier \"label_join\" in offset, expected duration"),
+        .init(
+            "quantile or + time() offset label_join( \"a\\n\"",
+            fails: "1:29: parse error: unexpected identifier \"label_join\" in offset, expected duration"),
         .init("quantile without (b) 2^-1 without and rate start", fails: "1:22: parse error: unexpected number \"2\" in aggregation"),
         .init("quantile without (b) bool foo ) round(foo, 2) -foo } 1 start", fails: "1:22: parse error: unexpected <bool> in aggregation"),
-        .init("quantile without end() rate(foo[5m]) bar round(foo, 2) abs( a:b round(foo, 2) 1.5", fails: "1:18: parse error: unexpected \"end\" in grouping opts, expected \"(\""),
+        .init(
+            "quantile without end() rate(foo[5m]) bar round(foo, 2) abs( a:b round(foo, 2) 1.5",
+            fails: "1:18: parse error: unexpected \"end\" in grouping opts, expected \"(\""),
         .init("quantile { : -5m - by without -foo", fails: "1:12: parse error: unexpected character inside braces: ':'"),
         .init("rate @ time() (", fails: "1:8: parse error: unexpected identifier \"time\" in @, expected timestamp"),
         .init("rate offset", fails: "1:12: parse error: unexpected end of input in offset, expected duration"),
@@ -726,16 +779,24 @@ extension PrometheusReference {
         .init("rate offset : :5m 1e 'b' abs( {", fails: "1:13: parse error: unexpected metric identifier \":\" in offset, expected duration"),
         .init("start @ 5 @ 5 rate(foo[5m])", fails: "1:1: parse error: @ <timestamp> may not be set multiple times"),
         .init("start @ a=\"b\"", fails: "1:9: parse error: unexpected identifier \"a\" in @, expected timestamp"),
-        .init("sum ( @ 5 topk(1, foo) #c\n ) rate(foo[5m]) != foo foo 2^-1 end()", fails: "1:7: parse error: unexpected \"<Item 57385>\" <op:@> in aggregation"),
+        .init(
+            "sum ( @ 5 topk(1, foo) #c\n ) rate(foo[5m]) != foo foo 2^-1 end()",
+            fails: "1:7: parse error: unexpected \"<Item 57385>\" <op:@> in aggregation"),
         .init("sum :5m", fails: "1:5: parse error: unexpected metric identifier \":5m\""),
         .init("sum @ start 1 quantile offset 5m -5m + ]", fails: "1:13: parse error: unexpected number \"1\" in @, expected timestamp"),
         .init("sum by (a) [5m] offset =~ offset 5m", fails: "1:12: parse error: unexpected \"[\" in aggregation"),
-        .init("sum by count_values(\"v\", foo) and 5 without [5m]", fails: "1:8: parse error: unexpected <aggr:count_values> in grouping opts, expected \"(\""),
+        .init(
+            "sum by count_values(\"v\", foo) and 5 without [5m]",
+            fails: "1:8: parse error: unexpected <aggr:count_values> in grouping opts, expected \"(\""),
         .init("sum end()", fails: "1:5: parse error: unexpected \"end\""),
         .init("sum without foo @ end() a=\"b\"", fails: "1:13: parse error: unexpected identifier \"foo\" in grouping opts, expected \"(\""),
         .init("sum { != by (a) 2^-1", fails: "1:7: parse error: unexpected <op:!=> in label matching, expected identifier or \"}\""),
-        .init("sum(foo) @ :5m foo @ end() by (a) sum(foo) count_values(\"v\", foo)", fails: "1:12: parse error: unexpected metric identifier \":5m\" in @, expected timestamp"),
-        .init("sum(foo) without rate 1e on - quantile by (a)", fails: "1:18: parse error: unexpected identifier \"rate\" in grouping opts, expected \"(\""),
+        .init(
+            "sum(foo) @ :5m foo @ end() by (a) sum(foo) count_values(\"v\", foo)",
+            fails: "1:12: parse error: unexpected metric identifier \":5m\" in @, expected timestamp"),
+        .init(
+            "sum(foo) without rate 1e on - quantile by (a)",
+            fails: "1:18: parse error: unexpected identifier \"rate\" in grouping opts, expected \"(\""),
         .init("time() and foo @ end() and by", fails: "1:1: parse error: set operator \"and\" not allowed in binary scalar expression"),
         .init("time() offset :5m 5 ]", fails: "1:15: parse error: unexpected metric identifier \":5m\" in offset, expected duration"),
         .init("topk @ + + @ 5 foo @ end() group_left", fails: "1:10: parse error: unexpected <op:+> in @, expected timestamp"),
@@ -749,38 +810,56 @@ extension PrometheusReference {
         .init("topk(1, foo) [ start @ topk(1, foo) foo @ end()", fails: "1:16: parse error: bad duration syntax: \"st\""),
         .init("without @ sum(foo) - != ] !~", fails: "1:11: parse error: unexpected <aggr:sum> in @, expected timestamp"),
         .init("without [ without sum(foo) -", fails: "1:11: parse error: bad duration syntax: \"wi\""),
-        .init("without or on abs( 0x1f @ 5 on end() - 1 --1 quantile", fails: "1:15: parse error: unexpected identifier \"abs\" in grouping opts, expected \"(\""),
+        .init(
+            "without or on abs( 0x1f @ 5 on end() - 1 --1 quantile",
+            fails: "1:15: parse error: unexpected identifier \"abs\" in grouping opts, expected \"(\""),
         .init("x ( ) #c\n", fails: "1:1: parse error: unknown function with name \"x\""),
         .init("x -foo (foo) { topk(1, foo) 1.5", fails: "1:4: parse error: unknown function with name \"foo\""),
         .init("x foo", fails: "1:3: parse error: unexpected identifier \"foo\""),
         .init("x offset + == != !~ rate atan2", fails: "1:10: parse error: unexpected <op:+> in offset, expected duration"),
         .init("x offset =", fails: "1:10: parse error: unexpected \"=\" in offset, expected duration"),
-        .init("{ \"a\\n\" ignoring(y) ignoring(y)", fails: "1:3: parse error: unexpected string \"\\\"a\\\\n\\\"\" in label matching, expected identifier or \"}\""),
+        .init(
+            "{ \"a\\n\" ignoring(y) ignoring(y)",
+            fails: "1:3: parse error: unexpected string \"\\\"a\\\\n\\\"\" in label matching, expected identifier or \"}\""),
         .init("{ * a:b - !~", fails: "1:3: parse error: unexpected character inside braces: '*'"),
         .init("{ + x -", fails: "1:3: parse error: unexpected character inside braces: '+'"),
         .init("{ , or * 2^-1 + start() atan2 Inf", fails: "1:3: parse error: unexpected \",\" in label matching, expected identifier or \"}\""),
         .init("{ 0x1f", fails: "1:3: parse error: unexpected character inside braces: '0'"),
         .init("{ 1 -foo 1e", fails: "1:3: parse error: unexpected character inside braces: '1'"),
         .init("{ 5 bar", fails: "1:3: parse error: unexpected character inside braces: '5'"),
-        .init("{ =~ @ 5 ] = abs( end() and abs( @ @ [", fails: "1:3: parse error: unexpected <op:=~> in label matching, expected identifier or \"}\""),
+        .init(
+            "{ =~ @ 5 ] = abs( end() and abs( @ @ [", fails: "1:3: parse error: unexpected <op:=~> in label matching, expected identifier or \"}\""),
         .init("{ > offset 5m group_right(z)", fails: "1:3: parse error: unexpected character inside braces: '>'"),
         .init("{ Inf !~ @ :5m [ 'b' = bool != !=", fails: "1:10: parse error: unexpected character inside braces: '@'"),
         .init("{ [5m:]", fails: "1:3: parse error: unexpected character inside braces: '['"),
         .init("{ ^ * 0x1f by (a)", fails: "1:3: parse error: unexpected character inside braces: '^'"),
-        .init("{ atan2 \"a\\n\" 1.5 0x1f #c\n", fails: "1:9: parse error: unexpected string \"\\\"a\\\\n\\\"\" in label matching, expected label matching operator"),
-        .init("{ bool by !~ 5m end() offset", fails: "1:8: parse error: unexpected identifier \"by\" in label matching, expected label matching operator"),
-        .init("{ bool quantile round(foo, 2)", fails: "1:8: parse error: unexpected identifier \"quantile\" in label matching, expected label matching operator"),
+        .init(
+            "{ atan2 \"a\\n\" 1.5 0x1f #c\n",
+            fails: "1:9: parse error: unexpected string \"\\\"a\\\\n\\\"\" in label matching, expected label matching operator"),
+        .init(
+            "{ bool by !~ 5m end() offset",
+            fails: "1:8: parse error: unexpected identifier \"by\" in label matching, expected label matching operator"),
+        .init(
+            "{ bool quantile round(foo, 2)",
+            fails: "1:8: parse error: unexpected identifier \"quantile\" in label matching, expected label matching operator"),
         .init("{ foo offset -1m", fails: "1:7: parse error: unexpected identifier \"offset\" in label matching, expected label matching operator"),
-        .init("{ foo x time() topk \"x\" [1h:5m] ^ ]", fails: "1:7: parse error: unexpected identifier \"x\" in label matching, expected label matching operator"),
-        .init("{ on or label_join( offset", fails: "1:6: parse error: unexpected identifier \"or\" in label matching, expected label matching operator"),
+        .init(
+            "{ foo x time() topk \"x\" [1h:5m] ^ ]",
+            fails: "1:7: parse error: unexpected identifier \"x\" in label matching, expected label matching operator"),
+        .init(
+            "{ on or label_join( offset", fails: "1:6: parse error: unexpected identifier \"or\" in label matching, expected label matching operator"),
         .init("{ on(x)", fails: "1:5: parse error: unexpected character inside braces: '('"),
-        .init("{ or =~ \"x\" by -5m by (a) a=\"b\"", fails: "1:13: parse error: unexpected identifier \"by\" in label matching, expected \",\" or \"}\""),
+        .init(
+            "{ or =~ \"x\" by -5m by (a) a=\"b\"", fails: "1:13: parse error: unexpected identifier \"by\" in label matching, expected \",\" or \"}\""
+        ),
         .init("{ topk -5m", fails: "1:8: parse error: unexpected character inside braces: '-'"),
         .init("{ x =~ rate", fails: "1:8: parse error: unexpected identifier \"rate\" in label matching, expected string"),
         .init("{ {a=\"b\"} (foo)", fails: "1:3: parse error: unexpected left brace '{'"),
         .init("{a=\"b\"} - on == !~ without (b) and =~", fails: "1:14: parse error: unexpected <op:==> in grouping opts, expected \"(\""),
         .init("{a=\"b\"} @ - = a:b bar by (a) start sum(foo) rate without by", fails: "1:13: parse error: unexpected \"=\" in @, expected timestamp"),
         .init("{a=\"b\"} @ without (b) @", fails: "1:11: parse error: unexpected <without> in @, expected timestamp"),
-        .init("{a=\"b\"} [1h:5m] @ \"x\" quantile -foo -foo x 5 +", fails: "1:19: parse error: unexpected string \"\\\"x\\\"\" in @, expected timestamp"),
+        .init(
+            "{a=\"b\"} [1h:5m] @ \"x\" quantile -foo -foo x 5 +", fails: "1:19: parse error: unexpected string \"\\\"x\\\"\" in @, expected timestamp"
+        ),
     ]
 }

@@ -2,6 +2,7 @@ import Foundation
 import OspreyModel
 import OspreyStorage
 import Testing
+
 @testable import OspreyQuery
 
 /// Queries over the real storage: label values that Swift calls equal but whose bytes differ stay

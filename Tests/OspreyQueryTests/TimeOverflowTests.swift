@@ -1,6 +1,7 @@
 import OspreyModel
 import OspreyStorage
 import Testing
+
 @testable import OspreyQuery
 
 /// Times and durations from the query text at the ends of the 64-bit range: refused with

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import OspreyRules
-import Synchronization
 import OspreyTestSupport
+import Synchronization
 
 /// A webhook receiver on a loopback port, served by a real HTTP server, that records what it is
 /// sent and can be told to refuse (HTTP 500) a number of requests first.

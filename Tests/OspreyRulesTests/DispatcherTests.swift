@@ -70,7 +70,9 @@ import Testing
     @Test func alertsWithTheSameGroupLabelsShareANotification() async throws {
         let clock = ManualClock(Self.start)
         let (dispatcher, outbox) = try dispatcher(clock: clock)
-        await dispatcher.receive([firing("Down", instance: "b", clock: clock), firing("Down", instance: "a", clock: clock), firing("Slow", clock: clock)])
+        await dispatcher.receive([
+            firing("Down", instance: "b", clock: clock), firing("Down", instance: "a", clock: clock), firing("Slow", clock: clock),
+        ])
         let sent = try await payloads(outbox)
         #expect(sent.count == 2, "one per group: Down and Slow")
         let down = try #require(sent.first { ($0["groupLabels"] as? [String: String]) == ["alertname": "Down"] })
@@ -232,7 +234,9 @@ import Testing
             group.addTask { await dispatcher.run() }
             let now = Date()
             await dispatcher.receive([
-                Alert(labels: Labels(["alertname": "Down"]), annotations: Labels(), startsAt: now, endsAt: now.addingTimeInterval(600), generatorURL: "")
+                Alert(
+                    labels: Labels(["alertname": "Down"]), annotations: Labels(), startsAt: now, endsAt: now.addingTimeInterval(600), generatorURL: ""
+                )
             ])
             #expect(await outbox.notifications.isEmpty, "group_wait not over yet")
             let deadline = Date().addingTimeInterval(10)

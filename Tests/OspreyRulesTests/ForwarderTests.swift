@@ -33,7 +33,9 @@ import Testing
     }
 
     @Test func theDefaultPathAndBatchesOf64() throws {
-        let forwarder = AlertmanagerForwarder(alertmanagers: [AlertingAlertmanagerConfiguration(staticConfigs: [StaticConfiguration(targets: ["am:9093"])])])
+        let forwarder = AlertmanagerForwarder(alertmanagers: [
+            AlertingAlertmanagerConfiguration(staticConfigs: [StaticConfiguration(targets: ["am:9093"])])
+        ])
         let notifications = try forwarder.notifications(for: (0..<65).map { alert("A\($0)") })
         #expect(notifications.map(\.url) == ["http://am:9093/api/v2/alerts", "http://am:9093/api/v2/alerts"])
         let sizes = try notifications.map { try #require(try JSONSerialization.jsonObject(with: $0.body) as? [Any]).count }
@@ -43,7 +45,9 @@ import Testing
 
     @Test func forwardingQueuesIntoTheOutbox() async throws {
         let outbox = MemoryOutbox()
-        let forwarder = AlertmanagerForwarder(alertmanagers: [AlertingAlertmanagerConfiguration(staticConfigs: [StaticConfiguration(targets: ["am:9093"])])])
+        let forwarder = AlertmanagerForwarder(alertmanagers: [
+            AlertingAlertmanagerConfiguration(staticConfigs: [StaticConfiguration(targets: ["am:9093"])])
+        ])
         try await forwarder.forward([alert("Firing"), alert("Over", endsIn: -1)], at: Self.now, into: outbox)
         let queued = await outbox.notifications
         #expect(queued.count == 1)

@@ -1,8 +1,8 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
-import Testing
 import OspreyTestSupport
+import Testing
 
 @testable import OspreyRules
 
@@ -28,7 +28,8 @@ import OspreyTestSupport
         try storage.add(["__name__": "requests_total", "job": "api", "instance": "a"], at: t0, 3)
         try storage.add(["__name__": "requests_total", "job": "api", "instance": "b"], at: t0, 4)
         try storage.add(["__name__": "requests_total", "job": "db", "instance": "c"], at: t0, 10)
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -56,7 +57,8 @@ import OspreyTestSupport
     @Test func aRuleSeesWhatTheRuleBeforeItWroteInTheSameEvaluation() throws {
         let storage = try TemporaryStorage()
         try storage.add(["__name__": "x", "job": "a"], at: Self.start, 2)
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -73,7 +75,8 @@ import OspreyTestSupport
         let storage = try TemporaryStorage()
         try storage.add(["__name__": "x", "job": "a", "instance": "1"], at: Self.start, 1)
         try storage.add(["__name__": "x", "job": "a", "instance": "2"], at: Self.start, 1)
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -94,7 +97,8 @@ import OspreyTestSupport
     @Test func anAlertGoesFromPendingToFiringToResolved() throws {
         let storage = try TemporaryStorage()
         let down = ["__name__": "up", "job": "node", "instance": "host:9100"]
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -111,8 +115,10 @@ import OspreyTestSupport
         try storage.add(down, at: t0, 0)
         #expect(group.evaluate(at: t0, context: context, restoring: false).isEmpty, "a pending alert is not sent")
         let alertLabels = ["alertname": "InstanceDown", "job": "node", "instance": "host:9100", "severity": "page"]
-        #expect(try storage.samples(alertLabels.merging(["__name__": "ALERTS", "alertstate": "pending"]) { $1 }) == [Sample(timestamp: t0, value: 1)])
-        #expect(try storage.samples(alertLabels.merging(["__name__": "ALERTS_FOR_STATE"]) { $1 }) == [Sample(timestamp: t0, value: Double(t0 / 1000))])
+        #expect(
+            try storage.samples(alertLabels.merging(["__name__": "ALERTS", "alertstate": "pending"]) { $1 }) == [Sample(timestamp: t0, value: 1)])
+        #expect(
+            try storage.samples(alertLabels.merging(["__name__": "ALERTS_FOR_STATE"]) { $1 }) == [Sample(timestamp: t0, value: Double(t0 / 1000))])
         #expect(group.status.rules[0].state == .pending)
 
         let t1 = t0 + Self.minute
@@ -153,7 +159,8 @@ import OspreyTestSupport
     @Test func keepFiringForHoldsAnAlertAfterItsConditionEnds() throws {
         let storage = try TemporaryStorage()
         let series = ["__name__": "errors", "job": "api"]
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -244,7 +251,8 @@ import OspreyTestSupport
     @Test func templatesSeeLabelsValueAndExternalLabels() throws {
         let storage = try TemporaryStorage()
         try storage.add(["__name__": "disk_used_ratio", "instance": "db1"], at: Self.start, 0.9123)
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               rules:
@@ -266,7 +274,8 @@ import OspreyTestSupport
         for instance in ["a", "b", "c"] {
             try storage.add(["__name__": "up", "instance": instance], at: Self.start, 0)
         }
-        var group = try Self.group("""
+        var group = try Self.group(
+            """
             groups:
             - name: g
               limit: 2

@@ -38,20 +38,36 @@ import Testing
     }
 
     /// The errors `osprey check rules` prints: each names the file, the line and the rule.
-    @Test(arguments: [
-        ("groups:\n- name: a\n  rules:\n  - record: x\n    expr: sum(\n", 5, "groups[0].rules[0].expr", "could not parse expression: 1:5: parse error"),
-        ("groups:\n- name: a\n  rules:\n  - expr: up\n", 4, "groups[0].rules[0]", "one of 'record' or 'alert' must be set"),
-        ("groups:\n- name: a\n  rules:\n  - record: x\n    alert: y\n    expr: up\n", 4, "groups[0].rules[0]", "only one of 'record' and 'alert' must be set"),
-        ("groups:\n- name: a\n  rules:\n  - record: bad-name\n    expr: up\n", 4, "groups[0].rules[0]", "invalid recording rule name: bad-name"),
-        ("groups:\n- name: a\n  rules:\n  - record: x\n    expr: up\n    for: 5m\n", 4, "groups[0].rules[0]", "invalid field 'for' in recording rule"),
-        ("groups:\n- name: a\n  rules:\n  - record: x\n    expr: up\n    annotations:\n      a: b\n", 4, "groups[0].rules[0]", "invalid field 'annotations' in recording rule"),
-        ("groups:\n- name: a\n  rules:\n  - alert: X\n", 4, "groups[0].rules[0]", "field 'expr' must be set in rule"),
-        ("groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    labels:\n      0bad: x\n", 4, "groups[0].rules[0]", "invalid label name: 0bad"),
-        ("groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    for: often\n", 6, "groups[0].rules[0].for", "often"),
-        ("groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    severity: page\n", 6, "groups[0].rules[0]", "unknown key \"severity\""),
-        ("groups:\n- name: a\n  rules: []\n- name: a\n  rules: []\n", 1, "", "groupname: \"a\" is repeated in the same file"),
-        ("groups:\n- rules: []\n", 2, "groups[0]", "groupname must not be empty"),
-    ] as [(String, Int, String, String)])
+    @Test(
+        arguments: [
+            (
+                "groups:\n- name: a\n  rules:\n  - record: x\n    expr: sum(\n", 5, "groups[0].rules[0].expr",
+                "could not parse expression: 1:5: parse error"
+            ),
+            ("groups:\n- name: a\n  rules:\n  - expr: up\n", 4, "groups[0].rules[0]", "one of 'record' or 'alert' must be set"),
+            (
+                "groups:\n- name: a\n  rules:\n  - record: x\n    alert: y\n    expr: up\n", 4, "groups[0].rules[0]",
+                "only one of 'record' and 'alert' must be set"
+            ),
+            ("groups:\n- name: a\n  rules:\n  - record: bad-name\n    expr: up\n", 4, "groups[0].rules[0]", "invalid recording rule name: bad-name"),
+            (
+                "groups:\n- name: a\n  rules:\n  - record: x\n    expr: up\n    for: 5m\n", 4, "groups[0].rules[0]",
+                "invalid field 'for' in recording rule"
+            ),
+            (
+                "groups:\n- name: a\n  rules:\n  - record: x\n    expr: up\n    annotations:\n      a: b\n", 4, "groups[0].rules[0]",
+                "invalid field 'annotations' in recording rule"
+            ),
+            ("groups:\n- name: a\n  rules:\n  - alert: X\n", 4, "groups[0].rules[0]", "field 'expr' must be set in rule"),
+            (
+                "groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    labels:\n      0bad: x\n", 4, "groups[0].rules[0]",
+                "invalid label name: 0bad"
+            ),
+            ("groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    for: often\n", 6, "groups[0].rules[0].for", "often"),
+            ("groups:\n- name: a\n  rules:\n  - alert: X\n    expr: up\n    severity: page\n", 6, "groups[0].rules[0]", "unknown key \"severity\""),
+            ("groups:\n- name: a\n  rules: []\n- name: a\n  rules: []\n", 1, "", "groupname: \"a\" is repeated in the same file"),
+            ("groups:\n- rules: []\n", 2, "groups[0]", "groupname must not be empty"),
+        ] as [(String, Int, String, String)])
     func badRuleFilesAreRefusedWithFileLineAndKey(_ text: String, line: Int, key: String, message: String) throws {
         let errors = try #require(throws: ConfigErrors.self) { try RuleFile.parse(text, file: "rules.yml") }
         let error = try #require(errors.errors.first)

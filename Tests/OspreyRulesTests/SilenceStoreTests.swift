@@ -164,7 +164,8 @@ import Testing
             try PostableSilence(json: Data(#"{"matchers":[],"startsAt":"2023-11-14T22:13:20Z","endsAt":"2023-11-14T22:13:20Z","comment":""}"#.utf8))
         }
         #expect(throws: SilenceError.self) {
-            try PostableSilence(json: Data(#"{"matchers":[],"startsAt":"yesterday","endsAt":"2023-11-14T22:13:20Z","createdBy":"","comment":""}"#.utf8))
+            try PostableSilence(
+                json: Data(#"{"matchers":[],"startsAt":"yesterday","endsAt":"2023-11-14T22:13:20Z","createdBy":"","comment":""}"#.utf8))
         }
 
         let silence = Silence(

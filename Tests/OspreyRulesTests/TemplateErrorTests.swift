@@ -59,8 +59,10 @@ import Testing
         #expect(error?.line == 2)
         #expect(error?.column == 4)
         #expect(error?.command == "index $value 1")
-        #expect(error?.description
-            == #"template: __alert_Test:2:4: executing "__alert_Test" at <index $value 1>: error calling index: can't index item of type float64"#)
+        #expect(
+            error?.description
+                == #"template: __alert_Test:2:4: executing "__alert_Test" at <index $value 1>: error calling index: can't index item of type float64"#
+        )
     }
 
     @Test func executionErrors() {

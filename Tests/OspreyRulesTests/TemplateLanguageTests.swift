@@ -8,10 +8,12 @@ import Testing
     }
 
     @Test func dataFieldsAndVariablesAgree() throws {
-        let text = "{{ .Labels.job }}|{{ $labels.job }}|{{ .ExternalLabels.cluster }}|{{ $externalLabels.cluster }}|"
+        let text =
+            "{{ .Labels.job }}|{{ $labels.job }}|{{ .ExternalLabels.cluster }}|{{ $externalLabels.cluster }}|"
             + "{{ .ExternalURL }}|{{ $externalURL }}|{{ .Value }}|{{ $value }}"
-        #expect(try renderTemplate(text, value: 0.5)
-            == "node|node|eu-1|eu-1|https://osprey.example.com/prom|https://osprey.example.com/prom|0.5|0.5")
+        #expect(
+            try renderTemplate(text, value: 0.5)
+                == "node|node|eu-1|eu-1|https://osprey.example.com/prom|https://osprey.example.com/prom|0.5|0.5")
     }
 
     @Test func missingLabelPrintsNothing() throws {
@@ -19,7 +21,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (0.5, "0.5"), (100, "100"), (1e6, "1e+06"), (123456, "123456"), (1234567, "1.234567e+06"),
+        (0.5, "0.5"), (100, "100"), (1e6, "1e+06"), (123456, "123456"), (1_234_567, "1.234567e+06"),
         (0.0001, "0.0001"), (0.00001, "1e-05"), (-2.5, "-2.5"), (Double.infinity, "+Inf"), (Double.nan, "NaN"),
     ])
     func valuePrintsAsGoDoes(value: Double, expected: String) throws {
@@ -47,8 +49,10 @@ import Testing
 
     @Test func truthFollowsGo() throws {
         let text = "{{ if . }}T{{ else }}F{{ end }}"
-        for (argument, expected) in [("0", "F"), ("1", "T"), ("0.0", "F"), ("\"\"", "F"), ("\"x\"", "T"),
-                                     ("false", "F"), ("true", "T"), ("$labels.nope", "F"), ("(index (args) \"x\")", "F")] {
+        for (argument, expected) in [
+            ("0", "F"), ("1", "T"), ("0.0", "F"), ("\"\"", "F"), ("\"x\"", "T"),
+            ("false", "F"), ("true", "T"), ("$labels.nope", "F"), ("(index (args) \"x\")", "F"),
+        ] {
             #expect(try renderTemplate("{{ with \(argument) }}T{{ else }}F{{ end }}") == expected, "\(argument)")
         }
         #expect(try renderTemplate(text) == "T")
@@ -91,14 +95,16 @@ import Testing
     }
 
     @Test func literals() throws {
-        #expect(try renderTemplate(#"{{ "tab\there" }}|{{ `raw\n` }}|{{ 0x1F }}|{{ 1e3 }}|{{ 1.5 }}|{{ 'a' }}|{{ true }}"#)
-            == "tab\there|raw\\n|31|1000|1.5|97|true")
+        #expect(
+            try renderTemplate(#"{{ "tab\there" }}|{{ `raw\n` }}|{{ 0x1F }}|{{ 1e3 }}|{{ 1.5 }}|{{ 'a' }}|{{ true }}"#)
+                == "tab\there|raw\\n|31|1000|1.5|97|true")
         #expect(try renderTemplate("{{ print nil }}") == "<nil>")
     }
 
     @Test func comparisonsFollowGo() throws {
-        #expect(try renderTemplate("{{ eq $labels.job \"node\" }} {{ ne 1 2 }} {{ lt 1 2 }} {{ le 2 2 }} {{ gt \"b\" \"a\" }} {{ ge 1.5 2.5 }}")
-            == "true true true true true false")
+        #expect(
+            try renderTemplate("{{ eq $labels.job \"node\" }} {{ ne 1 2 }} {{ lt 1 2 }} {{ le 2 2 }} {{ gt \"b\" \"a\" }} {{ ge 1.5 2.5 }}")
+                == "true true true true true false")
         #expect(try renderTemplate("{{ eq 2 1 2 3 }} {{ eq \"x\" \"a\" \"b\" }}") == "true false")
         let error = templateError("{{ gt $value 1 }}")
         #expect(error?.message == "error calling gt: incompatible types for comparison")

@@ -59,7 +59,8 @@ import Testing
             generatorURL: "")
         let payload = WebhookPayload(
             receiver: "r", groupKey: "{}:{}", groupLabels: Labels(), alerts: [alert], externalURL: "", at: Self.now)
-        let expected = #"{"receiver":"r","status":"firing","alerts":[{"status":"firing","labels":{"a":"1","b":"\u003cx \u0026 y\u003e"},"#
+        let expected =
+            #"{"receiver":"r","status":"firing","alerts":[{"status":"firing","labels":{"a":"1","b":"\u003cx \u0026 y\u003e"},"#
             + #""annotations":{},"startsAt":"2024-05-01T12:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"","#
             + #""fingerprint":"\#(alert.labels.alertmanagerFingerprintText)"}],"groupLabels":{},"#
             + #""commonLabels":{"a":"1","b":"\u003cx \u0026 y\u003e"},"commonAnnotations":{},"externalURL":"","version":"4","#
@@ -103,9 +104,10 @@ import Testing
         let notifications = try builder.notifications(
             receiver: receiver, groupKey: "k", groupLabels: Labels(), alerts: [Self.resolved, Self.firing], at: Self.now)
         #expect(notifications.map(\.url) == ["http://hooks.example/a", "http://hooks.example/b"])
-        #expect(notifications[0].headers == [
-            "Content-Type": "application/json", "User-Agent": "Osprey/1.2.3", "Authorization": "Bearer t0ken",
-        ])
+        #expect(
+            notifications[0].headers == [
+                "Content-Type": "application/json", "User-Agent": "Osprey/1.2.3", "Authorization": "Bearer t0ken",
+            ])
         #expect(notifications[1].headers["Authorization"] == "Basic dTpw")
         #expect(notifications.allSatisfy { $0.receiver == "ops" && $0.groupKey == "k" })
         #expect(try (object(notifications[0].body)["alerts"] as? [Any])?.count == 2)
@@ -119,7 +121,10 @@ import Testing
     @Test func anUnreadableCredentialsFileIsAnErrorNamingIt() {
         let receiver = AlertingReceiverConfiguration(
             name: "ops",
-            webhookConfigs: [AlertingWebhookConfiguration(url: "http://h/", httpConfig: AlertingHTTPConfiguration(authorization: Authorization(credentialsFile: "/nonexistent/token")))])
+            webhookConfigs: [
+                AlertingWebhookConfiguration(
+                    url: "http://h/", httpConfig: AlertingHTTPConfiguration(authorization: Authorization(credentialsFile: "/nonexistent/token")))
+            ])
         #expect(throws: NotificationCredentialsError.self) {
             try WebhookNotificationBuilder().notifications(
                 receiver: receiver, groupKey: "k", groupLabels: Labels(), alerts: [Self.firing], at: Self.now)

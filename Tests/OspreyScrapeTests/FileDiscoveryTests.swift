@@ -23,23 +23,28 @@ import Testing
     // MARK: Reading the format
 
     @Test func jsonEntriesBecomeOneGroupEach() throws {
-        let path = try write("targets.json", """
+        let path = try write(
+            "targets.json",
+            """
             [
               {"targets": ["a:9100", "b:9100"], "labels": {"env": "prod", "team": "db"}},
               {"targets": ["c:9100"]}
             ]
             """)
-        #expect(discovery(path).read() == [
-            TargetGroup(
-                source: "\(path):0", targets: [address("a:9100"), address("b:9100")],
-                labels: Labels(["env": "prod", "team": "db", "__meta_filepath": path])),
-            TargetGroup(source: "\(path):1", targets: [address("c:9100")], labels: Labels(["__meta_filepath": path])),
-        ])
+        #expect(
+            discovery(path).read() == [
+                TargetGroup(
+                    source: "\(path):0", targets: [address("a:9100"), address("b:9100")],
+                    labels: Labels(["env": "prod", "team": "db", "__meta_filepath": path])),
+                TargetGroup(source: "\(path):1", targets: [address("c:9100")], labels: Labels(["__meta_filepath": path])),
+            ])
         #expect(log.errors.isEmpty)
     }
 
     @Test(arguments: ["yml", "yaml"]) func yamlEntriesBecomeOneGroupEach(fileExtension: String) throws {
-        let path = try write("targets.\(fileExtension)", """
+        let path = try write(
+            "targets.\(fileExtension)",
+            """
             # Numbers are read as text, as Prometheus reads YAML label values.
             - targets: ["a:9100"]
               labels:
@@ -49,14 +54,15 @@ import Testing
                 - b:9100
                 - c:9100
             """)
-        #expect(discovery(path).read() == [
-            TargetGroup(
-                source: "\(path):0", targets: [address("a:9100")],
-                labels: Labels(["env": "prod", "rack": "7", "__meta_filepath": path])),
-            TargetGroup(
-                source: "\(path):1", targets: [address("b:9100"), address("c:9100")],
-                labels: Labels(["__meta_filepath": path])),
-        ])
+        #expect(
+            discovery(path).read() == [
+                TargetGroup(
+                    source: "\(path):0", targets: [address("a:9100")],
+                    labels: Labels(["env": "prod", "rack": "7", "__meta_filepath": path])),
+                TargetGroup(
+                    source: "\(path):1", targets: [address("b:9100"), address("c:9100")],
+                    labels: Labels(["__meta_filepath": path])),
+            ])
         #expect(log.errors.isEmpty)
     }
 

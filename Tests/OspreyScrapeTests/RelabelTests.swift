@@ -176,10 +176,12 @@ private func relabel(_ labels: [String: String], _ steps: RelabelConfiguration..
         let step = RelabelConfiguration(regex: "__meta_kubernetes_pod_label_(.+)", action: .labelmap)
         let result = relabel(
             ["__meta_kubernetes_pod_label_app": "web", "__meta_kubernetes_pod_label_tier": "front", "job": "k8s"], step)
-        #expect(result == Labels([
-            "__meta_kubernetes_pod_label_app": "web", "__meta_kubernetes_pod_label_tier": "front", "job": "k8s",
-            "app": "web", "tier": "front",
-        ]))
+        #expect(
+            result
+                == Labels([
+                    "__meta_kubernetes_pod_label_app": "web", "__meta_kubernetes_pod_label_tier": "front", "job": "k8s",
+                    "app": "web", "tier": "front",
+                ]))
     }
 
     @Test func labelmapExpandsTheReplacement() {

@@ -3,8 +3,8 @@ import OspreyConfig
 import OspreyModel
 import OspreyScrape
 import OspreyStorage
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Scrapes of a real HTTP target into a real storage, checked as a Prometheus user would:
 /// the series and their labels, the report series, staleness, limits and `/api/v1/targets` state.
@@ -216,7 +216,12 @@ import OspreyTestSupport
         let target = try await MetricsTarget.start("load 0.5\n")
         let stored = try TemporaryStorage()
         let manager = manager(stored)
-        await manager.apply([job("app", target) { $0.scrapeInterval = .seconds(1); $0.scrapeTimeout = .seconds(1) }])
+        await manager.apply([
+            job("app", target) {
+                $0.scrapeInterval = .seconds(1)
+                $0.scrapeTimeout = .seconds(1)
+            }
+        ])
         let up = ["__name__": "up", "job": "app", "instance": target.address, "env": "test"]
         try await eventually { try stored.samples(up).last?.value == 1 }
         // Each scrape now outlasts its timeout; remove the job while one is in flight.

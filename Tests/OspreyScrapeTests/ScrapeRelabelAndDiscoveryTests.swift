@@ -3,8 +3,8 @@ import Logging
 import OspreyConfig
 import OspreyModel
 import OspreyScrape
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Relabelling and file discovery end to end: real HTTP targets scraped into a real storage
 /// through `ScrapeManager`, checked by the series a user would query.
@@ -106,7 +106,8 @@ import OspreyTestSupport
             job("app") {
                 $0.staticConfigs = [StaticConfiguration(targets: [kept.address, dropped.address])]
                 $0.relabelConfigs = [
-                    RelabelConfiguration(sourceLabels: ["__address__"], regex: NSRegularExpression.escapedPattern(for: dropped.address), action: .drop)
+                    RelabelConfiguration(
+                        sourceLabels: ["__address__"], regex: NSRegularExpression.escapedPattern(for: dropped.address), action: .drop)
                 ]
             }
         ])

@@ -91,12 +91,13 @@ import Testing
         let (active, dropped) = build(config, [group(["a:9100"], ["env": "prod"]), group(["b:9100"], ["env": "staging"])])
         #expect(active.map(\.labels["instance"]) == ["a:9100"])
         // Prometheus shows the labels before relabelling, job defaults included.
-        #expect(dropped.map(\.discoveredLabels) == [
-            Labels([
-                "__address__": "b:9100", "env": "staging", "job": "node", "__scheme__": "http",
-                "__metrics_path__": "/metrics", "__scrape_interval__": "30s", "__scrape_timeout__": "10s",
+        #expect(
+            dropped.map(\.discoveredLabels) == [
+                Labels([
+                    "__address__": "b:9100", "env": "staging", "job": "node", "__scheme__": "http",
+                    "__metrics_path__": "/metrics", "__scrape_interval__": "30s", "__scrape_timeout__": "10s",
+                ])
             ])
-        ])
     }
 
     @Test func metaAndOtherDoubleUnderscoreLabelsAreNotKeptButLabelmapCanCopyThem() throws {

@@ -54,7 +54,8 @@ import Testing
             body: #"{"metric":{"__name__":"m"},"values":[1],"timestamps":[1700000000000]}"# + "\n"),
         Endpoint(
             method: .POST, path: "/api/v2/silences", role: "admin",
-            body: #"{"matchers":[{"name":"alertname","value":"x","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"t","comment":"c"}"#
+            body:
+                #"{"matchers":[{"name":"alertname","value":"x","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"t","comment":"c"}"#
         ),
         Endpoint(method: .DELETE, path: "/api/v2/silence/0b8c7d5e-0000-4000-8000-000000000000", role: "admin"),
         Endpoint(method: .DELETE, path: "/api/dashboards/uid/none", role: "admin"),

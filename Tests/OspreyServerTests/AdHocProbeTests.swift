@@ -6,10 +6,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import OspreyFormats
+import OspreyTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing
-import OspreyTestSupport
 
 /// `/probe` as an attacker with a query token meets it: the module's credentials reach only
 /// targets the operator named and never follow a redirect to another host; a flood of probes

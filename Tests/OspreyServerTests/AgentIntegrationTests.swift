@@ -53,7 +53,8 @@ extension EndToEndTests {
             #expect(try await shipped("node_memory_SwapTotal_bytes{instance=\"\(host)\"}") == exported("node_memory_SwapTotal_bytes"))
             let boot = try #require(try await shipped("node_boot_time_seconds{instance=\"\(host)\"}"))
             #expect(abs(boot - (exported("node_boot_time_seconds") ?? 0)) <= 1)
-            let root = #"node_filesystem_size_bytes{device="\#(Self.rootDevice(reference) ?? "")",fstype="\#(Self.rootType(reference) ?? "")",mountpoint="/"}"#
+            let root =
+                #"node_filesystem_size_bytes{device="\#(Self.rootDevice(reference) ?? "")",fstype="\#(Self.rootType(reference) ?? "")",mountpoint="/"}"#
             if let size = exported(root) {
                 #expect(try await shipped(#"node_filesystem_size_bytes{mountpoint="/",instance="\#(host)"}"#) == size)
             }
@@ -64,7 +65,9 @@ extension EndToEndTests {
                 try await osprey.samples(#"probe_success{job="osprey-health"}"#, window: "1m").first?.samples.last?.1 == 1
             }
             let cpus = try await osprey.samples(#"node_cpu_seconds_total{mode="idle",instance="\#(host)"}"#, window: "1m")
-            #expect(cpus.count == reference.split(separator: "\n").filter { $0.hasPrefix("node_cpu_seconds_total{") && $0.contains("mode=\"idle\"") }.count)
+            #expect(
+                cpus.count
+                    == reference.split(separator: "\n").filter { $0.hasPrefix("node_cpu_seconds_total{") && $0.contains("mode=\"idle\"") }.count)
 
             // TYPE and HELP travel too: of the host collectors (node_load1) and of the scraped
             // app (go_goroutines), as node_exporter's page has them.
@@ -163,7 +166,9 @@ extension EndToEndTests {
         private static func rootType(_ page: String) -> String? { rootLabel("fstype", page) }
 
         private static func rootLabel(_ name: String, _ page: String) -> String? {
-            guard let line = page.split(separator: "\n").first(where: { $0.hasPrefix("node_filesystem_size_bytes{") && $0.contains(#"mountpoint="/""#) }),
+            guard
+                let line = page.split(separator: "\n").first(where: { $0.hasPrefix("node_filesystem_size_bytes{") && $0.contains(#"mountpoint="/""#) }
+                ),
                 let start = line.range(of: name + "=\"")
             else { return nil }
             return String(line[start.upperBound...].prefix { $0 != "\"" })

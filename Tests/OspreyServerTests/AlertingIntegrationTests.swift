@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Alerts from rules to receivers through a running server: a real webhook receiver gets
 /// Alertmanager's payload, grouped, repeated and resolved per the route; silences mute; a
@@ -153,7 +153,8 @@ import OspreyTestSupport
         let config = Self.config(rules: try Self.writeRules(in: folder), receiver: receiver.url)
         try await TestServer.with(config: config) { server in
             let endsAt = Date().addingTimeInterval(3600).formatted(.iso8601)
-            let body = #"{"matchers":[{"name":"room","value":"kitchen","isRegex":false,"isEqual":true}],"startsAt":"\#(Date().formatted(.iso8601))","endsAt":"\#(endsAt)","createdBy":"test","comment":"oven on purpose"}"#
+            let body =
+                #"{"matchers":[{"name":"room","value":"kitchen","isRegex":false,"isEqual":true}],"startsAt":"\#(Date().formatted(.iso8601))","endsAt":"\#(endsAt)","createdBy":"test","comment":"oven on purpose"}"#
             // The silence store opens with the data folder, just after the server listens.
             try await server.eventually { try await server.get("/api/v2/silences").status == 200 }
             let silence = try await server.send("/api/v2/silences", method: .POST, body: body, headers: [("Content-Type", "application/json")])
@@ -166,7 +167,10 @@ import OspreyTestSupport
             _ = try await server.post("/api/v1/import/prometheus", body: "temperature{room=\"lab\"} 90\n")
             try await server.eventually { !receiver.received.isEmpty }
             try await Task.sleep(for: .seconds(2))
-            #expect(try receiver.received.allSatisfy { try !Self.alerts($0.json()).contains { ($0["labels"] as? [String: String])?["room"] == "kitchen" } })
+            #expect(
+                try receiver.received.allSatisfy {
+                    try !Self.alerts($0.json()).contains { ($0["labels"] as? [String: String])?["room"] == "kitchen" }
+                })
 
             let listed = try await server.get("/api/v2/silences").body
             #expect(listed.contains(id) && listed.contains(#""state":"active""#))

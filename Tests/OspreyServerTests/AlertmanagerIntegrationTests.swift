@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Osprey forwarding its alerts to a real Alertmanager (Debian's `prometheus-alertmanager`), as
 /// Prometheus does with `alerting.alertmanagers`.
@@ -12,11 +12,11 @@ import OspreyTestSupport
     func aFiringAlertShowsUpInAlertmanager() async throws {
         let folder = try TemporaryFolder()
         try """
-            route:
-              receiver: nowhere
-            receivers:
-              - name: nowhere
-            """.write(toFile: folder.path + "/alertmanager.yml", atomically: true, encoding: .utf8)
+        route:
+          receiver: nowhere
+        receivers:
+          - name: nowhere
+        """.write(toFile: folder.path + "/alertmanager.yml", atomically: true, encoding: .utf8)
         let port = try PeerProcess.freePort()
         let alertmanager = try PeerProcess.start(
             Self.binary,

@@ -61,7 +61,10 @@ extension EndToEndTests {
         }
 
         private static func textPanel(_ id: Int, _ content: String, mode: String = "html", y: Int = 0) -> [String: Any] {
-            ["id": id, "type": "text", "title": "text \(id)", "options": ["mode": mode, "content": content], "gridPos": ["x": 0, "y": y, "w": 24, "h": 3]]
+            [
+                "id": id, "type": "text", "title": "text \(id)", "options": ["mode": mode, "content": content],
+                "gridPos": ["x": 0, "y": y, "w": 24, "h": 3],
+            ]
         }
 
         /// What in a page's DOM could run script or leave the page: an event handler attribute,
@@ -73,7 +76,8 @@ extension EndToEndTests {
             if let shown = dom.firstMatch(of: /<title>([^<]*)<\/title>/)?.output.1, shown != title { found.append("title \(shown)") }
             for tag in dom.matches(of: /<[a-zA-Z][^>]*>/).map({ String($0.output) }) {
                 for attribute in tag.matches(of: /\s([^\s="'>\/]+)\s*=\s*"([^"]*)"/) {
-                    let name = attribute.output.1.lowercased(), value = String(attribute.output.2)
+                    let name = attribute.output.1.lowercased()
+                    let value = String(attribute.output.2)
                     if name.hasPrefix("on") { found.append("handler in \(tag)") }
                     if ["href", "src", "action", "formaction", "data", "xlink:href", "values", "to", "srcdoc"].contains(name) {
                         let url = value.replacingOccurrences(of: "&amp;", with: "&").filter { !"\t\n\r".contains($0) }
@@ -109,7 +113,8 @@ extension EndToEndTests {
             try await TestServer.with(config: "") { server in
                 var panels: [[String: Any]] = []
                 for (index, payload) in Self.htmlPayloads.enumerated() {
-                    let content = "<p>before-\(index)</p>"
+                    let content =
+                        "<p>before-\(index)</p>"
                         + payload.replacingOccurrences(of: "PWNED-N", with: "PWNED-\(index)").replacingOccurrences(of: "RECEIVER", with: receiverURL)
                         + "<p><b>after-\(index)</b></p>"
                     panels.append(Self.textPanel(index + 1, content, y: index * 3))
@@ -143,14 +148,17 @@ extension EndToEndTests {
                 #expect(page.dom.contains(#"<a href="https://example.com/ok" target="_blank" rel="noopener noreferrer">click</a>"#))
 
                 // The allowlist keeps what it names (and only that).
-                #expect(page.dom.contains(#"<p title="kept">allowed <a href="https://example.com/x?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">link</a>"#))
+                #expect(
+                    page.dom.contains(
+                        #"<p title="kept">allowed <a href="https://example.com/x?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">link</a>"#))
                 #expect(page.dom.contains(#"<a href="/dashboards">home</a> <img src="https://example.com/pic.png" alt="pic"></p>"#))
                 #expect(page.dom.contains(#"<td colspan="2">cell</td>"#) && page.dom.contains("<li>item</li>"))
                 // Markdown: a link's URL is not read as emphasis; raw HTML stays text.
                 #expect(page.dom.contains(#"<a href="https://b*" target="_blank" rel="noopener noreferrer">*a</a>"#))
                 #expect(page.dom.contains("<h1>Heading</h1>") && page.dom.contains("<b>bold</b>") && page.dom.contains("<i>it</i>"))
                 #expect(page.dom.contains("<code>&lt;code&gt;</code>"))
-                #expect(page.dom.contains(#"<a href="https://example.com/auto" target="_blank" rel="noopener noreferrer">https://example.com/auto</a>"#))
+                #expect(
+                    page.dom.contains(#"<a href="https://example.com/auto" target="_blank" rel="noopener noreferrer">https://example.com/auto</a>"#))
                 #expect(page.dom.contains("<li>x &lt;img src=x alt=PWNED-md onerror=document.title=this.alt&gt;</li>"))
                 try await HeadlessChromium.screenshot(url, to: try Self.screenshotFolder() + "/xss-lab.png")
             }
@@ -172,21 +180,29 @@ extension EndToEndTests {
                 let panels: [[String: Any]] = [
                     Self.textPanel(1, "<p>Hello <b>$who</b> and <i>$lbl</i></p>"),
                     Self.textPanel(2, "Label **$lbl** from $who", mode: "markdown", y: 3),
-                    ["id": 3, "type": "timeseries", "title": "$lbl", "targets": [["refId": "A", "expr": "xss_target", "legendFormat": "{{who}}"]],
-                     "gridPos": ["x": 0, "y": 6, "w": 12, "h": 6]],
-                    ["id": 4, "type": "table", "title": "series", "targets": [["refId": "A", "expr": "xss_target", "instant": true]],
-                     "gridPos": ["x": 12, "y": 6, "w": 12, "h": 6]],
-                    ["id": 5, "type": "stat", "title": "$who", "targets": [["refId": "A", "expr": "xss_target", "legendFormat": "{{who}}"]],
-                     "gridPos": ["x": 0, "y": 12, "w": 12, "h": 6]],
+                    [
+                        "id": 3, "type": "timeseries", "title": "$lbl", "targets": [["refId": "A", "expr": "xss_target", "legendFormat": "{{who}}"]],
+                        "gridPos": ["x": 0, "y": 6, "w": 12, "h": 6],
+                    ],
+                    [
+                        "id": 4, "type": "table", "title": "series", "targets": [["refId": "A", "expr": "xss_target", "instant": true]],
+                        "gridPos": ["x": 12, "y": 6, "w": 12, "h": 6],
+                    ],
+                    [
+                        "id": 5, "type": "stat", "title": "$who", "targets": [["refId": "A", "expr": "xss_target", "legendFormat": "{{who}}"]],
+                        "gridPos": ["x": 0, "y": 12, "w": 12, "h": 6],
+                    ],
                 ]
                 let url = try await save(panels, variables: variables, on: server)
                 let escaped = textbox.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? textbox
                 let page = try await HeadlessChromium.load(url + "?var-who=" + escaped)
                 #expect(Self.dangers(in: page, title: "XSS lab – Osprey") == [])
                 #expect(Self.policyViolations(in: page) == [], "variables reach the page as text, never as markup")
-                #expect(page.dom.contains("<p>Hello <b>&lt;noscript&gt;&lt;!--&lt;/noscript&gt;&lt;img src=x onerror=document.title=`PWNED-url`&gt;"),
+                #expect(
+                    page.dom.contains("<p>Hello <b>&lt;noscript&gt;&lt;!--&lt;/noscript&gt;&lt;img src=x onerror=document.title=`PWNED-url`&gt;"),
                     "the textbox's value shows as text")
-                #expect(page.dom.contains("<i>&lt;noscript&gt;&lt;!--&lt;/noscript&gt;&lt;img src=x onerror=document.title=`PWNED-label`&gt;"),
+                #expect(
+                    page.dom.contains("<i>&lt;noscript&gt;&lt;!--&lt;/noscript&gt;&lt;img src=x onerror=document.title=`PWNED-label`&gt;"),
                     "the label value shows as text")
                 let drawn = page.elements(with: "data-panel-id")
                 #expect(drawn.filter { $0["data-state"] == "ok" }.count == 5, "\(drawn)")
@@ -199,7 +215,9 @@ extension EndToEndTests {
             for name in try FileManager.default.contentsOfDirectory(atPath: Self.assets.path) {
                 try FileManager.default.copyItem(atPath: Self.assets.appendingPathComponent(name).path, toPath: folder.path + "/" + name)
             }
-            let colours = [#"red"><img src=x onerror=document.title=`PWNED-colour`><i x=""#, "rgb(10, 20, 30)", "dark-red", "url(https://example.com/x)"]
+            let colours = [
+                #"red"><img src=x onerror=document.title=`PWNED-colour`><i x=""#, "rgb(10, 20, 30)", "dark-red", "url(https://example.com/x)",
+            ]
             let coloursJSON = String(decoding: try JSONSerialization.data(withJSONObject: colours), as: UTF8.self)
             let script = """
                 import { Panel } from "./panels.js";
@@ -221,9 +239,9 @@ extension EndToEndTests {
                 """
             try script.write(toFile: folder.path + "/hover.js", atomically: true, encoding: .utf8)
             try """
-                <!doctype html><meta charset="utf-8"><title>hover</title><link rel="stylesheet" href="app.css">
-                <body><div id="box"></div><script type="module" src="hover.js"></script>
-                """.write(toFile: folder.path + "/hover.html", atomically: true, encoding: .utf8)
+            <!doctype html><meta charset="utf-8"><title>hover</title><link rel="stylesheet" href="app.css">
+            <body><div id="box"></div><script type="module" src="hover.js"></script>
+            """.write(toFile: folder.path + "/hover.html", atomically: true, encoding: .utf8)
 
             let page = try await HeadlessChromium.load("file://\(folder.path)/hover.html", arguments: ["--allow-file-access-from-files"])
             #expect(Self.dangers(in: page, title: "hover") == [])
@@ -232,16 +250,19 @@ extension EndToEndTests {
             }
             #expect(tips.map(\.0) == [0, 1, 2, 3], "each chart shows its tooltip: \(page.dom.suffix(3000))")
             let swatches = tips.map { $0.1.firstMatch(of: /<i style="background: ([^;"]*);?">/)?.output.1 ?? "none" }
-            #expect(swatches == ["rgb(115, 191, 105)", "rgb(10, 20, 30)", "rgb(196, 22, 42)", "rgb(115, 191, 105)"],
+            #expect(
+                swatches == ["rgb(115, 191, 105)", "rgb(10, 20, 30)", "rgb(196, 22, 42)", "rgb(115, 191, 105)"],
                 "a colour that is no colour gives the default green")
-            #expect(tips.allSatisfy { $0.1.contains(#"<span class="tip-name">x{who="&lt;img src=x onerror=document.title=`PWNED-name`&gt;"}</span>"#) })
+            #expect(
+                tips.allSatisfy { $0.1.contains(#"<span class="tip-name">x{who="&lt;img src=x onerror=document.title=`PWNED-name`&gt;"}</span>"#) })
         }
 
         @Test func everyResponseCarriesTheContentSecurityPolicyAndNosniff() async throws {
             try await TestServer.with(config: "") { server in
-                for path in ["/dashboards", "/explore", "/assets/app.js", "/assets/app.css", "/api/v1/query?query=1", "/api/v1/query?query=(",
-                    "/no/such/page", "/assets/nope.js", "/-/healthy"]
-                {
+                for path in [
+                    "/dashboards", "/explore", "/assets/app.js", "/assets/app.css", "/api/v1/query?query=1", "/api/v1/query?query=(",
+                    "/no/such/page", "/assets/nope.js", "/-/healthy",
+                ] {
                     let reply = try await server.get(path)
                     let policy = reply.headers["content-security-policy"] ?? ""
                     let directives = Set(policy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -262,16 +283,16 @@ extension EndToEndTests {
             let folder = try TemporaryFolder()
             let rules = folder.path + "/values.rules.yml"
             try """
-                groups:
-                - name: values
-                  rules:
-                  - alert: Three
-                    expr: vector(3)
-                    annotations:
-                      summary: "<img src=x onerror=document.title=`PWNED-annotation`>"
-                  - alert: Small
-                    expr: vector(0.0015)
-                """.write(toFile: rules, atomically: true, encoding: .utf8)
+            groups:
+            - name: values
+              rules:
+              - alert: Three
+                expr: vector(3)
+                annotations:
+                  summary: "<img src=x onerror=document.title=`PWNED-annotation`>"
+              - alert: Small
+                expr: vector(0.0015)
+            """.write(toFile: rules, atomically: true, encoding: .utf8)
             let config = "global:\n  evaluation_interval: 1s\nrule_files:\n  - \(rules)\n"
             try await TestServer.with(config: config, folder: folder) { server in
                 try await server.eventually {

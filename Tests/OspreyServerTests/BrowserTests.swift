@@ -73,7 +73,8 @@ extension EndToEndTests {
         private func seriesCounts(_ queries: [LoggedQuery], on server: TestServer) async throws -> [Int] {
             var counts: [Int] = []
             for logged in queries {
-                let path = logged.step > 0
+                let path =
+                    logged.step > 0
                     ? "/api/v1/query_range?query=\(Self.escaped(logged.query))&start=\(logged.start)&end=\(logged.end)&step=\(logged.step)"
                     : "/api/v1/query?query=\(Self.escaped(logged.query))&time=\(logged.end)"
                 counts.append(try Self.seriesCount(try await server.get(path).body))
@@ -101,7 +102,9 @@ extension EndToEndTests {
                 let drawn = page.elements(with: "data-panel-id")
                 #expect(drawn.count == panels.count, "\(drawn.count) panels drawn of \(panels.count)")
                 for panel in drawn {
-                    #expect(["ok", "empty"].contains(panel["data-state"] ?? ""), "panel \(panel["data-panel-id"] ?? "?") is \(panel["data-state"] ?? "not drawn")")
+                    #expect(
+                        ["ok", "empty"].contains(panel["data-state"] ?? ""),
+                        "panel \(panel["data-panel-id"] ?? "?") is \(panel["data-state"] ?? "not drawn")")
                 }
                 if ["osprey-infrastructure", "osprey-application", "osprey-business"].contains(uid) {
                     let withoutData = drawn.filter { $0["data-state"] != "ok" }.map { $0["data-panel-id"] ?? "?" }
@@ -208,7 +211,8 @@ extension EndToEndTests {
         @Test func exploreOffersMetricNamesWithTheirTypeAndHelp() async throws {
             let nothing = try TemporaryFolder()
             try await withServer(empty: true, dashboards: nothing.path) { server, _ in
-                let body = "# HELP queue_depth Jobs waiting.\n# TYPE queue_depth gauge\nqueue_depth 3\n"
+                let body =
+                    "# HELP queue_depth Jobs waiting.\n# TYPE queue_depth gauge\nqueue_depth 3\n"
                     + "# HELP jobs_done Jobs done.\n# TYPE jobs_done counter\njobs_done_total 7\nbare_metric 1\n"
                 let pushed = try await server.post("/api/v1/import/prometheus", body: body)
                 #expect(pushed.status == 204)

@@ -9,7 +9,8 @@ import Testing
 /// the JSON APIs take only `application/json`. Requests from no browser (curl, SDKs, the agent)
 /// and the UI's own requests still work.
 @Suite struct CrossOriginTests {
-    static let silence = #"{"matchers":[{"name":"alertname","value":".+","isRegex":true}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"page","comment":"c"}"#
+    static let silence =
+        #"{"matchers":[{"name":"alertname","value":".+","isRegex":true}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"page","comment":"c"}"#
     static let dashboard = #"{"dashboard":{"title":"Forged","uid":"forged"},"overwrite":true}"#
     static let json = ("Content-Type", "application/json")
 

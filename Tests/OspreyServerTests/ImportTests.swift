@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import OspreyModel
 import OspreyStorage
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// `/api/v1/import/prometheus` and `/api/v1/import` over real HTTP.
 @Suite struct ImportTests {
@@ -82,7 +82,9 @@ import OspreyTestSupport
     @Test func lineNumbersCountAcrossBlocksOfALargeBody() async throws {
         try await TestServer.with { server in
             // Over 4 MiB, so the body is parsed in several blocks.
-            let good = (0..<60_000).map { "big_body_metric{series=\"\($0 % 500)\",padding=\"\(String(repeating: "p", count: 40))\"} \($0) \(Self.recent + Int64($0 / 500) * 1000)" }
+            let good = (0..<60_000).map {
+                "big_body_metric{series=\"\($0 % 500)\",padding=\"\(String(repeating: "p", count: 40))\"} \($0) \(Self.recent + Int64($0 / 500) * 1000)"
+            }
             var lines = good
             lines.insert("big_body_metric{broken", at: 55_000)
             let reply = try await server.post("/api/v1/import/prometheus", body: lines.joined(separator: "\n"))
@@ -134,7 +136,8 @@ import OspreyTestSupport
             #expect(a.samples.map(\.timestamp) == [t, t + 1000, t + 2000])
             #expect(a.samples[1].value == 2.5 && a.samples[2].value.isNaN)
 
-            let bad = try await server.post("/api/v1/import", body: "{\"metric\":{\"__name__\":\"json_bad\"},\"values\":[1],\"timestamps\":[\(t)]}\n{\"metric\":{}}\n")
+            let bad = try await server.post(
+                "/api/v1/import", body: "{\"metric\":{\"__name__\":\"json_bad\"},\"values\":[1],\"timestamps\":[\(t)]}\n{\"metric\":{}}\n")
             #expect(bad.status == 400)
             #expect(bad.body.contains("line 2: "))
             #expect(try await server.select([.equal("__name__", "json_bad")]).isEmpty)

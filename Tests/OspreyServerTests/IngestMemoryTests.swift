@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import OspreyCompression
 import OspreyModel
@@ -55,7 +55,8 @@ import Testing
         // 3 GiB once inflated, from under 20 MB of gzip.
         let bomb = Bomb(count: 384, read: read)
         let request = Request(
-            head: HTTPRequest(method: .post, scheme: "http", authority: "osprey", path: "/api/v1/import/prometheus",
+            head: HTTPRequest(
+                method: .post, scheme: "http", authority: "osprey", path: "/api/v1/import/prometheus",
                 headerFields: [.contentEncoding: "gzip"]),
             body: RequestBody(asyncSequence: bomb))
         let memory = IngestMemory { 1 << 30 }
@@ -88,7 +89,8 @@ import Testing
     @Test func aBodyWithNoLineEndIsRefusedOnceALineIsTooLong() async throws {
         let zeros = ByteBuffer(bytes: try Gzip.compress([UInt8](repeating: 0x30, count: 8 << 20), level: 9))
         let request = Request(
-            head: HTTPRequest(method: .post, scheme: "http", authority: "osprey", path: "/api/v1/import/prometheus",
+            head: HTTPRequest(
+                method: .post, scheme: "http", authority: "osprey", path: "/api/v1/import/prometheus",
                 headerFields: [.contentEncoding: "gzip"]),
             body: RequestBody(asyncSequence: AsyncStream(unfolding: { zeros })))
         let memory = IngestMemory { 1 << 30 }

@@ -49,19 +49,19 @@ import Testing
         let folder = try TemporaryFolder()
         let file = folder.path + "/rules.yml"
         try """
-            groups:
-              - name: first
-                rules:
-                  - record: "bad name"
-                    expr: up
-                  - record: job:up:sum
-                    expr: sum(up
-                  - alert: Fine
-                    expr: up == 0
-              - name: second
-                rules:
-                  - alert: NoExpr
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        groups:
+          - name: first
+            rules:
+              - record: "bad name"
+                expr: up
+              - record: job:up:sum
+                expr: sum(up
+              - alert: Fine
+                expr: up == 0
+          - name: second
+            rules:
+              - alert: NoExpr
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await OspreyBinary.run(["check", "rules", file])
         #expect(result.status == 1)
         let errors = result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(file) }

@@ -118,9 +118,10 @@ import Testing
             let window = startMillis..<startMillis + 30_000
             try await Task.sleep(until: start + .seconds(33))
             let series = try await server.select([.equal("__name__", "probe_success")])
-            let counts = Dictionary(uniqueKeysWithValues: series.map { serie in
-                (serie.labels["instance"] ?? "", serie.samples.filter { window.contains($0.timestamp) }.count)
-            })
+            let counts = Dictionary(
+                uniqueKeysWithValues: series.map { serie in
+                    (serie.labels["instance"] ?? "", serie.samples.filter { window.contains($0.timestamp) }.count)
+                })
             for target in targets.prefix(2) {
                 #expect((14...16).contains(counts[target] ?? 0), "\(target): \(counts[target] ?? 0) probes")
             }

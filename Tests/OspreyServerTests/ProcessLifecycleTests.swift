@@ -1,7 +1,7 @@
 import Foundation
 import OspreyStorage
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// The `osprey` binary as users run it: its exit codes, its output, its signals.
 @Suite struct ProcessLifecycleTests {
@@ -25,12 +25,12 @@ import OspreyTestSupport
         let folder = try TemporaryFolder()
         let bad = folder.path + "/bad.yml"
         try """
-            global:
-              scrape_interval: 1x
-              evaluation_interval: 15s
-              external_labels: [eu, west]
-              colour: blue
-            """.write(toFile: bad, atomically: true, encoding: .utf8)
+        global:
+          scrape_interval: 1x
+          evaluation_interval: 15s
+          external_labels: [eu, west]
+          colour: blue
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
         let result = try await OspreyBinary.run(["check", "config", bad])
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)

@@ -7,7 +7,9 @@ import Testing
 @Suite struct PushCommandTests {
     @Test func pushesArgumentsAndStandardInput() async throws {
         try await TestServer.with { server in
-            let argued = try await OspreyBinary.run(["push", "--server", server.baseURL, "cli_orders_total{shop=\"eu\"} 42", "cli_orders_total{shop=\"us\"} 7"])
+            let argued = try await OspreyBinary.run([
+                "push", "--server", server.baseURL, "cli_orders_total{shop=\"eu\"} 42", "cli_orders_total{shop=\"us\"} 7",
+            ])
             #expect(argued.status == 0, "\(argued.stderr)")
             #expect(argued.stdout == "pushed 2 samples to \(server.baseURL)/api/v1/import/prometheus\n", "\(argued.stdout)")
             let orders = try await server.select([.equal("__name__", "cli_orders_total")])
@@ -46,7 +48,8 @@ import Testing
         let result = try await OspreyBinary.run(["push", "--server", "http://127.0.0.1:\(port)", "nobody_home 1"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.hasPrefix("osprey push: cannot reach http://127.0.0.1:\(port): connection refused: 127.0.0.1:\(port)"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix("osprey push: cannot reach http://127.0.0.1:\(port): connection refused: 127.0.0.1:\(port)"), "\(result.stderr)")
         #expect(!result.stderr.contains("error set"), "\(result.stderr)")
     }
 }

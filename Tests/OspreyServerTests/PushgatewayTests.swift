@@ -29,20 +29,25 @@ import Testing
                     return r
 
                 """
-            try await python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a', 'job_b'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(
+                registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a', 'job_b'), grouping_key={'path': '/var/x'})",
+                gateway: gateway)
             let group: [LabelMatcher] = [.equal("job", "nightly"), .equal("path", "/var/x")]
             let first = try await server.select(group)
             #expect(Set(first.compactMap(\.labels.name)) == ["job_a", "job_b"])
             #expect(first.first { $0.labels.name == "job_a" }?.samples.last?.value == 5)
 
             // PUT again with only job_a: job_b ends with a staleness marker.
-            try await python(registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(
+                registry + "push_to_gateway(GATEWAY, job='nightly', registry=registry('job_a'), grouping_key={'path': '/var/x'})", gateway: gateway)
             let replaced = try await server.select(group)
             #expect(replaced.first { $0.labels.name == "job_b" }?.samples.last?.value.isStaleMarker == true)
             #expect(replaced.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
 
             // POST merges: job_c joins, job_a stays live.
-            try await python(registry + "pushadd_to_gateway(GATEWAY, job='nightly', registry=registry('job_c'), grouping_key={'path': '/var/x'})", gateway: gateway)
+            try await python(
+                registry + "pushadd_to_gateway(GATEWAY, job='nightly', registry=registry('job_c'), grouping_key={'path': '/var/x'})", gateway: gateway
+            )
             let merged = try await server.select(group)
             #expect(merged.first { $0.labels.name == "job_c" }?.samples.last?.value == 5)
             #expect(merged.first { $0.labels.name == "job_a" }?.samples.last?.value.isStaleMarker == false)
@@ -134,8 +139,11 @@ import Testing
                 #expect(renamed.body.contains("improper label name \\\"__name__\\\""), "\(renamed.body)")
                 // curl sends the path as written; an HTTP client library would escape the `%` itself.
                 let escaped = try await Program.run(
-                    "/usr/bin/env", ["curl", "-s", "-X", method.rawValue, "-w", "\n%{http_code}", "--data-binary", "node_ok 1",
-                        server.baseURL + "/metrics/job/node/instance/%ZZ"])
+                    "/usr/bin/env",
+                    [
+                        "curl", "-s", "-X", method.rawValue, "-w", "\n%{http_code}", "--data-binary", "node_ok 1",
+                        server.baseURL + "/metrics/job/node/instance/%ZZ",
+                    ])
                 #expect(escaped.stdoutText.hasSuffix("\n400"), "\(method): \(escaped.stdoutText)")
                 #expect(escaped.stdoutText.contains("invalid percent-escape \\\"%ZZ\\\""), "\(escaped.stdoutText)")
             }

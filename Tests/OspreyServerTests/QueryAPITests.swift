@@ -43,7 +43,8 @@ import Testing
             try await expectBadData(
                 server, "/api/v1/query_range?query=1&start=1&end=2&step=x", #"invalid parameter \"step\": cannot parse \"x\" to a valid duration"#)
             try await expectBadData(
-                server, "/api/v1/query_range?query=1&start=1&end=2&step=-15s", #"invalid parameter \"step\": cannot parse \"-15s\" to a valid duration"#)
+                server, "/api/v1/query_range?query=1&start=1&end=2&step=-15s",
+                #"invalid parameter \"step\": cannot parse \"-15s\" to a valid duration"#)
             for step in ["0", "0s", "-1", "0.0001"] {
                 try await expectBadData(
                     server, "/api/v1/query_range?query=1&start=1&end=2&step=\(step)",
@@ -71,9 +72,10 @@ import Testing
 
     @Test func timesInEveryFormAndStepsInBothFormsAreAccepted() async throws {
         try await TestServer.with { server in
-            for time in ["1700000000", "1700000000.123", "1e9", "-1.5", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.123456789Z",
-                "2023-11-14T23:13:20.5%2B01:00", "-292273086-05-16T16:47:06Z", "292277025-08-18T07:12:54.999999999Z"]
-            {
+            for time in [
+                "1700000000", "1700000000.123", "1e9", "-1.5", "2023-11-14T22:13:20Z", "2023-11-14T22:13:20.123456789Z",
+                "2023-11-14T23:13:20.5%2B01:00", "-292273086-05-16T16:47:06Z", "292277025-08-18T07:12:54.999999999Z",
+            ] {
                 let reply = try await server.get("/api/v1/labels?start=\(time)&end=\(time)")
                 #expect(reply.status == 200, "\(time): \(reply.body)")
             }
@@ -122,10 +124,12 @@ import Testing
                 batch_runs_total{job="batch",owner="ops"} 3 \(now)
                 """
             #expect(try await server.post("/api/v1/import/prometheus", body: body).status == 204)
-            #expect(try await server.get("/api/v1/labels").body
-                == #"{"status":"success","data":["__name__","instance","job","owner","path"]}"#)
-            #expect(try await server.get("/api/v1/label/__name__/values").body
-                == #"{"status":"success","data":["api_requests_total","batch_runs_total"]}"#)
+            #expect(
+                try await server.get("/api/v1/labels").body
+                    == #"{"status":"success","data":["__name__","instance","job","owner","path"]}"#)
+            #expect(
+                try await server.get("/api/v1/label/__name__/values").body
+                    == #"{"status":"success","data":["api_requests_total","batch_runs_total"]}"#)
             #expect(try await server.get("/api/v1/label/job/values?start=0").body == #"{"status":"success","data":["api","batch"]}"#)
             #expect(try await server.post("/api/v1/label/path/values").body == #"{"status":"success","data":["/x","/y"]}"#)
             #expect(try await server.get("/api/v1/label/missing/values").body == #"{"status":"success","data":[]}"#)
@@ -141,9 +145,10 @@ import Testing
                 - {name: root, token: admin-token-0123456789, role: admin}
             """
         try await TestServer.with(config: config) { server in
-            for path in ["/api/v1/labels", "/api/v1/label/__name__/values", "/api/v1/query?query=1", "/api/v1/series?match[]=up",
-                "/api/v1/metadata", "/api/v1/query_range?query=1&start=1&end=2&step=1", "/api/v1/format_query?query=1"]
-            {
+            for path in [
+                "/api/v1/labels", "/api/v1/label/__name__/values", "/api/v1/query?query=1", "/api/v1/series?match[]=up",
+                "/api/v1/metadata", "/api/v1/query_range?query=1&start=1&end=2&step=1", "/api/v1/format_query?query=1",
+            ] {
                 let anonymous = try await server.get(path)
                 #expect(anonymous.status == 401, "\(path)")
                 #expect(anonymous.headers["www-authenticate"] == "Bearer")
@@ -178,10 +183,13 @@ import Testing
         slow.body = .stream(chunks, length: .unknown)
         feed.yield(ByteBuffer(string: contentType.hasPrefix("application/x-www") ? "start=" : "held_metric 1\n"))
         let task = Task { try await HTTPClient.shared.execute(slow, timeout: .seconds(60)).status.code }
-        return (task, {
-            if contentType.hasPrefix("application/x-www") { feed.yield(ByteBuffer(string: "1")) }
-            feed.finish()
-        })
+        return (
+            task,
+            {
+                if contentType.hasPrefix("application/x-www") { feed.yield(ByteBuffer(string: "1")) }
+                feed.finish()
+            }
+        )
     }
 
     private func saturated(_ server: TestServer, _ send: @Sendable () async throws -> TestServer.Reply) async throws -> TestServer.Reply? {

@@ -7,39 +7,49 @@ import Testing
 /// `osprey query`: its rendering, and the binary against a real server.
 @Suite struct QueryCommandTests {
     @Test func anInstantVectorPrintsAsAlignedSeriesAndValues() throws {
-        let reply = try JSONDecoder().decode(QueryReply.self, from: Data(#"""
-            {"status":"success","data":{"resultType":"vector","result":[
-            {"metric":{"__name__":"up","job":"api","instance":"a:1"},"value":[1700000000,"1"]},
-            {"metric":{"__name__":"up","job":"db"},"value":[1700000000,"NaN"]},
-            {"metric":{},"value":[1700000000,"-Inf"]}]}}
-            """#.utf8))
+        let reply = try JSONDecoder().decode(
+            QueryReply.self,
+            from: Data(
+                #"""
+                {"status":"success","data":{"resultType":"vector","result":[
+                {"metric":{"__name__":"up","job":"api","instance":"a:1"},"value":[1700000000,"1"]},
+                {"metric":{"__name__":"up","job":"db"},"value":[1700000000,"NaN"]},
+                {"metric":{},"value":[1700000000,"-Inf"]}]}}
+                """#.utf8))
         let data = try #require(reply.data)
-        #expect(QueryTable.render(data) == """
-            up{instance="a:1", job="api"}  1
-            up{job="db"}                   NaN
-            {}                             -Inf
+        #expect(
+            QueryTable.render(data) == """
+                up{instance="a:1", job="api"}  1
+                up{job="db"}                   NaN
+                {}                             -Inf
 
-            """)
+                """)
     }
 
     @Test func scalarsAndStringsPrintAsTheirValue() throws {
-        let scalar = try JSONDecoder().decode(QueryReply.self, from: Data(#"{"status":"success","data":{"resultType":"scalar","result":[1.5,"2"]}}"#.utf8))
+        let scalar = try JSONDecoder().decode(
+            QueryReply.self, from: Data(#"{"status":"success","data":{"resultType":"scalar","result":[1.5,"2"]}}"#.utf8))
         #expect(QueryTable.render(try #require(scalar.data)) == "2\n")
-        let string = try JSONDecoder().decode(QueryReply.self, from: Data(#"{"status":"success","data":{"resultType":"string","result":[1,"a b"]}}"#.utf8))
+        let string = try JSONDecoder().decode(
+            QueryReply.self, from: Data(#"{"status":"success","data":{"resultType":"string","result":[1,"a b"]}}"#.utf8))
         #expect(QueryTable.render(try #require(string.data)) == "a b\n")
     }
 
     @Test func aRangePrintsASparklinePerSeries() throws {
-        let reply = try JSONDecoder().decode(QueryReply.self, from: Data(#"""
-            {"status":"success","data":{"resultType":"matrix","result":[
-            {"metric":{"__name__":"load","host":"a"},"values":[[1,"0"],[2,"1"],[3,"2"],[4,"3"],[5,"4"],[6,"5"],[7,"6"],[8,"7"]]},
-            {"metric":{"__name__":"load","host":"bb"},"values":[[1,"5"],[2,"NaN"],[3,"5"]]}]}}
-            """#.utf8))
-        #expect(QueryTable.render(try #require(reply.data)) == """
-            load{host="a"}   ▁▂▃▄▅▆▇█  min 0  max 7  last 7
-            load{host="bb"}  ▁ ▁       min 5  max 5  last 5
+        let reply = try JSONDecoder().decode(
+            QueryReply.self,
+            from: Data(
+                #"""
+                {"status":"success","data":{"resultType":"matrix","result":[
+                {"metric":{"__name__":"load","host":"a"},"values":[[1,"0"],[2,"1"],[3,"2"],[4,"3"],[5,"4"],[6,"5"],[7,"6"],[8,"7"]]},
+                {"metric":{"__name__":"load","host":"bb"},"values":[[1,"5"],[2,"NaN"],[3,"5"]]}]}}
+                """#.utf8))
+        #expect(
+            QueryTable.render(try #require(reply.data)) == """
+                load{host="a"}   ▁▂▃▄▅▆▇█  min 0  max 7  last 7
+                load{host="bb"}  ▁ ▁       min 5  max 5  last 5
 
-            """)
+                """)
         #expect(QueryTable.sparkline(Array(repeating: 1, count: 1000) + Array(repeating: 9, count: 1000)).count == 60)
         #expect(QueryTable.sparkline([]) == "")
     }
@@ -83,7 +93,10 @@ import Testing
 
             let badTime = try await OspreyBinary.run(["query", "--server", server.baseURL, "--token", "query-token-0123456789", "--time", "x", "up"])
             #expect(badTime.status == 1)
-            #expect(badTime.stderr.contains(#"bad_data (400): invalid parameter "time": Invalid time value for 'time': cannot parse "x" to a valid timestamp"#), "\(badTime.stderr)")
+            #expect(
+                badTime.stderr.contains(
+                    #"bad_data (400): invalid parameter "time": Invalid time value for 'time': cannot parse "x" to a valid timestamp"#),
+                "\(badTime.stderr)")
 
             let badStep = try await OspreyBinary.run(
                 ["query", "--server", server.baseURL, "--token", "query-token-0123456789", "--start", "now-1h", "--step", "0", "up"])
@@ -96,7 +109,9 @@ import Testing
 
             let unreachable = try await OspreyBinary.run(["query", "--server", "http://127.0.0.1:1", "up"])
             #expect(unreachable.status == 1)
-            #expect(unreachable.stderr.hasPrefix("osprey query: cannot reach http://127.0.0.1:1: connection refused: 127.0.0.1:1"), "\(unreachable.stderr)")
+            #expect(
+                unreachable.stderr.hasPrefix("osprey query: cannot reach http://127.0.0.1:1: connection refused: 127.0.0.1:1"),
+                "\(unreachable.stderr)")
             #expect(!unreachable.stderr.contains("error set"), "\(unreachable.stderr)")
         }
     }
@@ -105,7 +120,8 @@ import Testing
     @Test func queriesPushedDataEndToEnd() async throws {
         try await TestServer.with { server in
             let now = MetricsStorage.now()
-            let body = (0..<8).map { "cli_load{host=\"a\"} \($0) \(now - Int64(7 - $0) * 15_000)" }.joined(separator: "\n")
+            let body =
+                (0..<8).map { "cli_load{host=\"a\"} \($0) \(now - Int64(7 - $0) * 15_000)" }.joined(separator: "\n")
                 + "\ncli_load{host=\"b\"} 2.5 \(now)\n"
             #expect(try await server.post("/api/v1/import/prometheus", body: body).status == 204)
             let instant = try await OspreyBinary.run(["query", "--server", server.baseURL, "cli_load"])

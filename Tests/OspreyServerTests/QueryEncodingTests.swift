@@ -30,11 +30,12 @@ import Testing
         #expect(Double.greatestFiniteMagnitude.goFixedString.count == 309)
     }
 
-    @Test(arguments: [
-        (1_700_000_000_000, "1700000000"), (1_700_000_000_500, "1700000000.5"), (1_700_000_000_120, "1700000000.12"),
-        (1_700_000_000_001, "1700000000.001"), (1_700_000_000_010, "1700000000.01"), (-1500, "-1.5"), (0, "0"),
-        (-1, "-0.001"), (999, "0.999"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (1_700_000_000_000, "1700000000"), (1_700_000_000_500, "1700000000.5"), (1_700_000_000_120, "1700000000.12"),
+            (1_700_000_000_001, "1700000000.001"), (1_700_000_000_010, "1700000000.01"), (-1500, "-1.5"), (0, "0"),
+            (-1, "-0.001"), (999, "0.999"),
+        ] as [(Int64, String)])
     func timestampsPrintAsSecondsWithoutTrailingZeros(milliseconds: Int64, expected: String) {
         var json = JSONWriter()
         json.timestamp(milliseconds)
@@ -61,22 +62,26 @@ import Testing
         #expect(
             encode(.matrix([RangeSeries(labels: Labels(), samples: [Sample(timestamp: 1000, value: 1), Sample(timestamp: 16000, value: .nan)])]))
                 == #"{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[16,"NaN"]]}]}"#)
-        #expect(encode(.scalar(Sample(timestamp: 1_700_000_000_500, value: -.infinity))) == #"{"resultType":"scalar","result":[1700000000.5,"-Inf"]}"#)
+        #expect(
+            encode(.scalar(Sample(timestamp: 1_700_000_000_500, value: -.infinity))) == #"{"resultType":"scalar","result":[1700000000.5,"-Inf"]}"#)
         #expect(encode(.string(timestamp: 1_700_000_000_000, value: "a\nb")) == #"{"resultType":"string","result":[1700000000,"a\nb"]}"#)
     }
 
-    @Test(arguments: [
-        ("1700000000", 1_700_000_000_000), ("1700000000.123", 1_700_000_000_123), ("1700000000.0015", 1_700_000_000_001),
-        ("1700000000.0005", 1_700_000_000_000), ("-1.5", -1500), ("-0.0004", 0), ("1e3", 1_000_000), ("1.009", 1009),
-        ("2023-11-14T22:13:20Z", 1_700_000_000_000), ("2023-11-14T22:13:20.123456789Z", 1_700_000_000_123),
-        ("2023-11-14T23:13:20.5+01:00", 1_700_000_000_500), ("2023-11-14T22:13:20.5-01:30", 1_700_005_400_500),
-        ("1969-12-31T23:59:59.5Z", -500), ("2024-02-29T00:00:00Z", 1_709_164_800_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("1700000000", 1_700_000_000_000), ("1700000000.123", 1_700_000_000_123), ("1700000000.0015", 1_700_000_000_001),
+            ("1700000000.0005", 1_700_000_000_000), ("-1.5", -1500), ("-0.0004", 0), ("1e3", 1_000_000), ("1.009", 1009),
+            ("2023-11-14T22:13:20Z", 1_700_000_000_000), ("2023-11-14T22:13:20.123456789Z", 1_700_000_000_123),
+            ("2023-11-14T23:13:20.5+01:00", 1_700_000_000_500), ("2023-11-14T22:13:20.5-01:30", 1_700_005_400_500),
+            ("1969-12-31T23:59:59.5Z", -500), ("2024-02-29T00:00:00Z", 1_709_164_800_000),
+        ] as [(String, Int64)])
     func timesReadAsPrometheusReadsThem(text: String, milliseconds: Int64) throws {
         #expect(try APITime.timestamp(text) == milliseconds)
     }
 
-    @Test(arguments: ["x", "", " 5", "2023-11-14", "2023-02-29T00:00:00Z", "2023-11-14T22:13:20", "1e400", "NaN", "2023-11-14T24:00:00Z", "2023-11-14T22:13:20.Z"])
+    @Test(arguments: [
+        "x", "", " 5", "2023-11-14", "2023-02-29T00:00:00Z", "2023-11-14T22:13:20", "1e400", "NaN", "2023-11-14T24:00:00Z", "2023-11-14T22:13:20.Z",
+    ])
     func unreadableTimesAreRefusedInPrometheusWords(text: String) {
         do {
             let time = try APITime.timestamp(text)
@@ -128,9 +133,10 @@ import Testing
             Labels(["__name__": "b"]), Labels(["__name__": "a", "z": "1"]), Labels(["__name__": "a"]),
             Labels(["__name__": "a", "job": "x"]), Labels(["__name__": "a", "job": "X"]),
         ]
-        #expect(sets.sorted(by: Labels.prometheusOrder).map(\.description) == [
-            "a", "a{job=\"X\"}", "a{job=\"x\"}", "a{z=\"1\"}", "b",
-        ])
+        #expect(
+            sets.sorted(by: Labels.prometheusOrder).map(\.description) == [
+                "a", "a{job=\"X\"}", "a{job=\"x\"}", "a{z=\"1\"}", "b",
+            ])
     }
 }
 

@@ -13,12 +13,13 @@ import Testing
     @Test func aPathologicalRegexLeavesHealthPushesAndShutdownAlone() async throws {
         let server = try ServerProcess()
         let base = server.base
-        try await server.start(config: """
-            scrape_configs:
-              - job_name: loop
-                scrape_interval: 1s
-                static_configs: [{targets: ["127.0.0.1:\(server.port)"]}]
-            """)
+        try await server.start(
+            config: """
+                scrape_configs:
+                  - job_name: loop
+                    scrape_interval: 1s
+                    static_configs: [{targets: ["127.0.0.1:\(server.port)"]}]
+                """)
 
         // 4,000 `a`s and a `b`: `(a+)+$` fails on it only after trying every way to split the `a`s.
         let long = String(repeating: "a", count: 4000) + "b"
@@ -31,7 +32,8 @@ import Testing
             var problems: [String] = []
             let query = Self.pathological.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             while !Task.isCancelled {
-                guard let reply = try? await OspreyProcesses.send(HTTPClientRequest(url: base + "/api/v1/query?query=\(query)"), timeout: .seconds(120))
+                guard
+                    let reply = try? await OspreyProcesses.send(HTTPClientRequest(url: base + "/api/v1/query?query=\(query)"), timeout: .seconds(120))
                 else { break }
                 answered += 1
                 if reply.status != 200 || !reply.body.contains(#""v":"aaaa""#) || reply.body.contains("aaaab") {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Rules in a running server: loaded from `rule_files`, evaluated on the evaluation interval, and
 /// shown by `/api/v1/rules` and `/api/v1/alerts` as Prometheus shows them.
@@ -79,15 +79,15 @@ import OspreyTestSupport
         let rulesPath = folder.path + "/counted.rules.yml"
         // The second rule returns two series where the group's limit is one: it fails every time.
         try """
-            groups:
-            - name: counted
-              limit: 1
-              rules:
-              - record: one_series
-                expr: vector(1)
-              - record: two_series
-                expr: label_replace(vector(1), "copy", "a", "", "") or label_replace(vector(1), "copy", "b", "", "")
-            """.write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        groups:
+        - name: counted
+          limit: 1
+          rules:
+          - record: one_series
+            expr: vector(1)
+          - record: two_series
+            expr: label_replace(vector(1), "copy", "a", "", "") or label_replace(vector(1), "copy", "b", "", "")
+        """.write(toFile: rulesPath, atomically: true, encoding: .utf8)
         try await TestServer.with(config: Self.config(rulesAt: rulesPath)) { server in
             let group = "rule_group=\"\(rulesPath);counted\""
             @Sendable func value(_ name: String, in metrics: String) -> Double? {
@@ -136,6 +136,9 @@ import OspreyTestSupport
 
         let failing = try await OspreyBinary.run(["check", "rules", good, bad])
         #expect(failing.status == 1)
-        #expect(failing.stdout.contains("Checking \(bad)\n  FAILED:\n\(bad):5: groups[0].rules[0].expr: could not parse expression: 1:5: parse error: unclosed left parenthesis"))
+        #expect(
+            failing.stdout.contains(
+                "Checking \(bad)\n  FAILED:\n\(bad):5: groups[0].rules[0].expr: could not parse expression: 1:5: parse error: unclosed left parenthesis"
+            ))
     }
 }

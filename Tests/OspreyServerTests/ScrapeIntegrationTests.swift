@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import Testing
 import OspreyTestSupport
+import Testing
 
 /// Scraping real targets as a Prometheus user runs them: Debian's node_exporter and an app
 /// instrumented with PyPI's prometheus_client, both on loopback, read back through the query
@@ -68,17 +68,24 @@ import OspreyTestSupport
         let exporterPort = try PeerProcess.freePort()
         let exporter = try PeerProcess.start(
             Self.nodeExporter,
-            ["--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.disable-defaults", "--collector.loadavg", "--collector.cpu",
-             "--collector.meminfo"])
+            [
+                "--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.disable-defaults", "--collector.loadavg", "--collector.cpu",
+                "--collector.meminfo",
+            ])
         let instance = "127.0.0.1:\(exporterPort)"
         try config([("node", instance)]).write(toFile: folder.path + "/prometheus.yml", atomically: true, encoding: .utf8)
         let prometheusPort = try PeerProcess.freePort()
         let prometheus = try PeerProcess.start(
             Self.prometheus,
-            ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/prometheus-data",
-             "--web.listen-address=127.0.0.1:\(prometheusPort)"])
+            [
+                "--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/prometheus-data",
+                "--web.listen-address=127.0.0.1:\(prometheusPort)",
+            ])
         defer {
-            Task { try? await prometheus.stop(); try? await exporter.stop() }
+            Task {
+                try? await prometheus.stop()
+                try? await exporter.stop()
+            }
         }
         @Sendable func metadata(_ body: String) throws -> [String: Set<[String: String]>] {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])

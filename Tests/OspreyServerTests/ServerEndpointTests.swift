@@ -1,8 +1,8 @@
 import Foundation
 import OspreyFormats
 import OspreyModel
-import Testing
 import OspreyTestSupport
+import Testing
 
 @Suite struct ServerEndpointTests {
     @Test func healthyAndReadyAnswerOnceStorageIsOpen() async throws {

@@ -1,12 +1,14 @@
 import OspreyModel
 import Testing
+
 @testable import OspreyStorage
 
 @Suite struct DecodedChunkCacheTests {
     func record(_ samples: [Sample]) -> ChunkRecord {
         var encoder = XORChunkEncoder()
         encoder.append(contentsOf: samples)
-        return ChunkRecord(seriesID: 7, minTime: samples.first!.timestamp, maxTime: samples.last!.timestamp, sequence: 0, encoding: .xor, data: encoder.bytes)
+        return ChunkRecord(
+            seriesID: 7, minTime: samples.first!.timestamp, maxTime: samples.last!.timestamp, sequence: 0, encoding: .xor, data: encoder.bytes)
     }
 
     @Test func aRewrittenChunkIsNeverServedFromTheCache() throws {

@@ -35,9 +35,10 @@ import Testing
                 #expect(error == .tooFarInFuture(labels: labels, timestamp: .max, newestAllowed: Self.now + 600_000))
             }
             try appender.commit()
-            #expect(try storage.samples(of: labels, from: .min) == [
-                Sample(timestamp: Self.now, value: 2), Sample(timestamp: Self.now + 600_000, value: 1),
-            ])
+            #expect(
+                try storage.samples(of: labels, from: .min) == [
+                    Sample(timestamp: Self.now, value: 2), Sample(timestamp: Self.now + 600_000, value: 1),
+                ])
             #expect(storage.statistics().counters.rejectedTooFarInFuture == 4)
             #expect(storage.statistics().counters.rejectedOutOfRetention == 0)
 

@@ -91,10 +91,12 @@ import Testing
             let labels = labelSet("ooo_ranges")
             var storage = try MetricsStorage(path: path)
             try storage.write(labels, [Sample(timestamp: t + 10_000, value: 10)])
-            try storage.write(labels, [
-                Sample(timestamp: t + 1000, value: 1), Sample(timestamp: t + 3000, value: 3),
-                Sample(timestamp: t + 2000, value: 2), Sample(timestamp: t + 3000, value: 33),
-            ])
+            try storage.write(
+                labels,
+                [
+                    Sample(timestamp: t + 1000, value: 1), Sample(timestamp: t + 3000, value: 3),
+                    Sample(timestamp: t + 2000, value: 2), Sample(timestamp: t + 3000, value: 33),
+                ])
             let all = [
                 Sample(timestamp: t + 1000, value: 1), Sample(timestamp: t + 2000, value: 2),
                 Sample(timestamp: t + 3000, value: 33), Sample(timestamp: t + 10_000, value: 10),
@@ -103,7 +105,9 @@ import Testing
                 for (minTime, maxTime) in [(t, t + 4000), (t + 2500, t + 3500), (t + 1500, t + 2500), (t, t + 20_000)] {
                     let got = try storage.samples(of: labels, from: minTime, to: maxTime)
                     let want = all.filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
-                    #expect(got == want, "\(stage) \(minTime - t)...\(maxTime - t): got \(got.map { ($0.timestamp - t, $0.value) })", sourceLocation: sourceLocation)
+                    #expect(
+                        got == want, "\(stage) \(minTime - t)...\(maxTime - t): got \(got.map { ($0.timestamp - t, $0.value) })",
+                        sourceLocation: sourceLocation)
                 }
             }
             try check("head")

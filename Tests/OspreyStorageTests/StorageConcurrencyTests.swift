@@ -71,7 +71,8 @@ import Testing
                                     if refs.count > series {
                                         try appender.append(refs[series], timestamp: timestamp, value: value)
                                     } else {
-                                        refs.append(try appender.append(Self.labels(writer: writer, series: series), timestamp: timestamp, value: value))
+                                        refs.append(
+                                            try appender.append(Self.labels(writer: writer, series: series), timestamp: timestamp, value: value))
                                     }
                                 }
                             }
@@ -90,7 +91,8 @@ import Testing
                             // A commit is seen whole: all series of one writer have the same length.
                             let lengths = Dictionary(grouping: result) { $0.labels["writer"] ?? "" }.mapValues { Set($0.map(\.samples.count)) }
                             for (writer, counts) in lengths where counts.count > 1 {
-                                Issue.record("reader \(reader): writer \(writer)'s series have different lengths \(counts.sorted()): a commit seen in part")
+                                Issue.record(
+                                    "reader \(reader): writer \(writer)'s series have different lengths \(counts.sorted()): a commit seen in part")
                             }
                             for stored in result {
                                 if let problem = Self.problems(in: stored, base: base) {
@@ -98,7 +100,9 @@ import Testing
                                     return
                                 }
                                 let before = seen[stored.labels] ?? 0
-                                #expect(stored.samples.count >= before, "reader \(reader): \(stored.labels) shrank from \(before) to \(stored.samples.count)")
+                                #expect(
+                                    stored.samples.count >= before,
+                                    "reader \(reader): \(stored.labels) shrank from \(before) to \(stored.samples.count)")
                                 seen[stored.labels] = stored.samples.count
                             }
                             progress.selects.add(1, ordering: .relaxed)

@@ -126,7 +126,8 @@ public struct DiskstatsCollector: HostCollector {
                 builders[index].add(Double(counter) * Self.fields[index].scale, [("device", device)])
             }
         }
-        return ([info.family, filesystemInfo.family, deviceMapperInfo.family] + ata.map(\.family)
+        return
+            ([info.family, filesystemInfo.family, deviceMapperInfo.family] + ata.map(\.family)
             + builders.map(\.family)).filter { !$0.samples.isEmpty }
     }
 

@@ -76,8 +76,9 @@ public struct FilesystemCollector: HostCollector {
             if mountPointsExclude.excludes(mount.mountPoint) || fsTypesExclude.excludes(mount.fsType) { continue }
             guard seen.insert([mount.device, mount.mountPoint, mount.fsType]).inserted else { continue }
             let labels = mount.labels
-            guard let stats = stuckMounts.statistics(
-                of: paths.rootfs(mount.mountPoint), timeout: mountTimeout, reading: statistics)
+            guard
+                let stats = stuckMounts.statistics(
+                    of: paths.rootfs(mount.mountPoint), timeout: mountTimeout, reading: statistics)
             else {
                 // node_exporter reports the failure and nothing else for this mount.
                 deviceError.add(1, labels)

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import OspreyModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A streaming parser for the Prometheus text format 0.0.4 and OpenMetrics 1.0.
 ///
@@ -167,7 +168,8 @@ public struct ExpositionParser {
             seriesEnd = try SeriesScanner.scan(buffer, from: start, to: end, format: format, line: lineNumber, into: &spans)
         }
         // Prometheus's text parsers take `a{x="1"}1`: the brace already ends the series.
-        let valueFollowsBrace = format == .text && buffer[seriesEnd - 1] == UInt8(ascii: "}") && seriesEnd < end
+        let valueFollowsBrace =
+            format == .text && buffer[seriesEnd - 1] == UInt8(ascii: "}") && seriesEnd < end
             && buffer[seriesEnd] != UInt8(ascii: " ") && buffer[seriesEnd] != UInt8(ascii: "\t")
         var index = valueFollowsBrace ? seriesEnd : try expectSeparator(buffer, seriesEnd, end, before: "value")
         let valueEnd = tokenEnd(buffer, index, end)
@@ -209,7 +211,8 @@ public struct ExpositionParser {
                 exemplar = try parseExemplar(buffer, index + 3, end)
             }
         }
-        let type = family.name.isEmpty
+        let type =
+            family.name.isEmpty
             ? .unknown : try familyType(ofSampleNamed: buffer, start, seriesNameEnd(buffer, start, seriesEnd))
         return SampleLine(series: start..<seriesEnd, value: value, timestamp: timestamp, exemplar: exemplar, type: type)
     }
@@ -346,8 +349,9 @@ public struct ExpositionParser {
                 reachedEOF = true
                 return nil
             }
-            guard Self.matches(buffer, index, end, " HELP ") || Self.matches(buffer, index, end, " TYPE ")
-                || Self.matches(buffer, index, end, " UNIT ")
+            guard
+                Self.matches(buffer, index, end, " HELP ") || Self.matches(buffer, index, end, " TYPE ")
+                    || Self.matches(buffer, index, end, " UNIT ")
             else {
                 throw ExpositionError(
                     line: lineNumber, reason: "OpenMetrics allows only \"# HELP\", \"# TYPE\", \"# UNIT\" and \"# EOF\" comments")
@@ -379,7 +383,8 @@ public struct ExpositionParser {
         }
         let nameRange = index..<nameEnd
         let name = { SeriesScanner.text(buffer, nameRange) }
-        let sameFamily = family.name.count == nameRange.count
+        let sameFamily =
+            family.name.count == nameRange.count
             && family.name.withUnsafeBufferPointer {
                 $0.baseAddress.map { memcmp($0, buffer.baseAddress! + index, nameRange.count) == 0 } ?? false
             }

@@ -89,7 +89,6 @@ struct DNSMessage: Sendable, Equatable {
     }
 }
 
-
 /// Names by number, the reverse of the config's tables.
 enum DNSProbeTypeNames {
     static let types = Dictionary(DNSProbeConfiguration.queryTypes.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })

@@ -39,7 +39,9 @@ public struct DNSProber: Sendable {
             do { resolution = try await resolver.resolve(host: host, port: port) } catch { throw Failure(error.description) }
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
             set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
-            set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+            set(
+                "probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip),
+                "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
 
             let question = config.queryName.hasSuffix(".") ? config.queryName : config.queryName + "."
             let id = UInt16.random(in: 0...UInt16.max)
@@ -49,7 +51,9 @@ public struct DNSProber: Sendable {
             steps.append("asking \(resolution.ip):\(port) over \(config.transportProtocol.rawValue) for \(question) \(config.queryType)")
             let requestStart = clock.now
             let response = try await exchange(query, id: id, with: resolution.address)
-            set("probe_dns_duration_seconds", (clock.now - requestStart).seconds, "Duration of DNS request by phase", labels: Labels(["phase": "request"]))
+            set(
+                "probe_dns_duration_seconds", (clock.now - requestStart).seconds, "Duration of DNS request by phase",
+                labels: Labels(["phase": "request"]))
             set("probe_dns_query_succeeded", 1, "Displays whether or not the query was executed successfully")
             set("probe_dns_answer_rrs", Double(response.answers.count), "Returns number of entries in the answer resource record list")
             set("probe_dns_authority_rrs", Double(response.authorities.count), "Returns number of entries in the authority resource record list")
@@ -109,7 +113,8 @@ public struct DNSProber: Sendable {
     }
 
     private static func overUDP(_ query: [UInt8], id: UInt16, server: SocketAddress, source: String?) async throws -> DNSMessage {
-        let local = try source.map { try SocketAddress(ipAddress: $0, port: 0) }
+        let local =
+            try source.map { try SocketAddress(ipAddress: $0, port: 0) }
             ?? SocketAddress(ipAddress: server.protocol == .inet ? "0.0.0.0" : "::", port: 0)
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(to: local) { channel in

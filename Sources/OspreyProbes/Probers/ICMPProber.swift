@@ -4,11 +4,11 @@ import OspreyConfig
 import OspreyModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Blackbox exporter's `icmp` prober: one echo request to the target host, successful when
@@ -42,7 +42,9 @@ public struct ICMPProber: Sendable {
             set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, "Returns the time taken for probe dns lookup in seconds")
             set("probe_icmp_duration_seconds", resolution.lookupTime.seconds, phaseHelp, labels: Labels(["phase": "resolve"]))
             set("probe_ip_protocol", Double(resolution.ipProtocol.number), "Specifies whether probe ip protocol is IP4 or IP6")
-            set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+            set(
+                "probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip),
+                "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
             let echo = ICMPEcho(
                 ip: resolution.ip, ipProtocol: resolution.ipProtocol, config: config, timeout: timeout)
             let reply: ICMPEcho.Reply
@@ -97,7 +99,9 @@ struct ICMPEcho: Sendable {
             let code = errno
             if code == EPERM || code == EACCES {
                 throw Failure(
-                    description: "ICMP needs CAP_NET_RAW or net.ipv4.ping_group_range including this group (gid \(getgid())): \(String(cString: strerror(code)))")
+                    description:
+                        "ICMP needs CAP_NET_RAW or net.ipv4.ping_group_range including this group (gid \(getgid())): \(String(cString: strerror(code)))"
+                )
             }
             throw Failure(description: "opening an ICMP socket: \(String(cString: strerror(code)))")
         }
@@ -106,9 +110,12 @@ struct ICMPEcho: Sendable {
 
         let identifier = UInt16.random(in: 1...UInt16.max)
         let sequence = UInt16.random(in: 1...UInt16.max)
-        let payload = config.payloadSize == 0
+        let payload =
+            config.payloadSize == 0
             ? Array("Prometheus Blackbox Exporter".utf8) : (0..<config.payloadSize).map { UInt8(truncatingIfNeeded: $0) }
-        var packet: [UInt8] = [isV4 ? 8 : 128, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xff), UInt8(sequence >> 8), UInt8(sequence & 0xff)]
+        var packet: [UInt8] = [
+            isV4 ? 8 : 128, 0, 0, 0, UInt8(identifier >> 8), UInt8(identifier & 0xff), UInt8(sequence >> 8), UInt8(sequence & 0xff),
+        ]
         packet += payload
         if isV4 {
             // The kernel fills in ICMPv6 checksums, but not ICMPv4 ones on raw sockets.
@@ -163,12 +170,12 @@ struct ICMPEcho: Sendable {
             }
         }
         #if os(Linux)
-        if config.dontFragment && isV4 {
-            var discover = Int32(IP_PMTUDISC_DO)
-            if setsockopt(fd, Int32(IPPROTO_IP), IP_MTU_DISCOVER, &discover, socklen_t(MemoryLayout<Int32>.size)) != 0 {
-                throw Failure(description: "setting dont_fragment: \(String(cString: strerror(errno)))")
+            if config.dontFragment && isV4 {
+                var discover = Int32(IP_PMTUDISC_DO)
+                if setsockopt(fd, Int32(IPPROTO_IP), IP_MTU_DISCOVER, &discover, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                    throw Failure(description: "setting dont_fragment: \(String(cString: strerror(errno)))")
+                }
             }
-        }
         #endif
         if let source = config.sourceIPAddress {
             let bound = try Self.withSockAddr(source, isV4: isV4) { address, length in bind(fd, address, length) }

@@ -3,11 +3,11 @@ import NIOPosix
 import OspreyConfig
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns a target's host into the one address a prober connects to, choosing the address family

@@ -5,11 +5,11 @@ import OspreyConfig
 import OspreyModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One connection and its `query_response` script. Runs without its own deadline: the prober
@@ -82,7 +82,8 @@ struct TCPConversation: Sendable {
                         }
                     }
                     if !matched {
-                        outcome.regexFailure = "expected regex \"\(pattern)\" (query_response step \(index + 1)) not matched before the connection closed"
+                        outcome.regexFailure =
+                            "expected regex \"\(pattern)\" (query_response step \(index + 1)) not matched before the connection closed"
                         return
                     }
                     outcome.steps.append("matched \"\(pattern)\"")

@@ -5,11 +5,11 @@ import OspreyConfig
 import OspreyModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Blackbox exporter's `tcp` prober: connect to `host:port`, optionally over TLS, then run the
@@ -51,7 +51,9 @@ public struct TCPProber: Sendable {
         }
         report.set("probe_dns_lookup_time_seconds", resolution.lookupTime.seconds, help: "Returns the time taken for probe dns lookup in seconds")
         report.set("probe_ip_protocol", Double(resolution.ipProtocol.number), help: "Specifies whether probe ip protocol is IP4 or IP6")
-        report.set("probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip), help: "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
+        report.set(
+            "probe_ip_addr_hash", ProbeTargetAddress.hash(resolution.ip),
+            help: "Specifies the hash of IP address. It's useful to detect if the IP address changes.")
         report.steps.append("resolved \(host) to \(resolution.ip)")
 
         let conversation = TCPConversation(

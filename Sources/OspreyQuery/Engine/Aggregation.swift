@@ -34,9 +34,12 @@ extension Evaluator {
                 }
             }
             let valueGrouping = grouping.union([ExactString(label)])
-            return try perStepGroups(exploded, steps: steps, groupLabels: { labels in
-                aggregate.without ? labels.dropping(grouping) : labels.keeping(valueGrouping)
-            }) { values, _ in Double(values.count) }
+            return try perStepGroups(
+                exploded, steps: steps,
+                groupLabels: { labels in
+                    aggregate.without ? labels.dropping(grouping) : labels.keeping(valueGrouping)
+                }
+            ) { values, _ in Double(values.count) }
         default:
             return try accumulate(input, op: aggregate.op, steps: steps, groupLabels: groupLabels)
         }

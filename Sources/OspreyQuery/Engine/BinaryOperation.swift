@@ -62,7 +62,8 @@ extension Evaluator {
             points.reserveCapacity(item.points.count)
             for point in item.points {
                 let other = scalar[steps.index(of: point.timestamp)]
-                var (value, keep) = scalarOnLeft
+                var (value, keep) =
+                    scalarOnLeft
                     ? Self.elementOperation(op, other, point.value) : Self.elementOperation(op, point.value, other)
                 // A comparison keeps the vector's value even with the scalar on the left.
                 if op.isComparison, scalarOnLeft { value = point.value }
@@ -160,7 +161,8 @@ extension Evaluator {
                 let signature = oneSignatures[index]
                 if let (duplicate, _) = oneBySignature[signature] {
                     throw .execution(
-                        "found duplicate series for the match group \(signatureLabels[signature].goString) on the \(oneToMany ? "left" : "right") hand-side of the operation: [\(one[index].labels.goString), \(one[duplicate].labels.goString)];many-to-many matching not allowed: matching labels must be unique on one side")
+                        "found duplicate series for the match group \(signatureLabels[signature].goString) on the \(oneToMany ? "left" : "right") hand-side of the operation: [\(one[index].labels.goString), \(one[duplicate].labels.goString)];many-to-many matching not allowed: matching labels must be unique on one side"
+                    )
                 }
                 oneBySignature[signature] = (index, value)
             }

@@ -65,7 +65,10 @@ final class Evaluator {
             switch try eval(inner, steps) {
             case .scalar(let values): return .scalar(values.map { -$0 })
             case .vector(let series):
-                return .vector(series.map { StepSeries(labels: $0.labels.droppingMetricName, points: $0.points.map { Sample(timestamp: $0.timestamp, value: -$0.value) }) })
+                return .vector(
+                    series.map {
+                        StepSeries(labels: $0.labels.droppingMetricName, points: $0.points.map { Sample(timestamp: $0.timestamp, value: -$0.value) })
+                    })
             default: throw .execution("unary minus needs a scalar or an instant vector")
             }
         case .vectorSelector(let selector):
@@ -224,7 +227,9 @@ final class Evaluator {
         case .vector(let vector):
             series = vector.map { RangeSeries(labels: $0.labels, samples: $0.points) }
         case .scalar(let values):
-            series = [RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: inner.time(at: $0.offset), value: $0.element) })]
+            series = [
+                RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: inner.time(at: $0.offset), value: $0.element) })
+            ]
         default:
             throw .execution("subquery is only allowed on instant vector or scalar, got \(subquery.expr.type.rawValue)")
         }
@@ -284,7 +289,10 @@ final class Evaluator {
             for step in 0..<steps.count {
                 let time = steps.time(at: step)
                 let (start, end) = (windows.start(at: time), windows.end(at: time))
-                if windows.at != nil { low = 0; high = 0 }
+                if windows.at != nil {
+                    low = 0
+                    high = 0
+                }
                 while low < samples.count, samples[low].timestamp < start { low += 1 }
                 if high < low { high = low }
                 while high < samples.count, samples[high].timestamp <= end { high += 1 }

@@ -11,14 +11,18 @@ extension Evaluator {
             return .scalar(Array(repeating: Double.pi, count: steps.count))
         case "vector":
             let values = try evalScalar(args[0], steps)
-            return .vector([StepSeries(labels: Labels(), points: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })])
+            return .vector([
+                StepSeries(labels: Labels(), points: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })
+            ])
         case "scalar":
             return .scalar(try scalarOf(try evalVector(args[0], steps), steps))
         case "timestamp":
             if case .vectorSelector(let selector) = unwrapParentheses(args[0]) {
-                return .vector(try mergingSameLabels(try selectVector(selector, steps, valueIsTimestamp: true).map {
-                    StepSeries(labels: $0.labels.droppingMetricName, points: $0.points)
-                }))
+                return .vector(
+                    try mergingSameLabels(
+                        try selectVector(selector, steps, valueIsTimestamp: true).map {
+                            StepSeries(labels: $0.labels.droppingMetricName, points: $0.points)
+                        }))
             }
             return .vector(try mapValues(try evalVector(args[0], steps)) { sample in Double(sample.timestamp) / 1000 })
         case "absent":
@@ -44,11 +48,13 @@ extension Evaluator {
             // Only native histograms have these; float series give no value.
             return .vector([])
         case "clamp":
-            let low = try evalScalar(args[1], steps), high = try evalScalar(args[2], steps)
-            return .vector(try mapValues(try evalVector(args[0], steps), steps) { value, step in
-                let (min, max) = (low[step], high[step])
-                return max < min ? nil : GoFloat.max(min, GoFloat.min(max, value))
-            })
+            let low = try evalScalar(args[1], steps)
+            let high = try evalScalar(args[2], steps)
+            return .vector(
+                try mapValues(try evalVector(args[0], steps), steps) { value, step in
+                    let (min, max) = (low[step], high[step])
+                    return max < min ? nil : GoFloat.max(min, GoFloat.min(max, value))
+                })
         case "clamp_min":
             let low = try evalScalar(args[1], steps)
             return .vector(try mapValues(try evalVector(args[0], steps), steps) { value, step in GoFloat.max(value, low[step]) })
@@ -57,14 +63,19 @@ extension Evaluator {
             return .vector(try mapValues(try evalVector(args[0], steps), steps) { value, step in GoFloat.min(value, high[step]) })
         case "round":
             let nearest = args.count > 1 ? try evalScalar(args[1], steps) : Array(repeating: 1, count: steps.count)
-            return .vector(try mapValues(try evalVector(args[0], steps), steps) { value, step in
-                let inverse = 1 / nearest[step]
-                return (value * inverse + 0.5).rounded(.down) / inverse
-            })
+            return .vector(
+                try mapValues(try evalVector(args[0], steps), steps) { value, step in
+                    let inverse = 1 / nearest[step]
+                    return (value * inverse + 0.5).rounded(.down) / inverse
+                })
         case "days_in_month", "day_of_month", "day_of_week", "day_of_year", "hour", "minute", "month", "year":
             let input: [StepSeries]
             if args.isEmpty {
-                input = [StepSeries(labels: Labels(), points: (0..<steps.count).map { Sample(timestamp: steps.time(at: $0), value: Double(steps.time(at: $0)) / 1000) })]
+                input = [
+                    StepSeries(
+                        labels: Labels(),
+                        points: (0..<steps.count).map { Sample(timestamp: steps.time(at: $0), value: Double(steps.time(at: $0)) / 1000) })
+                ]
             } else {
                 input = try evalVector(args[0], steps)
             }
@@ -85,14 +96,17 @@ extension Evaluator {
         let name = call.function.name
         let matrixIndex = name == "quantile_over_time" ? 1 : 0
         let windows = try rangeArgument(call.args[matrixIndex], steps, drifting: name == "predict_linear")
-        let scalars = try call.args.enumerated().filter { $0.offset != matrixIndex }.map { (item) throws(QueryError) in try evalScalar(item.element, steps) }
+        let scalars = try call.args.enumerated().filter { $0.offset != matrixIndex }.map { (item) throws(QueryError) in
+            try evalScalar(item.element, steps)
+        }
         switch name {
         case "rate", "increase", "delta":
             let isCounter = name != "delta"
             // Counting each series' resets once lets most windows skip the search for them.
             let resets = isCounter ? windows.series.map { RangeFunctions.resetCounts($0.samples) } : []
             return try slide(windows, steps, keepName: false) { (window, series, _, time) throws(QueryError) in
-                let hasResets = isCounter
+                let hasResets =
+                    isCounter
                     && (window.first?.value ?? 0 < 0 || resets[series][window.endIndex - 1] != resets[series][window.startIndex])
                 return RangeFunctions.rate(
                     window, rangeStart: windows.start(at: time), rangeEnd: windows.end(at: time), isCounter: isCounter,
@@ -125,7 +139,8 @@ extension Evaluator {
             }
         case "holt_winters":
             return try slide(windows, steps, keepName: false) { (window, step, _) throws(QueryError) -> Double? in
-                let smoothing = scalars[0][step], trend = scalars[1][step]
+                let smoothing = scalars[0][step]
+                let trend = scalars[1][step]
                 // Written as Prometheus tests them, so NaN passes and yields NaN.
                 if smoothing <= 0 || smoothing >= 1 {
                     throw .execution("invalid smoothing factor. Expected: 0 < sf < 1, got: \(String(format: "%f", smoothing))")

@@ -73,7 +73,8 @@ extension Evaluator {
         guard observations != 0 else { return .nan }
         var rank = q * observations
         // The first bucket whose count reaches the rank, searched among all but +Inf.
-        var low = 0, high = coalesced.count - 1
+        var low = 0
+        var high = coalesced.count - 1
         while low < high {
             let middle = (low + high) / 2
             if coalesced[middle].count >= rank { high = middle } else { low = middle + 1 }

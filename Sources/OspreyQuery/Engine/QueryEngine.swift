@@ -41,9 +41,10 @@ public struct QueryEngine: Sendable {
         case .string(let value):
             return .string(timestamp: time, value: value)
         case .vector(let series):
-            return .vector(series.compactMap { item in
-                item.points.first.map { VectorElement(labels: item.labels, timestamp: time, value: $0.value) }
-            })
+            return .vector(
+                series.compactMap { item in
+                    item.points.first.map { VectorElement(labels: item.labels, timestamp: time, value: $0.value) }
+                })
         case .matrix(let series):
             return .matrix(series.sorted { Labels.prometheusOrder($0.labels, $1.labels) })
         }
@@ -80,7 +81,9 @@ public struct QueryEngine: Sendable {
         try evaluator.account(steps.count)
         switch try evaluator.eval(expr, steps) {
         case .scalar(let values):
-            return .matrix([RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })])
+            return .matrix([
+                RangeSeries(labels: Labels(), samples: values.enumerated().map { Sample(timestamp: steps.time(at: $0.offset), value: $0.element) })
+            ])
         case .vector(let series):
             return .matrix(series.map { RangeSeries(labels: $0.labels, samples: $0.points) }.sorted { Labels.prometheusOrder($0.labels, $1.labels) })
         case .string, .matrix:

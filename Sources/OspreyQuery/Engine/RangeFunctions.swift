@@ -60,7 +60,9 @@ enum RangeFunctions {
     }
 
     static func average(_ window: ArraySlice<Sample>) -> Double {
-        var mean = 0.0, compensation = 0.0, count = 0.0
+        var mean = 0.0
+        var compensation = 0.0
+        var count = 0.0
         for sample in window {
             count += 1
             if mean.isInfinite {
@@ -73,7 +75,8 @@ enum RangeFunctions {
     }
 
     static func sum(_ window: ArraySlice<Sample>) -> Double {
-        var sum = 0.0, compensation = 0.0
+        var sum = 0.0
+        var compensation = 0.0
         for sample in window { GoFloat.kahanAdd(sample.value, &sum, &compensation) }
         return sum.isInfinite ? sum : sum + compensation
     }
@@ -92,8 +95,10 @@ enum RangeFunctions {
 
     static func variance(_ window: ArraySlice<Sample>) -> Double {
         var count = 0.0
-        var mean = 0.0, meanCompensation = 0.0
-        var aux = 0.0, auxCompensation = 0.0
+        var mean = 0.0
+        var meanCompensation = 0.0
+        var aux = 0.0
+        var auxCompensation = 0.0
         for sample in window {
             count += 1
             let delta = sample.value - (mean + meanCompensation)
@@ -126,7 +131,14 @@ enum RangeFunctions {
     /// Least-squares slope and intercept at `interceptTime`, with compensated sums.
     static func linearRegression(_ window: ArraySlice<Sample>, interceptTime: Timestamp) -> (slope: Double, intercept: Double) {
         var n = 0.0
-        var sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
+        var sumX = 0.0
+        var cX = 0.0
+        var sumY = 0.0
+        var cY = 0.0
+        var sumXY = 0.0
+        var cXY = 0.0
+        var sumX2 = 0.0
+        var cX2 = 0.0
         let initial = window[window.startIndex].value
         var constant = true
         for (index, sample) in window.enumerated() {

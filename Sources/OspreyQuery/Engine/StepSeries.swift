@@ -12,7 +12,8 @@ extension [StepSeries] {
     /// Prometheus's comparators for `sort`, `sort_desc`, `topk` and `bottomk` leave it.
     mutating func sortByValue(descending: Bool) {
         sort { a, b in
-            let x = a.points[0].value, y = b.points[0].value
+            let x = a.points[0].value
+            let y = b.points[0].value
             if x.isNaN || y.isNaN { return !x.isNaN }
             return descending ? x > y : x < y
         }

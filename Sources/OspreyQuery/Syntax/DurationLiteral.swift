@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// A duration as written in a query (`5m`, `1h30m`, `500ms`), read as Prometheus's
 /// `model.ParseDuration` reads it: units from years down to milliseconds, each at most once.
 /// Prometheus holds durations as Go nanoseconds, so anything past about 292 years is out of range.

@@ -23,7 +23,8 @@ extension Expr: CustomStringConvertible {
 extension VectorSelector: CustomStringConvertible {
     public var description: String {
         // The name matcher is implied by the name in front; every other matcher is printed.
-        let labels = matchers
+        let labels =
+            matchers
             .filter { !($0.name == Labels.metricName && $0.kind == .equal && $0.value == (name ?? "")) }
             .map(\.canonicalText)
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -148,8 +148,18 @@ public struct Binary: Sendable, Hashable {
 }
 
 public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "^"
-    case equal = "==", notEqual = "!=", greater = ">", less = "<", greaterOrEqual = ">=", lessOrEqual = "<="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case modulo = "%"
+    case power = "^"
+    case equal = "=="
+    case notEqual = "!="
+    case greater = ">"
+    case less = "<"
+    case greaterOrEqual = ">="
+    case lessOrEqual = "<="
     case and, or, unless
     case atan2
 

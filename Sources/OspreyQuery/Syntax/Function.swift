@@ -10,7 +10,10 @@ public struct Function: Sendable, Hashable {
     public static func named(_ name: String) -> Function? { table[name] }
 
     public static let all: [Function] = {
-        let m = ValueType.matrix, v = ValueType.vector, s = ValueType.scalar, str = ValueType.string
+        let m = ValueType.matrix
+        let v = ValueType.vector
+        let s = ValueType.scalar
+        let str = ValueType.string
         var list: [Function] = [
             Function(name: "absent", argumentTypes: [v], variadic: 0, returnType: v),
             Function(name: "absent_over_time", argumentTypes: [m], variadic: 0, returnType: v),

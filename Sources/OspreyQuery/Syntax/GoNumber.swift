@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// Numbers as Prometheus reads and writes them, which is as Go's `strconv` and `fmt` do.
 enum GoNumber {
     /// Prometheus's number literal rule: an integer in Go syntax (`0x1f`, octal `0755`,
@@ -88,7 +89,8 @@ enum GoNumber {
         let parts = text.split(separator: "e", maxSplits: 1)
         let exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         let mantissa = parts[0]
-        let integerLength = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) }
+        let integerLength =
+            mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) }
             ?? mantissa.count
         var digits = Array(mantissa.filter { $0 != "." })
         var pointPosition = integerLength + exponent

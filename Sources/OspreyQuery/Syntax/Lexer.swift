@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// Splits PromQL text into tokens on demand, over UTF-8 bytes. What a character means depends on
 /// what is open: inside braces keywords are plain label names, inside brackets letters are
 /// separators, right after `[` only a duration may follow. The rules and the messages follow
@@ -257,7 +258,9 @@ struct Lexer {
             value.append(replacement)
             return
         }
-        let digits: Int, base: UInt32, maximum: UInt32
+        let digits: Int
+        let base: UInt32
+        let maximum: UInt32
         switch Unicode.Scalar(byte) {
         case "0"..."7":
             (digits, base, maximum) = (3, 8, 255)

@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// One lexical item of PromQL: what it is, its text as written, and the byte offset where it
 /// starts (error positions are byte-based, as in Prometheus).
 struct Token: Sendable, Equatable {

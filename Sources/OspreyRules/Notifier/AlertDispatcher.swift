@@ -130,7 +130,11 @@ public actor AlertDispatcher {
             let delay = nextFlush.map { max(0, $0.timeIntervalSince(now())) } ?? 3600
             let sleeper = Task<Void, Never> { _ = try? await Task.sleep(for: .seconds(delay)) }
             sleep = sleeper
-            await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
+            await withTaskCancellationHandler {
+                await sleeper.value
+            } onCancel: {
+                sleeper.cancel()
+            }
             sleep = nil
         }
     }

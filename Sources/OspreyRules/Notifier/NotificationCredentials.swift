@@ -24,12 +24,14 @@ enum NotificationCredentials {
         authorization: Authorization?, basicAuth: BasicAuth?
     ) throws(NotificationCredentialsError) -> String? {
         if let basicAuth {
-            let password = try basicAuth.passwordFile.map { (path) throws(NotificationCredentialsError) in try read(path) }
+            let password =
+                try basicAuth.passwordFile.map { (path) throws(NotificationCredentialsError) in try read(path) }
                 ?? basicAuth.password ?? ""
             return "Basic " + Data("\(basicAuth.username):\(password)".utf8).base64EncodedString()
         }
         if let authorization {
-            let credentials = try authorization.credentialsFile.map { (path) throws(NotificationCredentialsError) in try read(path) }
+            let credentials =
+                try authorization.credentialsFile.map { (path) throws(NotificationCredentialsError) in try read(path) }
                 ?? authorization.credentials ?? ""
             return "\(authorization.type) \(credentials)"
         }

@@ -29,7 +29,8 @@ public struct WebhookNotificationBuilder: Sendable {
             let payload = WebhookPayload(
                 receiver: receiver.name, groupKey: groupKey, groupLabels: groupLabels, alerts: sent, maxAlerts: webhook.maxAlerts,
                 externalURL: externalURL, at: now)
-            let url = try webhook.urlFile.map { (path) throws(NotificationCredentialsError) in try NotificationCredentials.read(path) }
+            let url =
+                try webhook.urlFile.map { (path) throws(NotificationCredentialsError) in try NotificationCredentials.read(path) }
                 ?? webhook.url ?? ""
             let headers = try NotificationCredentials.headers(
                 userAgent: userAgent, authorization: webhook.httpConfig.authorization, basicAuth: webhook.httpConfig.basicAuth)

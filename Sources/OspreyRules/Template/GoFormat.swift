@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// Go's `fmt.Sprint`, `fmt.Sprintln` and `fmt.Sprintf` over template values, as the `print`,
 /// `println` and `printf` functions (and Prometheus's humanizers) format.
 enum GoFormat {

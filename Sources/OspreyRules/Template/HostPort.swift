@@ -36,12 +36,13 @@ enum HostPort {
 
     private static func isIPv4(_ text: Substring) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            guard (1...3).contains(part.count), part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber),
-                let number = Int(part), number <= 255
-            else { return false }
-            return part.count == 1 || part.first != "0"
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                guard (1...3).contains(part.count), part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber),
+                    let number = Int(part), number <= 255
+                else { return false }
+                return part.count == 1 || part.first != "0"
+            }
     }
 
     private static func isIPv6(_ text: String) -> Bool {

@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// How function parameters take template values, with Go's conversion rules and errors.
 extension TemplateValue {
     /// The value as a `string` parameter takes it.

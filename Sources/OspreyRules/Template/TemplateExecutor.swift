@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// Runs a parsed template the way Go's text/template executes: variables scoped to the
 /// control structure that declared them, pipelines feeding each stage's result to the next as
 /// its last argument, and a missing map key giving the zero value (Prometheus's `missingkey=zero`).
@@ -55,7 +56,8 @@ struct TemplateExecutor {
                 let mark = variables.count
                 defer { variables.removeLast(variables.count - mark) }
                 let value = try evaluate(pipeline, dot: dot)
-                let flow = value.isTrue
+                let flow =
+                    value.isTrue
                     ? try walk(list, dot: setsDot ? value : dot)
                     : try walk(elseList, dot: dot)
                 if flow != .normal { return flow }

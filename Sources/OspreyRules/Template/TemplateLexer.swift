@@ -186,7 +186,8 @@ struct TemplateLexer {
             let scalar = source[position]
             let previous = source[position - 1]
             let isHex = text(from: start).lowercased().hasPrefix("0x") || text(from: start).lowercased().hasPrefix("-0x")
-            let isExponentSign = (scalar == "+" || scalar == "-")
+            let isExponentSign =
+                (scalar == "+" || scalar == "-")
                 && (isHex ? "pP" : "eE").unicodeScalars.contains(previous)
             guard Self.isAlphanumeric(scalar) || scalar == "." || isExponentSign else { break }
             position += 1

@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// Builds a `TemplateProgram` from tokens the way Go's text/template parser does, checking at
 /// parse time what Go checks: functions exist, variables are declared, `{{end}}`s match,
 /// `{{break}}` sits in a `{{range}}`.

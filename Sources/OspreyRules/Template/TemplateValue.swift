@@ -1,4 +1,5 @@
 import OspreyModel
+
 /// A value inside a running template. Each case stands for the Go type Prometheus hands its
 /// templates, because Go's rules (printing, truth, comparison, function argument types) depend on it.
 enum TemplateValue: Sendable, Equatable {

@@ -32,7 +32,8 @@ enum MD5 {
         var words = [UInt32](repeating: 0, count: 16)
         for index in 0..<16 {
             let offset = index * 4
-            words[index] = UInt32(block[offset]) | UInt32(block[offset + 1]) << 8
+            words[index] =
+                UInt32(block[offset]) | UInt32(block[offset + 1]) << 8
                 | UInt32(block[offset + 2]) << 16 | UInt32(block[offset + 3]) << 24
         }
         var (a, b, c, d) = state

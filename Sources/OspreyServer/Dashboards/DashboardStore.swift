@@ -64,7 +64,8 @@ final class DashboardStore: Sendable {
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
             logger.warning("dashboards folder not found; its dashboards are not shown", metadata: ["folder": "\(folder)"])
         }
-        let files = folder.isEmpty ? [] : ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        let files =
+            folder.isEmpty ? [] : ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for name in files {
             let path = folder + "/" + name
             do {

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import OspreyCompression
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The synchronous half of `BodyBlocks`: takes a body's buffers as they arrive, inflates them
 /// when compressed, and gives back blocks of whole lines once a block's worth is held, checking

@@ -110,13 +110,18 @@ struct IngestBatch {
         var labels = labels
         for label in overrides { labels = labels.setting(label.name, to: label.value) }
         guard labels.count <= limits.maxLabelsPerSeries else {
-            throw .badData("line \(line): series \(labels) has \(labels.count) labels, over ingest.max_labels_per_series (\(limits.maxLabelsPerSeries))")
+            throw .badData(
+                "line \(line): series \(labels) has \(labels.count) labels, over ingest.max_labels_per_series (\(limits.maxLabelsPerSeries))")
         }
         if let long = labels.first(where: { $0.name.utf8.count > limits.maxLabelNameLength }) {
-            throw .badData("line \(line): series \(labels): label name \"\(long.name.prefix(64))…\" is longer than ingest.max_label_name_length (\(limits.maxLabelNameLength))")
+            throw .badData(
+                "line \(line): series \(labels): label name \"\(long.name.prefix(64))…\" is longer than ingest.max_label_name_length (\(limits.maxLabelNameLength))"
+            )
         }
         if let long = labels.first(where: { $0.value.utf8.count > limits.maxLabelValueLength }) {
-            throw .badData("line \(line): series \(labels.name ?? ""): value of label \"\(long.name)\" is longer than ingest.max_label_value_length (\(limits.maxLabelValueLength))")
+            throw .badData(
+                "line \(line): series \(labels.name ?? ""): value of label \"\(long.name)\" is longer than ingest.max_label_value_length (\(limits.maxLabelValueLength))"
+            )
         }
         // The series' labels as the batch keeps them, and what a Labels and its strings cost besides.
         try memory?.take(labels.reduce(64) { $0 + 32 + $1.name.utf8.count + $1.value.utf8.count })

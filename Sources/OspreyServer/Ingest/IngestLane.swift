@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Where big pushes do their heavy work (inflating, parsing and staging blocks): threads of
 /// their own rather than Swift's cooperative pool. The pool runs each job to its end, one after
@@ -33,7 +34,7 @@ final class IngestLane: TaskExecutor, @unchecked Sendable {
     /// Linux keeps a nice value per thread: `setpriority` for the process id 0 sets the caller's.
     private static func lowerPriorityOfThisThread() {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         #endif
     }
 

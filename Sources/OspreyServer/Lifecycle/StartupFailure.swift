@@ -4,9 +4,9 @@ import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the server could not start, in one sentence naming what was in the way (the data folder,
@@ -32,7 +32,7 @@ struct ListeningService: Service {
             try await inner.run()
         } catch let error as IOError where !listening.isSet {
             throw StartupFailure("cannot listen on \(address): \(String(cString: strerror(error.errnoCode)).lowercased())")
-        } catch where !listening.isSet && !(error is CancellationError) {
+        } catch  where !listening.isSet && !(error is CancellationError) {
             throw StartupFailure("cannot listen on \(address): \(error)")
         }
     }

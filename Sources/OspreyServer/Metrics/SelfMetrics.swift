@@ -51,8 +51,9 @@ public final class SelfMetrics: Sendable {
         registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "process", metricName: "start_time", unitName: "seconds",
-                helpText: "Start time of the process since the Unix epoch, in seconds."))
-            .set(to: Date().timeIntervalSince1970.rounded())
+                helpText: "Start time of the process since the Unix epoch, in seconds.")
+        )
+        .set(to: Date().timeIntervalSince1970.rounded())
         reloadSuccessful = registry.makeGauge(
             descriptor: Self.osprey(
                 "config_last_reload_successful", unit: "", help: "Whether the last config (re)load succeeded (1) or not (0)."))
@@ -69,7 +70,8 @@ public final class SelfMetrics: Sendable {
                 "ingest_inflight", unit: "bytes",
                 help: "Memory the pushes being handled hold beyond their first MiB each (at most ingest.max_inflight_bytes)."))
         queryInFlight = registry.makeGauge(
-            descriptor: Self.osprey("query_requests_in_flight", unit: "", help: "Query API requests being handled now (at most query.max_concurrent)."))
+            descriptor: Self.osprey(
+                "query_requests_in_flight", unit: "", help: "Query API requests being handled now (at most query.max_concurrent)."))
         storageSeries = registry.makeGauge(
             descriptor: Self.osprey("storage_series", unit: "", help: "Series in the storage's catalog."))
         headSamples = registry.makeGauge(
@@ -128,9 +130,10 @@ public final class SelfMetrics: Sendable {
 
     /// One gauge per shard file, labelled with the start of its window; gauges of deleted shards go.
     private func updateShardGauges(_ sizes: [Int64: Int64]) {
-        let values = Dictionary(uniqueKeysWithValues: sizes.map { start, size in
-            (Date(timeIntervalSince1970: Double(start) / 1000).formatted(.iso8601), Double(size))
-        })
+        let values = Dictionary(
+            uniqueKeysWithValues: sizes.map { start, size in
+                (Date(timeIntervalSince1970: Double(start) / 1000).formatted(.iso8601), Double(size))
+            })
         setGauges(
             shardGauges, Self.osprey("storage_shard", unit: "bytes", help: "Bytes of each shard file, by the start of its time window."),
             label: "window_start", values: values)

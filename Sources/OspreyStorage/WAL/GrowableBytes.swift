@@ -1,8 +1,8 @@
 // The buffer a WAL record is encoded into while its batch is staged.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Bytes appended at the end of a buffer that grows with `realloc`: past the allocator's mmap

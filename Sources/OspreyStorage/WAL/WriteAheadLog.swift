@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CZlib
 import Foundation
 import OspreyModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Committed samples on disk before the head holds them, so that a crash loses nothing that was
 /// acknowledged. Records are appended to numbered segment files; a checkpoint (every sample in

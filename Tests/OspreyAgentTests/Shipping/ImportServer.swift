@@ -1,8 +1,8 @@
-import OspreyCompression
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OspreyCompression
 import OspreyTestSupport
 import Synchronization
 

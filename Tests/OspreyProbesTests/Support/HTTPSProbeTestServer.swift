@@ -41,7 +41,7 @@ struct HTTPSProbeTestServer {
     }
 
     /// Expires 2126-11-05T22:10:12Z, Unix time 4949590212.
-    static let expiry: Double = 4949590212
+    static let expiry: Double = 4_949_590_212
 
     /// The server's certificate, which is its own issuer: a `ca_file` of it makes the server trusted.
     static let certificatePEM = """

@@ -2,12 +2,12 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OspreyCompression
 import OspreyModel
 import OspreyStorage
+import OspreyTestSupport
 import ServiceLifecycle
 import Synchronization
-import OspreyCompression
-import OspreyTestSupport
 
 /// A `/metrics` endpoint on an ephemeral loopback port whose body the test sets, served by a
 /// real HTTP server until `stop()`.

@@ -34,13 +34,13 @@ struct OspreyProcesses {
     func startAgent(extraConfig: String = "") async throws -> PeerProcess {
         let config = folder.path + "/agent.yml"
         try """
-            server: \(serverURL)
-            interval: \(interval)
-            batch: {max_age: 200ms}
-            buffer: {path: \(folder.path)/buffer.sqlite}
-            listen: 127.0.0.1:\(agentPort)
-            \(extraConfig)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        server: \(serverURL)
+        interval: \(interval)
+        batch: {max_age: 200ms}
+        buffer: {path: \(folder.path)/buffer.sqlite}
+        listen: 127.0.0.1:\(agentPort)
+        \(extraConfig)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let agent = try PeerProcess.start(try OspreyBinary.path, ["agent", "--config", config])
         try await eventually(timeout: .seconds(60)) { (try? await Self.get(agentURL + "/-/healthy").status) == 200 }
         return agent

@@ -7,8 +7,8 @@ import OspreyModel
 import OspreyServer
 import OspreyStorage
 import OspreyTestSupport
-import Testing
 import ServiceLifecycle
+import Testing
 
 /// A real Osprey server on an ephemeral loopback port with its own temporary data folder, for
 /// integration tests: `try await TestServer.with { server in ... }`.

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OspreyTestSupport
 import ServiceLifecycle
 import Synchronization
-import OspreyTestSupport
 
 /// A webhook receiver as a user would run one: a real HTTP server on a loopback port that keeps
 /// every request it accepted, and that a test can make refuse (answer 503) for a while.
