@@ -333,7 +333,13 @@ import Testing
         try await eventually { try stored.samples(secondSeries).last?.value.isStaleMarker == true }
         let before = try stored.samples(firstSeries).count
         try await eventually { try stored.samples(firstSeries).count > before + 1 }
-        #expect(try stored.samples(firstSeries).allSatisfy { !$0.value.isStaleMarker })
+        // A scrape that fails (a loaded machine can time one out) marks the series stale too, with `up`
+        // 0 at the same time; a target the reload ended would have marked `up` stale as well.
+        let upSeries = ["__name__": "up", "job": "one", "instance": first.address, "env": "test"]
+        let up = Dictionary(try stored.samples(upSeries).map { ($0.timestamp, $0.value) }) { first, _ in first }
+        let ended = try stored.samples(firstSeries).filter { $0.value.isStaleMarker && up[$0.timestamp] != 0 }
+        #expect(ended.isEmpty, "stale without a failed scrape at \(ended.map(\.timestamp))")
+        #expect(try stored.samples(upSeries).allSatisfy { !$0.value.isStaleMarker })
         #expect(await manager.targets().map(\.job) == ["one"])
         await manager.shutdown()
         await first.stop()
