@@ -56,6 +56,9 @@ public actor LoadGate {
         while quietRunning || (loadsPending > 0 && ContinuousClock.now < deadline) {
             try? await Task.sleep(for: .milliseconds(250))
         }
+        if loadsPending > 0 {
+            print("LoadGate: \(loadsPending) loading suite(s) still running after \(Self.longestWait); the quiet test goes on")
+        }
         quietRunning = true
     }
 

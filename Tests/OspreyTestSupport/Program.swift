@@ -18,6 +18,10 @@ public enum Program {
         try await offCooperativePool { try runBlocking(executable, arguments, input: input) }
     }
 
+    /// How long a program may run before it is killed, so that one that hangs fails its test
+    /// rather than stalling the run.
+    public static let longestRun: TimeInterval = 300
+
     /// Standard input is written and both outputs are read at once, each on a thread of its own:
     /// a pipe that fills while nobody reads it would stall the program.
     public static func runBlocking(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
@@ -31,6 +35,13 @@ public enum Program {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        let watchdog = DispatchWorkItem { [process] in
+            guard process.isRunning else { return }
+            FileHandle.standardError.write(Data("Program: killing \(executable) after \(Int(longestRun)) s\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + longestRun, execute: watchdog)
+        defer { watchdog.cancel() }
         let errors = Mutex(Data())
         let done = DispatchGroup()
         done.enter()
