@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import OspreyCompression
+import OspreyFormats
 import Synchronization
 
 /// Decompression bombs against an `osprey server` process on its default config: clients each
@@ -170,8 +171,7 @@ struct BombBenchmark: AsyncParsableCommand {
     static func inflightBytes(base: String, client: HTTPClient) async throws -> Int? {
         let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
         let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
-        let line = text.split(separator: "\n").first { $0.hasPrefix("osprey_ingest_inflight_bytes ") }
-        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) }
+        return ExpositionParser.value(of: "osprey_ingest_inflight_bytes", in: text).map { Int($0) }
     }
 
     /// Streams one bomb and gives the server's answer (status and the start of its message).

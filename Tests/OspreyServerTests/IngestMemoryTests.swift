@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OspreyCompression
+import OspreyFormats
 import OspreyModel
 import OspreyTestSupport
 import Synchronization
@@ -158,8 +159,7 @@ import Testing
 
     /// `osprey_ingest_inflight_bytes` from the server's own metrics.
     static func inflightBytes(_ metrics: String) -> Int? {
-        let line = metrics.split(separator: "\n").first { $0.hasPrefix("osprey_ingest_inflight_bytes ") }
-        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) }
+        ExpositionParser.value(of: "osprey_ingest_inflight_bytes", in: metrics).map { Int($0) }
     }
 
     /// Four bombs at once, sent again as soon as answered, while a one-line push is sent every

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyFormats
 import OspreyTestSupport
 import Testing
 
@@ -89,10 +90,8 @@ import Testing
             expr: label_replace(vector(1), "copy", "a", "", "") or label_replace(vector(1), "copy", "b", "", "")
         """.write(toFile: rulesPath, atomically: true, encoding: .utf8)
         try await TestServer.with(config: Self.config(rulesAt: rulesPath)) { server in
-            let group = "rule_group=\"\(rulesPath);counted\""
             @Sendable func value(_ name: String, in metrics: String) -> Double? {
-                metrics.split(separator: "\n").first { $0.hasPrefix("\(name){\(group)} ") }
-                    .flatMap { Double($0.split(separator: " ").last ?? "") }
+                ExpositionParser.value(of: name, labels: ["rule_group": "\(rulesPath);counted"], in: metrics)
             }
             try await server.eventually(timeout: .seconds(60)) {
                 (value("osprey_rule_group_iterations_total", in: try await server.get("/metrics").body) ?? 0) >= 3

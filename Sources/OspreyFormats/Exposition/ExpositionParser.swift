@@ -106,6 +106,17 @@ public struct ExpositionParser {
         return parser.metadata
     }
 
+    /// The value of the first sample named `name` whose labels include `labels`, as a reader of
+    /// a `/metrics` page looks one up; nil when there is none or the page does not parse.
+    public static func value(of name: String, labels: [String: String] = [:], in text: String) -> Double? {
+        var parser = ExpositionParser(text: text, format: .text)
+        while let entry = try? parser.next() {
+            guard case .sample(let sample) = entry, sample.name == name else { continue }
+            if labels.allSatisfy({ sample.labels[$0.key] == $0.value }) { return sample.value }
+        }
+        return nil
+    }
+
     private mutating func keepMetadata(_ entry: ExpositionEntry) {
         switch entry {
         case .help(let metric, let text): metadata[metric, default: MetricMetadata()].help = text

@@ -76,19 +76,16 @@ struct IngestBatch {
     /// Makes room in staging for `samples` more, counted against the memory of pushes in flight
     /// before it is taken.
     private mutating func reserve(_ samples: Int) throws(APIError) {
-        let prospective = appender.stagedBytes(reserving: samples)
-        if let memory, prospective > stagedCounted {
-            try memory.take(prospective - stagedCounted)
-            stagedCounted = prospective
-        }
+        try countStaged(appender.stagedBytes(reserving: samples))
         appender.reserveCapacity(samples)
     }
 
-    /// Counts what staging holds now against the memory of pushes in flight, when its entries
-    /// came out larger than `reserve` expected; most calls count nothing.
-    private mutating func countStaged() throws(APIError) {
-        let staged = appender.stagedBytes
-        guard staged > stagedCounted, let memory else { return }
+    /// Counts staging at `bytes` (what it holds now, by default) against the memory of pushes in
+    /// flight; entries larger than `reserve` expected are counted here. Most calls count nothing.
+    private mutating func countStaged(_ bytes: Int? = nil) throws(APIError) {
+        guard let memory else { return }
+        let staged = bytes ?? appender.stagedBytes
+        guard staged > stagedCounted else { return }
         try memory.take(staged - stagedCounted)
         stagedCounted = staged
     }

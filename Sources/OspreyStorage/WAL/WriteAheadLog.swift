@@ -165,7 +165,7 @@ final class WriteAheadLog {
     /// Forces written records to disk.
     func sync() throws(StorageError) {
         guard unsynced else { return }
-        guard fsync(descriptor) == 0 else { throw .io("WAL fsync failed: \(String(cString: strerror(errno)))") }
+        try Self.forceToDisk(descriptor)
         unsynced = false
     }
 
@@ -184,6 +184,10 @@ final class WriteAheadLog {
     /// Forces a descriptor from `descriptorToSync()` to disk, and closes it.
     static func sync(duplicate descriptor: Int32) throws(StorageError) {
         defer { close(descriptor) }
+        try forceToDisk(descriptor)
+    }
+
+    private static func forceToDisk(_ descriptor: Int32) throws(StorageError) {
         guard fsync(descriptor) == 0 else { throw .io("WAL fsync failed: \(String(cString: strerror(errno)))") }
     }
 
