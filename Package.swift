@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "OspreyStorageTests",
             // GRDB writes a catalog the way older versions did.
-            dependencies: ["OspreyStorage", "OspreyModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["OspreyStorage", "OspreyModel", "OspreyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "OspreyQueryTests",

@@ -10,6 +10,8 @@ import Synchronization
 /// their shards outside it. Readers take the lock only to find series and copy head chunks.
 public final class MetricsStorage: Appendable, Queryable, Sendable {
     public let options: StorageOptions
+    /// The time of day for retention, `max_future` and the age of data to recompress.
+    public let clock: any WallClock
     let state: Mutex<State>
     let shards: ShardSet
     let decodedChunks: DecodedChunkCache
@@ -56,10 +58,12 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     /// Opens (or creates) the storage in `path`: loads the catalog, finds where each series
     /// ends, and replays the WAL into the head.
-    public init(path: String, options: StorageOptions = StorageOptions(), logger: Logger = Logger(label: "osprey.storage"))
-        throws(StorageError)
-    {
+    public init(
+        path: String, options: StorageOptions = StorageOptions(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "osprey.storage")
+    ) throws(StorageError) {
         self.options = options
+        self.clock = clock
         self.logger = logger
         decodedChunks = DecodedChunkCache(capacity: options.decodedChunkCacheSamples)
         catalog = try CatalogStore(path: path + "/catalog.sqlite")
@@ -92,7 +96,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     }
 
     public func appender() -> any Appender {
-        appender(now: Self.now())
+        appender(now: clock.now())
     }
 
     /// An appender that takes `now` as the clock's time for retention and `max_future` (the
@@ -126,7 +130,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     }
 
     public static func now() -> Timestamp {
-        Timestamp(Date().timeIntervalSince1970 * 1000)
+        SystemClock().now()
     }
 
     // MARK: Writing
@@ -290,19 +294,22 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     /// Writes the chunks cut from the head to their shards; readers keep seeing them in the head
     /// until they are in a shard.
     public func flushPending() throws(StorageError) {
-        try flushing.withLock { _ throws(StorageError) in
-            let batch = state.withLock { state in state.pending.values.flatMap { $0 } }
-            guard !batch.isEmpty else { return }
-            try shards.write(batch.map(\.record))
-            let written = Set(batch.map(\.number))
-            state.withLock { state in
-                for id in Set(batch.map(\.record.seriesID)) {
-                    state.pending[id]?.removeAll { written.contains($0.number) }
-                    if state.pending[id]?.isEmpty == true { state.pending[id] = nil }
-                }
-                state.pendingCount -= written.count
-                state.counters.chunksFlushed += Int64(written.count)
+        try flushing.withLock { _ throws(StorageError) in try flushPendingWhileFlushing() }
+    }
+
+    /// Called holding `flushing`.
+    private func flushPendingWhileFlushing() throws(StorageError) {
+        let batch = state.withLock { state in state.pending.values.flatMap { $0 } }
+        guard !batch.isEmpty else { return }
+        try shards.write(batch.map(\.record))
+        let written = Set(batch.map(\.number))
+        state.withLock { state in
+            for id in Set(batch.map(\.record.seriesID)) {
+                state.pending[id]?.removeAll { written.contains($0.number) }
+                if state.pending[id]?.isEmpty == true { state.pending[id] = nil }
             }
+            state.pendingCount -= written.count
+            state.counters.chunksFlushed += Int64(written.count)
         }
     }
 
@@ -340,7 +347,13 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     /// Deletes shards wholly older than retention; returns how many.
     @discardableResult
-    public func enforceRetention(now: Timestamp = MetricsStorage.now()) -> Int {
+    public func enforceRetention() -> Int {
+        enforceRetention(now: clock.now())
+    }
+
+    /// Deletes shards wholly older than retention as of `now`; returns how many.
+    @discardableResult
+    public func enforceRetention(now: Timestamp) -> Int {
         let cutoff = now - options.retention.milliseconds
         let deleted = shards.deleteShards(endingBefore: cutoff)
         // Series whose samples are all gone then span nothing, and leave label queries.
@@ -348,15 +361,36 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         return deleted
     }
 
-    /// Recompresses the shards whose window ended before `now` (zlib over merged Gorilla chunks).
-    public func compactColdShards(now: Timestamp = MetricsStorage.now()) throws(StorageError) {
-        let replaced = try shards.compact(windowsEndingBefore: now)
+    /// Recompresses what is older than `options.recompressAfter`; run every few minutes. Queries
+    /// of the last hour, the most frequent, read chunks as the head cut them, without inflating.
+    public func recompressSettled() throws(StorageError) {
+        let cutoff = clock.now().subtractingSaturated(options.recompressAfter.milliseconds)
+        try recompress(before: cutoff, mergingWindowsEndedBefore: cutoff)
+    }
+
+    /// Recompresses the samples older than `cutoff` in the shards (see `ShardSet.recompress`),
+    /// and merges each shard whose window ended before it into one generation.
+    public func recompress(before cutoff: Timestamp) throws(StorageError) {
+        try recompress(before: cutoff, mergingWindowsEndedBefore: cutoff)
+    }
+
+    private func recompress(before cutoff: Timestamp, mergingWindowsEndedBefore windowCutoff: Timestamp) throws(StorageError) {
+        // Every chunk cut before this point is in its shard and merged now, and every chunk cut
+        // later has a higher sequence than the groups written: last write wins stays true.
+        let replaced = try flushing.withLock { _ throws(StorageError) in
+            try flushPendingWhileFlushing()
+            return try shards.recompress(before: cutoff, mergingWindowsEndedBefore: windowCutoff)
+        }
         state.withLock { $0.counters.samplesReplaced += Int64(replaced) }
     }
 
-    /// Checkpoints and closes; later calls fail with `closed`.
+    /// Checkpoints, recompresses and closes; later calls fail with `closed`. A stopped server's
+    /// folder is not read hot, so the newest hour is recompressed too: the folder is compact
+    /// while it waits, and the next start begins from it. (Whole windows merge on the usual rule.)
     public func close() throws(StorageError) {
         try checkpoint()
+        try recompress(
+            before: .max, mergingWindowsEndedBefore: clock.now().subtractingSaturated(options.recompressAfter.milliseconds))
         state.withLock { $0.closed = true }
         shards.close()
         catalog.close()

@@ -20,6 +20,8 @@ public struct StorageOptions: Sendable, Equatable {
     public var walFsync: WALFsync
     /// A head chunk is written to its shard once it holds this many samples.
     public var samplesPerChunk: Int
+    /// Chunks are recompressed into cold groups once their samples are this old.
+    public var recompressAfter: Duration
     /// Decoded samples kept for repeated reads of the same chunks (16 bytes each; 0 turns the
     /// cache off). The default, 2 M, holds about 32 MB.
     public var decodedChunkCacheSamples: Int
@@ -27,8 +29,9 @@ public struct StorageOptions: Sendable, Equatable {
     public init(
         shardWindow: Duration = .seconds(86_400), retention: Duration = .seconds(15 * 86_400),
         maxSeries: Int = 1_000_000, walFsync: WALFsync = .interval(.seconds(1)), samplesPerChunk: Int = 1024,
-        decodedChunkCacheSamples: Int = 2_000_000, maxFuture: Duration = .seconds(600)
+        decodedChunkCacheSamples: Int = 2_000_000, maxFuture: Duration = .seconds(600), recompressAfter: Duration = .seconds(3600)
     ) {
+        self.recompressAfter = recompressAfter
         self.decodedChunkCacheSamples = decodedChunkCacheSamples
         self.shardWindow = shardWindow
         self.retention = retention

@@ -193,7 +193,7 @@ struct ConformanceData: Sendable {
         // Old data as it would be after a while: the first day's shard compacted, the second's
         // chunks partly written out and partly in the head.
         try storage.flushPending()
-        try storage.compactColdShards(now: dataset.compactionTime)
+        try storage.recompress(before: dataset.compactionTime)
         return ConformanceData(storage: storage, parsedSeries: refs.count, parsedSamples: samples)
     }
 }

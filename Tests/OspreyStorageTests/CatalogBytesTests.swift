@@ -76,7 +76,7 @@ import Testing
     /// damage they did, a value cut at its NUL (`x\0y` stored as `x`) next to a real `x`.
     @Test func aCatalogWithTextSymbolsOpensReadsAndTakesNewSeries() throws {
         try withDataFolder { path in
-            let database = try SQLiteFile.open(path + "/catalog.sqlite")
+            let database = try SQLiteFile.open(path + "/catalog.sqlite", schema: DatabaseMigrator())
             try database.write { db in
                 try db.execute(
                     sql: """

@@ -45,7 +45,7 @@ import Testing
             try storage?.close()
             storage = try MetricsStorage(path: path)
             try check("after a restart")
-            try storage?.compactColdShards(now: late + 10 * Self.hour)
+            try storage?.recompress(before: late + 10 * Self.hour)
             try storage?.close()
             storage = try MetricsStorage(path: path)
             try check("from recompressed shards")

@@ -86,7 +86,7 @@ import Testing
             do {
                 let storage = try MetricsStorage(path: path, options: Self.options)
                 try check(storage, expected, "reopened")
-                try storage.compactColdShards(now: .max)
+                try storage.recompress(before: .max)
                 try check(storage, expected, "compacted")
                 try storage.close()
             }

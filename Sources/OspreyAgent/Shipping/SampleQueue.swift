@@ -43,26 +43,7 @@ public final class SampleQueue: Sendable {
             // The default file sits in a folder of its own (`data-agent/`) that a first start creates.
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            database = try SQLiteFile.open(path)
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS batches (
-                            id INTEGER PRIMARY KEY AUTOINCREMENT,
-                            enqueued_at REAL NOT NULL,
-                            samples INTEGER NOT NULL,
-                            body BLOB NOT NULL
-                        );
-                        CREATE TABLE IF NOT EXISTS metadata (
-                            metric TEXT PRIMARY KEY,
-                            type TEXT NOT NULL,
-                            help TEXT NOT NULL,
-                            unit TEXT NOT NULL,
-                            pending INTEGER NOT NULL,
-                            sent_at REAL NOT NULL DEFAULT 0
-                        );
-                        """)
-            }
+            database = try SQLiteFile.open(path, schema: Self.schema)
             let found = try database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT COUNT(*), COALESCE(SUM(samples), 0), COALESCE(SUM(length(body)), 0), MIN(enqueued_at) FROM batches")
@@ -78,6 +59,31 @@ public final class SampleQueue: Sendable {
         } catch {
             throw AgentError("open the agent's buffer \(path)", error)
         }
+    }
+
+    private static var schema: DatabaseMigrator {
+        var schema = DatabaseMigrator()
+        // Queues of releases before migrations have these tables already.
+        schema.registerMigration("v1: batches, metadata") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS batches (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        enqueued_at REAL NOT NULL,
+                        samples INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE TABLE IF NOT EXISTS metadata (
+                        metric TEXT PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        help TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        pending INTEGER NOT NULL,
+                        sent_at REAL NOT NULL DEFAULT 0
+                    );
+                    """)
+        }
+        return schema
     }
 
     public var statistics: Statistics { totals.withLock { $0 } }

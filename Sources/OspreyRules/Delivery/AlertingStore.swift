@@ -19,15 +19,14 @@ public final class AlertingStore: NotificationOutbox, Sendable {
 
     public init(path: String) throws(AlertingStoreError) {
         do {
-            database = try SQLiteFile.open(path)
-            try Self.migrator.migrate(database)
+            database = try SQLiteFile.open(path, schema: Self.schema)
         } catch {
             throw AlertingStoreError("open the alerting database \(path)", error)
         }
         silences = try SilenceStore(database: database)
     }
 
-    private static var migrator: DatabaseMigrator {
+    private static var schema: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: outbox, notification log, silences") { db in
             try db.execute(

@@ -21,23 +21,29 @@ final class DashboardStore: Sendable {
 
     init(path: String) throws(DashboardError) {
         do {
-            database = try SQLiteFile.open(path)
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS dashboards (
-                            uid TEXT PRIMARY KEY,
-                            title TEXT NOT NULL,
-                            json BLOB NOT NULL,
-                            version INTEGER NOT NULL,
-                            created REAL NOT NULL,
-                            updated REAL NOT NULL
-                        )
-                        """)
-            }
+            database = try SQLiteFile.open(path, schema: Self.schema)
         } catch {
             throw .storage("cannot open \(path): \(error)")
         }
+    }
+
+    private static var schema: DatabaseMigrator {
+        var schema = DatabaseMigrator()
+        // Files of releases before migrations have this table already.
+        schema.registerMigration("v1: dashboards") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS dashboards (
+                        uid TEXT PRIMARY KEY,
+                        title TEXT NOT NULL,
+                        json BLOB NOT NULL,
+                        version INTEGER NOT NULL,
+                        created REAL NOT NULL,
+                        updated REAL NOT NULL
+                    )
+                    """)
+        }
+        return schema
     }
 
     /// Provisions the built-in dashboards (when `builtIn`) and every `*.json` of `folder` (when

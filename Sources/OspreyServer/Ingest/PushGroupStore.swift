@@ -25,20 +25,26 @@ final class PushGroupStore: Sendable {
 
     init(path: String) throws(Failure) {
         do {
-            database = try SQLiteFile.open(path)
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS group_series (
-                            group_key TEXT NOT NULL,
-                            labels TEXT NOT NULL,
-                            PRIMARY KEY (group_key, labels)
-                        ) WITHOUT ROWID
-                        """)
-            }
+            database = try SQLiteFile.open(path, schema: Self.schema)
         } catch {
             throw Failure(description: "cannot open the pushgateway groups \(path): \(error)")
         }
+    }
+
+    private static var schema: DatabaseMigrator {
+        var schema = DatabaseMigrator()
+        // Files of releases before migrations have this table already.
+        schema.registerMigration("v1: series of each group") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS group_series (
+                        group_key TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        PRIMARY KEY (group_key, labels)
+                    ) WITHOUT ROWID
+                    """)
+        }
+        return schema
     }
 
     /// The series last pushed to `group` and not ended since.

@@ -77,7 +77,7 @@ final class StorageService: Service {
     /// Once a second: sync the WAL (under `wal_fsync: 1s`) and move full chunks to their shards.
     /// Every 30 minutes, or sooner when the WAL passes 256 MiB: checkpoint, so that memory, the
     /// WAL and a restart's replay stay bounded. Every 10 minutes: delete shards past retention and
-    /// recompress shards whose window ended over an hour ago.
+    /// recompress what is over an hour old.
     private func maintain(_ storage: MetricsStorage) async {
         var tick = 0
         while !Task.isCancelled {
@@ -96,7 +96,7 @@ final class StorageService: Service {
                 if tick % 600 == 0 {
                     let deleted = storage.enforceRetention()
                     if deleted > 0 { logger.info("deleted shards past retention", metadata: ["shards": "\(deleted)"]) }
-                    try storage.compactColdShards(now: MetricsStorage.now() - 3_600_000)
+                    try storage.recompressSettled()
                 }
             } catch {
                 logger.error("storage maintenance failed", metadata: ["error": "\(error)"])

@@ -27,21 +27,27 @@ final class CatalogStore: Sendable {
 
     init(path: String) throws(StorageError) {
         do {
-            database = try SQLiteFile.open(path, durability: .checkpointed)
-            try database.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text BLOB NOT NULL);
-                        CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
-                        CREATE TABLE IF NOT EXISTS metadata (
-                            metric TEXT NOT NULL, position INTEGER NOT NULL,
-                            type TEXT NOT NULL, help TEXT NOT NULL, unit TEXT NOT NULL,
-                            PRIMARY KEY (metric, position));
-                        """)
-            }
+            database = try SQLiteFile.open(path, durability: .checkpointed, schema: Self.schema)
         } catch {
             throw .io("cannot open the series catalog \(path): \(error)")
         }
+    }
+
+    private static var schema: DatabaseMigrator {
+        var schema = DatabaseMigrator()
+        // Catalogs of releases before migrations have these tables already (some with TEXT symbols).
+        schema.registerMigration("v1: symbols, series, metadata") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS symbols (id INTEGER PRIMARY KEY, text BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS metadata (
+                        metric TEXT NOT NULL, position INTEGER NOT NULL,
+                        type TEXT NOT NULL, help TEXT NOT NULL, unit TEXT NOT NULL,
+                        PRIMARY KEY (metric, position));
+                    """)
+        }
+        return schema
     }
 
     func load() throws(StorageError) -> [(id: Int64, labels: Labels)] {

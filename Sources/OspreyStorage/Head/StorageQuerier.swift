@@ -25,6 +25,7 @@ struct StorageQuerier: Querier {
         // cut since: in-order ones are cut short at the newest timestamp of the moment, and
         // out-of-order ones (sequence at or past `nextSequence`) are left out, their samples of
         // the moment being in the copy of the out-of-order buffer. So no commit is seen in part.
+        // Recompressed groups stay in whatever their sequence: they hold older chunks too.
         let (snapshots, sequenceLimit) = try withSelected(matchers, stoppingIf: isInterrupted) { state, ids -> ([(Int64, HeadSnapshot)], Int64) in
             let snapshots = ids.compactMap { id -> (Int64, HeadSnapshot)? in
                 guard let labels = state.index.labels(of: id) else { return nil }
@@ -45,7 +46,7 @@ struct StorageQuerier: Querier {
         result.reserveCapacity(snapshots.count)
         for (id, head) in snapshots {
             var sources: [(sequence: Int64, samples: [Sample])] = []
-            for record in (stored[id] ?? []).filter({ $0.sequence < sequenceLimit }) + head.pending {
+            for record in (stored[id] ?? []).filter({ $0.sequence < sequenceLimit || $0.isRecompressed }) + head.pending {
                 sources.append((record.sequence, try storage.decodedChunks.samples(of: record)))
             }
             if let open = head.open {

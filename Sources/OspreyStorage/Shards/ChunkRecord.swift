@@ -24,6 +24,9 @@ struct ChunkRecord: Sendable {
     /// Samples already decoded, for chunks read out of a cold group.
     var decoded: [Sample]? = nil
 
+    /// Read out of a cold group, rather than a chunk as the head cut it.
+    var isRecompressed: Bool { decoded != nil }
+
     func samples() throws(StorageError) -> [Sample] {
         if let decoded { return decoded }
         do {

@@ -7,7 +7,7 @@ import Synchronization
 /// chunks as BLOB rows keyed by series and time. Retention deletes whole files.
 final class ShardSet: Sendable {
     private let folder: String
-    private let window: Int64
+    let window: Int64
     private let pools = Mutex<[Int64: DatabasePool]>([:])
     /// Held while a shard is opened, so that one file is never opened by two pools at once.
     private let opening = Mutex<Void>(())
@@ -38,9 +38,10 @@ final class ShardSet: Sendable {
         }.sorted()
     }
 
-    private func path(_ start: Int64) -> String { "\(folder)/\(start).sqlite" }
+    func path(_ start: Int64) -> String { "\(folder)/\(start).sqlite" }
 
-    private func pool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
+    /// The shard of window `start`; nil when it has no file and `create` is false.
+    func pool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
         if let open = pools.withLock({ $0[start] }) { return open }
         // Two pools opening the same file at once collide on its write lock (SQLITE_BUSY while
         // creating the tables), as a select and the first flush into a new window would.
@@ -54,23 +55,7 @@ final class ShardSet: Sendable {
         let path = path(start)
         guard create || FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            var configuration = Configuration()
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS chunks (
-                            series_id INTEGER NOT NULL, min_t INTEGER NOT NULL, max_t INTEGER NOT NULL,
-                            seq INTEGER NOT NULL, encoding INTEGER NOT NULL, data BLOB NOT NULL);
-                        CREATE INDEX IF NOT EXISTS chunks_by_series ON chunks (series_id, min_t);
-                        CREATE TABLE IF NOT EXISTS cold_groups (
-                            first_series INTEGER PRIMARY KEY, last_series INTEGER NOT NULL,
-                            min_t INTEGER NOT NULL, max_t INTEGER NOT NULL, data BLOB NOT NULL);
-                        """)
-            }
+            let pool = try SQLiteFile.openPool(path, durability: .checkpointed, schema: ShardSchema.migrator)
             return pools.withLock { pools in
                 if let raced = pools[start] { return raced }
                 pools[start] = pool
@@ -116,13 +101,15 @@ final class ShardSet: Sendable {
                 try pool.read { db in
                     let statement = try db.cachedStatement(
                         sql: "SELECT min_t, max_t, seq, encoding, data FROM chunks WHERE series_id = ? AND min_t <= ? AND max_t >= ?")
-                    for (id, samples) in try Self.coldSamples(db, of: seriesIDs) {
-                        let inRange = samples.filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
-                        guard let first = inRange.first, let last = inRange.last else { continue }
-                        result[id, default: []].append(
-                            ChunkRecord(
-                                seriesID: id, minTime: first.timestamp, maxTime: last.timestamp, sequence: 0, encoding: .decimal,
-                                data: [], decoded: inRange))
+                    for generation in try Self.coldSamples(db, of: seriesIDs, from: minTime, to: maxTime) {
+                        for (id, samples) in generation.samples {
+                            let inRange = samples.filter { $0.timestamp >= minTime && $0.timestamp <= maxTime }
+                            guard let first = inRange.first, let last = inRange.last else { continue }
+                            result[id, default: []].append(
+                                ChunkRecord(
+                                    seriesID: id, minTime: first.timestamp, maxTime: last.timestamp, sequence: generation.sequence,
+                                    encoding: .decimal, data: [], decoded: inRange))
+                        }
                     }
                     for id in seriesIDs {
                         let rows = try Row.fetchCursor(statement, arguments: [id, maxTime, minTime])
@@ -155,8 +142,11 @@ final class ShardSet: Sendable {
             guard let pool = try pool(start, create: false) else { continue }
             do {
                 try pool.read { db in
-                    for (id, samples) in try Self.coldSamples(db, of: nil) {
-                        if let first = samples.first, let last = samples.last { widen(id, first.timestamp, last.timestamp) }
+                    for generation in try Self.coldSamples(db, of: nil) {
+                        sequence = max(sequence, generation.sequence)
+                        for (id, samples) in generation.samples {
+                            if let first = samples.first, let last = samples.last { widen(id, first.timestamp, last.timestamp) }
+                        }
                     }
                     for row in try Row.fetchAll(
                         db, sql: "SELECT series_id, MIN(min_t), MAX(max_t), MAX(seq) FROM chunks GROUP BY series_id")
@@ -185,86 +175,6 @@ final class ShardSet: Sendable {
             deleted += 1
         }
         return deleted
-    }
-
-    /// Rewrites the shards whose window ended before `cutoff` ("cold"): each series' chunks merged
-    /// into one, the newest value winning per timestamp, encoded as decimal deltas where the
-    /// values allow (Gorilla otherwise), and packed with neighbouring series into zlib-compressed
-    /// groups; then the file is vacuumed so the freed pages leave the disk.
-    /// Returns how many samples lost to a later write of their timestamp the merge found.
-    @discardableResult
-    func compact(windowsEndingBefore cutoff: Timestamp) throws(StorageError) -> Int {
-        var replaced = 0
-        for start in windows() where start &+ window <= cutoff {
-            guard let pool = try pool(start, create: false) else { continue }
-            do {
-                let loose = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunks") ?? 0 }
-                guard loose > 0 else { continue }
-                try pool.write { db in
-                    var sources: [Int64: [(sequence: Int64, samples: [Sample])]] = [:]
-                    for (id, samples) in try Self.coldSamples(db, of: nil) {
-                        sources[id, default: []].append((0, samples))
-                    }
-                    for row in try Row.fetchAll(db, sql: "SELECT series_id, min_t, max_t, seq, encoding, data FROM chunks") {
-                        let record = ChunkRecord(
-                            seriesID: row[0], minTime: row[1], maxTime: row[2], sequence: row[3],
-                            encoding: ChunkRecord.Encoding(rawValue: row[4]) ?? .xor, data: [UInt8](row[5] as Data))
-                        sources[record.seriesID, default: []].append((record.sequence, try record.samples()))
-                    }
-                    try db.execute(sql: "DELETE FROM chunks; DELETE FROM cold_groups")
-                    let insert = try db.cachedStatement(
-                        sql: "INSERT INTO cold_groups (first_series, last_series, min_t, max_t, data) VALUES (?, ?, ?, ?, ?)")
-                    var group = ColdGroup()
-                    var range = (min: Int64.max, max: Int64.min)
-                    func writeGroup() throws {
-                        guard let first = group.members.first, let last = group.members.last else { return }
-                        try insert.execute(arguments: [first.seriesID, last.seriesID, range.min, range.max, Data(group.deflated())])
-                        group = ColdGroup()
-                        range = (.max, .min)
-                    }
-                    for id in sources.keys.sorted() {
-                        let samples = SampleMerge.merge(sources[id]!, replaced: &replaced)
-                        guard let first = samples.first, let last = samples.last else { continue }
-                        group.append(ColdGroup.Member(seriesID: id, samples: samples))
-                        range = (min(range.min, first.timestamp), max(range.max, last.timestamp))
-                        if group.rawSize >= ColdGroup.targetBytes { try writeGroup() }
-                    }
-                    try writeGroup()
-                }
-                try pool.writeWithoutTransaction { db in
-                    try db.execute(sql: "VACUUM")
-                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-                }
-            } catch {
-                throw .io("cannot compact shard \(path(start)): \(error)")
-            }
-        }
-        return replaced
-    }
-
-    /// Samples of the given series (all when nil) from a shard's cold groups.
-    private static func coldSamples(_ db: Database, of wanted: [Int64]?) throws -> [Int64: [Sample]] {
-        var result: [Int64: [Sample]] = [:]
-        if let wanted {
-            let find = try db.cachedStatement(
-                sql: "SELECT first_series, data FROM cold_groups WHERE first_series <= ? AND last_series >= ? ORDER BY first_series DESC LIMIT 1")
-            var groups: [Int64: (data: [UInt8], ids: Set<Int64>)] = [:]
-            for id in wanted {
-                guard let row = try Row.fetchOne(find, arguments: [id, id]) else { continue }
-                let first: Int64 = row[0]
-                if groups[first] == nil { groups[first] = ([UInt8](row[1] as Data), []) }
-                groups[first]!.ids.insert(id)
-            }
-            for group in groups.values {
-                result.merge(try ColdGroup.samples(in: group.data, of: group.ids)) { $1 }
-            }
-        } else {
-            for row in try Row.fetchAll(db, sql: "SELECT first_series, last_series, data FROM cold_groups") {
-                let ids = Set((row[0] as Int64)...(row[1] as Int64))
-                result.merge(try ColdGroup.samples(in: [UInt8](row[2] as Data), of: ids)) { $1 }
-            }
-        }
-        return result
     }
 
     /// Bytes of each shard's files (database, WAL and shared memory), by window start.
