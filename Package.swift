@@ -38,10 +38,15 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "OspreyCompression", dependencies: ["CZlib"]),
+        // The seams every writer and reader uses (Appendable, Queryable, Storage), apart from any engine.
+        .target(name: "OspreyStorage", dependencies: ["OspreyModel"]),
+        // SQLite as every database of the data folder opens it: versioned schemas, time-sharded files.
+        .target(name: "OspreySQLite", dependencies: ["OspreyModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The metrics engine behind the seams: head, WAL, chunks, catalog, shards and their recompression.
         .target(
-            name: "OspreyStorage",
+            name: "OspreyTSDB",
             dependencies: [
-                "OspreyModel", "CZlib",
+                "OspreyModel", "OspreyStorage", "OspreySQLite", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,7 +55,7 @@ let package = Package(
         .target(
             name: "OspreyScrape",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "CZlib",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -62,7 +67,7 @@ let package = Package(
         .target(
             name: "OspreyRules",
             dependencies: [
-                "OspreyModel", "OspreyConfig", "OspreyStorage", "OspreyQuery",
+                "OspreyModel", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,7 +93,8 @@ let package = Package(
         .target(
             name: "OspreyAgent",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyScrape", "OspreyProbes", "OspreyCompression",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyScrape", "OspreyProbes",
+                "OspreyCompression",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -102,8 +108,8 @@ let package = Package(
         .target(
             name: "OspreyServer",
             dependencies: [
-                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyScrape", "OspreyRules",
-                "OspreyProbes", "OspreyCompression",
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyTSDB", "OspreyQuery",
+                "OspreyScrape", "OspreyRules", "OspreyProbes", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -143,7 +149,8 @@ let package = Package(
         .executableTarget(
             name: "osprey-bench",
             dependencies: [
-                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyServer", "OspreyQuery", "OspreyRules", "OspreyCompression",
+                "OspreyFormats", "OspreyModel", "OspreyStorage", "OspreyTSDB", "OspreyServer", "OspreyQuery", "OspreyRules",
+                "OspreyCompression",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,7 +166,7 @@ let package = Package(
         .target(
             name: "OspreyTestSupport",
             dependencies: [
-                "OspreyStorage", "OspreyModel", .product(name: "NIOCore", package: "swift-nio"),
+                "OspreyTSDB", "OspreyModel", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/OspreyTestSupport"
@@ -173,17 +180,20 @@ let package = Package(
         .testTarget(
             name: "OspreyStorageTests",
             // GRDB writes a catalog the way older versions did.
-            dependencies: ["OspreyStorage", "OspreyModel", "OspreyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "OspreyStorage", "OspreyTSDB", "OspreySQLite", "OspreyModel", "OspreyTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "OspreyQueryTests",
-            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyModel", "OspreyFormats"],
+            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreyModel", "OspreyFormats"],
             resources: [.copy("Conformance")]
         ),
         .testTarget(
             name: "OspreyScrapeTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyStorage", "OspreyModel", "OspreyCompression",
+                "OspreyTestSupport", "OspreyScrape", "OspreyConfig", "OspreyModel", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -193,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "OspreyRulesTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyStorage", "OspreyModel",
+                "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "OspreyProbesTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyStorage", "OspreyFormats",
+                "OspreyTestSupport", "OspreyProbes", "OspreyConfig", "OspreyModel", "OspreyFormats",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -237,7 +247,8 @@ let package = Package(
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
-                "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyQuery", "OspreyStorage", "OspreyModel", "osprey",
+                "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreySQLite",
+                "OspreyModel", "osprey",
                 "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

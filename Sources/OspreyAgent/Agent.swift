@@ -5,7 +5,6 @@ import OspreyConfig
 import OspreyModel
 import OspreyProbes
 import OspreyScrape
-import OspreyStorage
 import ServiceLifecycle
 
 /// `osprey agent`: collects the host's metrics, scrapes local apps, runs probes and takes

@@ -30,7 +30,7 @@ struct HostCollection: Sendable {
     }
 
     func collectOnce(withMetadata: Bool = false) async {
-        let time = MetricsStorage.now()
+        let time = SystemClock().now()
         let collectors = self.collectors
         // The collectors block on files and statvfs: off the cooperative pool.
         let host = (try? await NIOThreadPool.singleton.runIfActive { collectors.collect() }) ?? []

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import OspreyConfig
 import OspreyModel
+import OspreySQLite
 import OspreyStorage
 import ServiceLifecycle
 
@@ -12,7 +13,7 @@ public struct StartedServer: Sendable {
     public var address: ListenAddress
     public var dataPath: String
     /// The storage, once open (it opens in the background after the port is bound).
-    public var storage: @Sendable () -> MetricsStorage?
+    public var storage: @Sendable () -> (any Storage)?
 }
 
 /// `osprey server`: wires storage, the HTTP API and the config together and runs them until

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 
 /// Appends to a storage until killed, printing `committed <n>` after each commit returns: a crash
 /// test SIGKILLs it and then checks that every acknowledged iteration is in the data folder.
@@ -50,7 +51,7 @@ struct DurabilityWriter: ParsableCommand {
             }
             syncer.start()
         }
-        let base = baseTime ?? MetricsStorage.now()
+        let base = baseTime ?? SystemClock().now()
         let labels = (0..<series).map { Labels([Label(Labels.metricName, "osprey_durability"), Label("series", "\($0)")]) }
         var refs: [SeriesRef] = []
         var iteration = start

@@ -4,7 +4,6 @@ import Foundation
 import NIOCore
 import OspreyModel
 import OspreyServer
-import OspreyStorage
 
 /// Imports a file over HTTP into a real Osprey server with one curl call, checks every sample
 /// is queryable, does the same with VictoriaMetrics, then measures many small concurrent pushes.
@@ -66,7 +65,7 @@ struct ImportBenchmark: AsyncParsableCommand {
     private func smallPushes(base: String) async throws {
         let client = HTTPClient.shared
         let perClient = max(pushes / clients, 1)
-        let now = MetricsStorage.now()
+        let now = SystemClock().now()
         let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { tasks in
             for worker in 0..<clients {

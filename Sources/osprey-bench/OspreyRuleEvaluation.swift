@@ -25,7 +25,7 @@ enum OspreyRuleEvaluation {
     /// A group's evaluations end at `lastEvaluations[name]` (ms), `interval` apart, so that they
     /// fall where Prometheus's fell on the same data.
     static func run(
-        ruleFile: RuleFile, storage: MetricsStorage, rounds: Int, interval: Duration, lastEvaluations: [String: Timestamp]
+        ruleFile: RuleFile, storage: any Storage, rounds: Int, interval: Duration, lastEvaluations: [String: Timestamp]
     ) async throws -> Run {
         var logger = Logger(label: "osprey-bench")
         logger.logLevel = .warning

@@ -3,6 +3,7 @@ import Foundation
 import OspreyFormats
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 
 /// Appends an exposition file through the storage's Appender, flushes, and prints append rate,
 /// bytes per sample on disk, peak memory and the median of random range selects.

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import OspreyModel
 import OspreyProbes
-import OspreyStorage
 import OspreyTestSupport
 import Synchronization
 import Testing

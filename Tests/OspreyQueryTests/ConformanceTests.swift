@@ -3,6 +3,7 @@ import OspreyFormats
 import OspreyModel
 import OspreyQuery
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Osprey's engine against answers recorded from Prometheus 2.42 (`Conformance/`, see its

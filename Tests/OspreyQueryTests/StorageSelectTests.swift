@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 @testable import OspreyQuery
@@ -28,7 +28,7 @@ import Testing
 
     @Test func canonicallyEquivalentValuesStayTwoSeriesThroughQueriesAndARestart() throws {
         try Self.withStorage { path in
-            let now = MetricsStorage.now() / 1000 * 1000
+            let now = SystemClock().now() / 1000 * 1000
             func check(_ storage: MetricsStorage, _ stage: String) throws {
                 let raw = try Self.instant("accent", at: now, storage)
                 #expect(Set(raw.map { ExactString($0.labels["v"] ?? "") }) == [ExactString(Self.composed), ExactString(Self.decomposed)], "\(stage)")
@@ -60,7 +60,7 @@ import Testing
         try Self.withStorage { path in
             let storage = try MetricsStorage(path: path)
             defer { try? storage.close() }
-            let now = MetricsStorage.now() / 1000 * 1000
+            let now = SystemClock().now() / 1000 * 1000
             var appender = storage.appender()
             for length in 1...100 {
                 try appender.append(

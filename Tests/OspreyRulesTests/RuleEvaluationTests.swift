@@ -1,6 +1,5 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
 import OspreyTestSupport
 import Testing
 

@@ -2,7 +2,6 @@ import Logging
 import OspreyConfig
 import OspreyModel
 import OspreyScrape
-import OspreyStorage
 import OspreyTestSupport
 import Testing
 
@@ -265,7 +264,7 @@ import Testing
     }
 
     @Test func honorTimestampsDecidesWhoseTimeASampleGets() async throws {
-        let written = MetricsStorage.now() - 600_000
+        let written = SystemClock().now() - 600_000
         let target = try await MetricsTarget.start("m 1 \(written)\n")
         for honor in [true, false] {
             let stored = try TemporaryStorage()

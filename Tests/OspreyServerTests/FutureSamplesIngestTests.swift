@@ -1,6 +1,5 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
 import Testing
 
 /// `storage.max_future`: a push holding a sample further ahead of the clock than that is
@@ -9,7 +8,7 @@ import Testing
 @Suite struct FutureSamplesIngestTests {
     @Test func aPushWithASampleTooFarAheadIsRefusedWholeAndCounted() async throws {
         try await TestServer.with(config: "storage:\n  max_future: 1h\n") { server in
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let soon = now + 30 * 60_000
             let far = now + 2 * 3_600_000
 
@@ -44,7 +43,7 @@ import Testing
 
     @Test func theDefaultToleranceIsTenMinutes() async throws {
         try await TestServer.with { server in
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let refused = try await server.post("/api/v1/import/prometheus", body: "later 1 \(now + 20 * 60_000)\n")
             #expect(refused.status == 400, "\(refused.body)")
             let taken = try await server.post("/api/v1/import/prometheus", body: "sooner 1 \(now + 5 * 60_000)\n")

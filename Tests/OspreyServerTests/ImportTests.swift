@@ -1,13 +1,12 @@
 import Foundation
 import NIOCore
 import OspreyModel
-import OspreyStorage
 import OspreyTestSupport
 import Testing
 
 /// `/api/v1/import/prometheus` and `/api/v1/import` over real HTTP.
 @Suite struct ImportTests {
-    static let recent = (MetricsStorage.now() / 1000 - 600) * 1000
+    static let recent = (SystemClock().now() / 1000 - 600) * 1000
 
     @Test func pushedTextComesBackExactlyThroughTheQuerier() async throws {
         try await TestServer.with { server in
@@ -55,9 +54,9 @@ import Testing
 
     @Test func samplesWithoutTimestampGetTheArrivalTime() async throws {
         try await TestServer.with { server in
-            let before = MetricsStorage.now()
+            let before = SystemClock().now()
             #expect(try await server.post("/api/v1/import/prometheus", body: "arrival_metric 7\n").status == 204)
-            let after = MetricsStorage.now()
+            let after = SystemClock().now()
             let sample = try #require(try await server.select([.equal("__name__", "arrival_metric")]).first?.samples.first)
             #expect(sample.value == 7)
             #expect((before...after).contains(sample.timestamp))

@@ -3,12 +3,11 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import OspreyModel
-import OspreyStorage
 import Testing
 
 /// Limits, auth and backpressure on the push endpoints.
 @Suite struct IngestLimitsTests {
-    static let recent = (MetricsStorage.now() / 1000 - 600) * 1000
+    static let recent = (SystemClock().now() / 1000 - 600) * 1000
 
     @Test func bodyAndSampleLimitsAnswer413() async throws {
         let config = """

@@ -1,7 +1,6 @@
 import Foundation
 import OspreyFormats
 import OspreyModel
-import OspreyStorage
 import OspreyTestSupport
 import Testing
 

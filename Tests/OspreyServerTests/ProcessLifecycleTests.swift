@@ -1,5 +1,5 @@
 import Foundation
-import OspreyStorage
+import OspreySQLite
 import OspreyTestSupport
 import Testing
 

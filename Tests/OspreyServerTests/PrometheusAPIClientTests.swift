@@ -1,5 +1,5 @@
 import Foundation
-import OspreyStorage
+import OspreyModel
 import Testing
 
 /// The query API as PyPI's `prometheus-api-client` calls it (needs the PromQL engine).
@@ -10,7 +10,7 @@ import Testing
 
     @Test(.enabled(if: pythonAvailable)) func customQueriesReadOspreysAnswers() async throws {
         try await TestServer.with { server in
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let body = """
                 py_items{shop="eu"} 2 \(now - 31_000)
                 py_items{shop="us"} 3 \(now - 31_000)

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import OspreyStorage
+import OspreyModel
 import Testing
 
 /// The query API's parameters, errors, auth and bulkhead, over real HTTP. Every expected body
@@ -117,7 +117,7 @@ import Testing
 
     @Test func labelsAndValuesListWhatWasPushed() async throws {
         try await TestServer.with { server async throws in
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let body = """
                 api_requests_total{job="api",instance="a:1",path="/x"} 1 \(now)
                 api_requests_total{job="api",instance="b:1",path="/y"} 2 \(now)

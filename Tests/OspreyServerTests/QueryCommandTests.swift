@@ -1,5 +1,5 @@
 import Foundation
-import OspreyStorage
+import OspreyModel
 import Testing
 
 @testable import osprey
@@ -119,7 +119,7 @@ import Testing
     /// Needs the PromQL engine.
     @Test func queriesPushedDataEndToEnd() async throws {
         try await TestServer.with { server in
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let body =
                 (0..<8).map { "cli_load{host=\"a\"} \($0) \(now - Int64(7 - $0) * 15_000)" }.joined(separator: "\n")
                 + "\ncli_load{host=\"b\"} 2.5 \(now)\n"

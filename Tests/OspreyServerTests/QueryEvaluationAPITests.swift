@@ -1,5 +1,4 @@
 import Foundation
-import OspreyStorage
 import Testing
 
 /// The query API's answers where they need the PromQL parser (queries, `match[]`) and engine.

@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// The appender's refusals (series limit, invalid labels) and rollback.

@@ -1,4 +1,4 @@
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Bit fields come back as written, at every alignment and width.

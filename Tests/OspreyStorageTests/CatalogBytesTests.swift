@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import OspreyModel
-import OspreyStorage
+import OspreySQLite
+import OspreyTSDB
 import Testing
 
 /// Label names and values are bytes: the catalog gives them back byte for byte after a restart

@@ -1,5 +1,5 @@
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// XOR chunks give back exactly what was appended: every timestamp, every value bit.

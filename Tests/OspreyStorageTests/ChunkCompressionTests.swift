@@ -1,5 +1,5 @@
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// zlib over finished chunks.

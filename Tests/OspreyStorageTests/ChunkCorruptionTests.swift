@@ -1,5 +1,5 @@
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Damaged chunks never trap: they throw, or decode garbage that the caller can detect later.

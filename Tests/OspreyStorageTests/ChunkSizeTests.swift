@@ -1,5 +1,5 @@
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Bytes per sample of typical series, so that a regression in the encoding shows up as a

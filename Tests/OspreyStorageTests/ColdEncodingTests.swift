@@ -1,7 +1,8 @@
 import OspreyModel
+import OspreyStorage
 import Testing
 
-@testable import OspreyStorage
+@testable import OspreyTSDB
 
 /// The encodings of cold shards: decimal deltas, and many series packed in one zlib group.
 @Suite struct ColdEncodingTests {

@@ -1,7 +1,7 @@
 import OspreyModel
 import Testing
 
-@testable import OspreyStorage
+@testable import OspreyTSDB
 
 @Suite struct DecodedChunkCacheTests {
     func record(_ samples: [Sample]) -> ChunkRecord {

@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// `osprey-bench durability-writer` commits in a loop and acknowledges each commit on stdout; we

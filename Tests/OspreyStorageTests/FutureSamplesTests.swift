@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Samples further ahead of the clock than `max_future` are refused at append and counted: each
@@ -58,8 +59,8 @@ import Testing
         try withDataFolder { path in
             let storage = try MetricsStorage(path: path, options: Self.options)
             var appender = storage.appender()
-            try appender.append(labelSet("soon"), timestamp: MetricsStorage.now() + 60_000, value: 1)
-            #expect(throws: StorageError.self) { try appender.append(labelSet("later"), timestamp: MetricsStorage.now() + 3_600_000, value: 1) }
+            try appender.append(labelSet("soon"), timestamp: SystemClock().now() + 60_000, value: 1)
+            #expect(throws: StorageError.self) { try appender.append(labelSet("later"), timestamp: SystemClock().now() + 3_600_000, value: 1) }
             try appender.commit()
             #expect(storage.statistics().series == 1)
             try storage.close()

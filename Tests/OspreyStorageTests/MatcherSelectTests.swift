@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// PromQL matcher semantics over a small catalog: `=`, `!=`, `=~`, `!~`, anchoring, and a

@@ -1,5 +1,5 @@
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// What commits say of metric families is kept with the catalog: only once committed, each

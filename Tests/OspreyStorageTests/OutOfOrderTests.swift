@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Samples older than the newest of their series are kept and sorted in; a second write to a

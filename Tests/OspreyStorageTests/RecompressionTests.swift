@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import OspreyTestSupport
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Samples older than retention are refused at append; shards wholly older are deleted.
@@ -11,7 +12,7 @@ import Testing
         try withDataFolder { path in
             let storage = try MetricsStorage(path: path, options: Self.options)
             let labels = labelSet("retained", ["job": "x"])
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let tooOld = now - 7_300_000
             var appender = storage.appender()
             let ref = try appender.append(labels, timestamp: now - 1000, value: 1)
@@ -54,7 +55,7 @@ import Testing
     @Test func oldShardIsDeletedNewerOneKept() throws {
         try withDataFolder { path in
             let window: Int64 = 3_600_000
-            let now = MetricsStorage.now()
+            let now = SystemClock().now()
             let currentWindow = now / window * window
             // The last minute of the previous window: inside retention (at most 1 h 1 min ago).
             let oldWindow = currentWindow - window

@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// A select tests label values against its matchers away from the lock writers need, and stops

@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Synchronization
 import Testing
 

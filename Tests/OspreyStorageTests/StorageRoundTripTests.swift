@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Samples come back bit for bit from the head, from the shards, after a restart and after cold

@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// A fresh data folder under the temporary directory for one test, removed when the body returns.
@@ -29,7 +29,7 @@ func labelSet(_ name: String, _ labels: KeyValuePairs<String, String> = [:]) -> 
 
 /// A timestamp a little before now, on a whole second, so retention accepts it.
 func recentTime(secondsAgo: Int64 = 3600) -> Timestamp {
-    (MetricsStorage.now() / 1000 - secondsAgo) * 1000
+    (SystemClock().now() / 1000 - secondsAgo) * 1000
 }
 
 extension MetricsStorage {

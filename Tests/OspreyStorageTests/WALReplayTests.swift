@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 import Testing
 
 /// Committed samples survive a storage that is dropped without `close()` (no checkpoint): the

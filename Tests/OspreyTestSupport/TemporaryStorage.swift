@@ -1,6 +1,6 @@
 import Foundation
 import OspreyModel
-import OspreyStorage
+import OspreyTSDB
 
 /// A real metrics storage in a temporary folder, removed when the test is done with it.
 public final class TemporaryStorage: Sendable {

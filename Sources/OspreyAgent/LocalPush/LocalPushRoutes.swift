@@ -52,7 +52,7 @@ struct LocalPushRoutes<Context: RequestContext> {
         } catch {
             return Self.refusal(.contentTooLarge, "body larger than \(maxBodyBytes) bytes")
         }
-        let now = MetricsStorage.now()
+        let now = SystemClock().now()
         var parser = ExpositionParser(bytes: Array(body.readableBytesView), format: .text)
         parser.collectsMetadata = true
         var samples: [(labels: Labels, timestamp: Timestamp, value: Double)] = []

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import OspreyModel
-import OspreyStorage
+import OspreySQLite
 import Synchronization
 
 /// The agent's disk-backed queue: batches of samples in text format, oldest first, in one

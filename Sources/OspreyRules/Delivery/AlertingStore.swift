@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import OspreyModel
-import OspreyStorage
+import OspreySQLite
 
 /// The alerting state that must outlive the process, in one SQLite file (`alerting.sqlite` in
 /// the data folder): the outbox of notifications still owed to receivers, the notification log

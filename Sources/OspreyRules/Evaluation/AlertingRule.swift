@@ -1,7 +1,6 @@
 import Foundation
 import OspreyModel
 import OspreyQuery
-import OspreyStorage
 
 /// An `alert:` rule and its alerts, moving through Prometheus's states: a series of the result
 /// makes an alert pending, `for` later it fires, and once the series is gone (and

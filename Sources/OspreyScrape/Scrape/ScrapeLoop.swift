@@ -51,7 +51,7 @@ final class ScrapeLoop: Sendable {
             await scrape(&cache, &reports)
         }
         if ended.load(ordering: .relaxed) {
-            endSeries(cache, reports, at: MetricsStorage.now())
+            endSeries(cache, reports, at: SystemClock().now())
         }
     }
 

@@ -25,7 +25,7 @@ struct AccessGate: Sendable {
     }
 
     /// The storage, or 503 while it is still opening.
-    func openStorage() throws(APIError) -> MetricsStorage {
+    func openStorage() throws(APIError) -> any Storage {
         guard let opened = storage.opened?.storage else { throw .unavailable("storage is not open yet") }
         return opened
     }

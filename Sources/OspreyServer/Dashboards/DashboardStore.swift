@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Logging
-import OspreyStorage
+import OspreySQLite
 import Synchronization
 
 /// The dashboards: those provisioned from files (read-only, reread at each start and reload)

@@ -3,7 +3,6 @@ import Hummingbird
 import OspreyConfig
 import OspreyFormats
 import OspreyModel
-import OspreyStorage
 
 /// The push endpoints: VictoriaMetrics's `/api/v1/import/prometheus` (text format) and
 /// `/api/v1/import` (JSON lines), behind auth and the ingest bulkhead.
@@ -13,7 +12,7 @@ struct ImportRoutes<Context: RequestContext> {
     func register(on router: Router<Context>) {
         router.post("/api/v1/import/prometheus") { request, _ in
             try await ingest.handle(request) { batch, request in
-                let now = MetricsStorage.now()
+                let now = SystemClock().now()
                 try await BodyBlocks(for: batch).read(
                     request, transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now) },
                     merge: { try batch.merge($0) })

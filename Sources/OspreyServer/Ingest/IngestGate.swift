@@ -2,7 +2,6 @@ import Hummingbird
 import OspreyCompression
 import OspreyConfig
 import OspreyModel
-import OspreyStorage
 
 /// What every push goes through: auth, the ingest bulkhead, staging, one commit, and the
 /// answers (204, or a 4xx/5xx error envelope).

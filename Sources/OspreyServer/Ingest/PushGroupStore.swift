@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import OspreyModel
-import OspreyStorage
+import OspreySQLite
 
 /// Which series each pushgateway group holds, kept in `pushgateway.sqlite` in the data folder.
 ///

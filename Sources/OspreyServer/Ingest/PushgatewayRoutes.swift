@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OspreyFormats
 import OspreyModel
-import OspreyStorage
 
 /// The Prometheus pushgateway's URL scheme, `/metrics/job/<job>{/<label>/<value>}`, as
 /// `prometheus_client.push_to_gateway` and batch jobs call it. PUT replaces the group's series
@@ -42,7 +41,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
         return try await queue.run(PushGroupStore.key(group)) {
             var pushed: [Labels] = []
             let response = try await ingest.handle(request, overrides: group) { batch, request in
-                let now = MetricsStorage.now()
+                let now = SystemClock().now()
                 try await BodyBlocks(for: batch).read(
                     request,
                     transform: { try ParsedBlock($0, linesBefore: $1, defaultTimestamp: now, timestampsAllowed: false) },
@@ -63,8 +62,9 @@ struct PushgatewayRoutes<Context: RequestContext> {
         let ending = members.subtracting(kept)
         guard !ending.isEmpty else { return }
         let storage = try ingest.access.openStorage()
-        let now = MetricsStorage.now()
-        let live = try storage.querier(minTime: now - storage.options.retention.milliseconds, maxTime: now)
+        let now = SystemClock().now()
+        let retention = ingest.config.current.storage.retention.milliseconds
+        let live = try storage.querier(minTime: now - retention, maxTime: now)
             .select(Self.commonMatchers(of: ending))
         for series in live where ending.contains(series.labels) {
             guard let last = series.samples.last, !last.value.isStaleMarker else { continue }

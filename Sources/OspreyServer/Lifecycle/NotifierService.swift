@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OspreyConfig
+import OspreyModel
 import OspreyRules
 import ServiceLifecycle
 import Synchronization
@@ -25,7 +26,7 @@ final class NotifierService: Service, Sendable {
     private let storage: StorageService
     private let logger: Logger
     private let externalURL: Mutex<String>
-    private let state = Mutex<Opened?>(nil)
+    private let state = AwaitedValue<Opened>()
     private let reloads: AsyncStream<AlertingConfiguration>
     private let reloadsContinuation: AsyncStream<AlertingConfiguration>.Continuation
 
@@ -39,7 +40,7 @@ final class NotifierService: Service, Sendable {
         config.onReload { [reloadsContinuation] fresh in reloadsContinuation.yield(fresh.alerting) }
     }
 
-    var opened: Opened? { state.withLock { $0 } }
+    var opened: Opened? { state.value }
 
     /// The HTTP server is listening: notifications link to it unless the config says otherwise.
     func serverStarted(externalURL url: String) {
@@ -72,7 +73,7 @@ final class NotifierService: Service, Sendable {
         // Before `notify` can reach the dispatcher, so the rules' alerts come after the stored ones.
         try await dispatcher.restore()
         let delivery = NotificationDelivery(store: store, logger: logger)
-        state.withLock { $0 = Opened(store: store, dispatcher: dispatcher, delivery: delivery) }
+        state.set(Opened(store: store, dispatcher: dispatcher, delivery: delivery))
         let reloads = self.reloads
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { tasks in
@@ -100,11 +101,7 @@ final class NotifierService: Service, Sendable {
     private static var userAgent: String { "Osprey/\(BuildInfo.version)" }
 
     private func waitUntilOpen() async -> Opened? {
-        while !Task.isCancelled {
-            if let opened { return opened }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
+        try? await state.wait()
     }
 
     /// Hourly: forgets notification log entries and expired silences older than the retention.

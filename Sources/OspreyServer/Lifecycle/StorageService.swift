@@ -1,12 +1,16 @@
 import Logging
 import OspreyConfig
+import OspreyModel
+import OspreySQLite
 import OspreyStorage
+import OspreyTSDB
 import ServiceLifecycle
 import Synchronization
 
 /// Opens the data folder and the metrics storage in the background (a WAL replay may take a
 /// while), marks the server ready once they are open, keeps the WAL synced and old shards
-/// deleted while running, and checkpoints on shutdown so that a restart replays nothing.
+/// deleted while running (the engine's `maintain`), and closes it on shutdown so that a restart
+/// replays nothing.
 final class StorageService: Service {
     /// Locked by the server before it listens, so a busy folder stops it before it says it does;
     /// let go when the service ends, so that a server started next in this process may take it.
@@ -14,12 +18,12 @@ final class StorageService: Service {
     private let configuration: StorageConfiguration
     private let readiness: Readiness
     private let logger: Logger
-    private let state = Mutex<Opened?>(nil)
+    private let state = AwaitedValue<Opened>()
 
     /// What lives in the data folder.
     struct Opened {
         var directory: DataDirectory
-        var storage: MetricsStorage
+        var storage: any Storage
         /// The series of each pushgateway group (`pushgateway.sqlite`).
         var pushGroups: PushGroupStore
     }
@@ -32,10 +36,10 @@ final class StorageService: Service {
     }
 
     /// The folder and the storage, once open.
-    var opened: Opened? { state.withLock { $0 } }
+    var opened: Opened? { state.value }
 
     /// Waits until the storage is open (a WAL replay may take a while); throws on cancellation.
-    func waitUntilOpen() async throws -> MetricsStorage {
+    func waitUntilOpen() async throws -> any Storage {
         try await waitForOpened().storage
     }
 
@@ -45,24 +49,20 @@ final class StorageService: Service {
     }
 
     private func waitForOpened() async throws -> Opened {
-        while true {
-            if let opened { return opened }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await state.wait()
     }
 
     func run() async throws {
         defer { lockedDirectory.withLock { $0 = nil } }
         guard let directory = lockedDirectory.withLock({ $0 }) else { throw CancellationError() }
-        let storage = try MetricsStorage(
-            path: directory.path, options: Self.options(configuration), logger: logger)
+        let storage = try MetricsEngine.open(path: directory.path, options: Self.options(configuration), logger: logger)
         let pushGroups = try PushGroupStore(path: directory.path + "/pushgateway.sqlite")
-        state.withLock { $0 = Opened(directory: directory, storage: storage, pushGroups: pushGroups) }
+        state.set(Opened(directory: directory, storage: storage, pushGroups: pushGroups))
         readiness.set(true)
         logger.info("storage open", metadata: ["data": "\(directory.path)"])
 
         await cancelWhenGracefulShutdown {
-            await self.maintain(storage)
+            await storage.maintain()
         }
 
         readiness.set(false)
@@ -71,37 +71,7 @@ final class StorageService: Service {
         } catch {
             logger.error("storage did not close cleanly; the WAL will be replayed", metadata: ["error": "\(error)"])
         }
-        state.withLock { $0 = nil }
-    }
-
-    /// Once a second: sync the WAL (under `wal_fsync: 1s`) and move full chunks to their shards.
-    /// Every 30 minutes, or sooner when the WAL passes 256 MiB: checkpoint, so that memory, the
-    /// WAL and a restart's replay stay bounded. Every 10 minutes: delete shards past retention and
-    /// recompress what is over an hour old.
-    private func maintain(_ storage: MetricsStorage) async {
-        var tick = 0
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: .seconds(1))
-            } catch {
-                return
-            }
-            tick += 1
-            do {
-                try storage.syncWAL()
-                try storage.flushPending()
-                if tick % 1800 == 0 || storage.walBytes > 256 << 20 {
-                    try storage.checkpoint()
-                }
-                if tick % 600 == 0 {
-                    let deleted = storage.enforceRetention()
-                    if deleted > 0 { logger.info("deleted shards past retention", metadata: ["shards": "\(deleted)"]) }
-                    try storage.recompressSettled()
-                }
-            } catch {
-                logger.error("storage maintenance failed", metadata: ["error": "\(error)"])
-            }
-        }
+        state.set(nil)
     }
 
     static func options(_ configuration: StorageConfiguration) -> StorageOptions {

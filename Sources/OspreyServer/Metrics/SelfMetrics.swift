@@ -26,7 +26,7 @@ public final class SelfMetrics: Sendable {
     private let rejectedTooFarInFuture: Counter
     private let rejectedInvalid: Counter
     /// Counters as last reported, so each scrape adds only what is new.
-    private let reported = Mutex(MetricsStorage.Counters())
+    private let reported = Mutex(StorageCounters())
     private let shardGauges = Mutex<[String: Gauge]>([:])
     private let ruleGroupDurations = Mutex<[String: Gauge]>([:])
     private let ruleGroupLastEvaluations = Mutex<[String: Gauge]>([:])
@@ -108,7 +108,7 @@ public final class SelfMetrics: Sendable {
     }
 
     /// Brings the storage metrics up to date; called when `/metrics` is scraped.
-    func observe(_ statistics: MetricsStorage.Statistics, dataBytes: Int64) {
+    func observe(_ statistics: StorageStatistics, dataBytes: Int64) {
         storageBytes.set(to: Double(dataBytes))
         storageSeries.set(to: Double(statistics.series))
         headSamples.set(to: Double(statistics.headSamples))

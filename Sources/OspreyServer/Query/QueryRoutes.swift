@@ -31,7 +31,7 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
     @Sendable func query(_ request: Request, context: Context) async throws -> Response {
         try await gate.handle(request) { admitted in
             let form = admitted.form
-            let time = try form.time("time", default: MetricsStorage.now())
+            let time = try form.time("time", default: SystemClock().now())
             let timeout = try form.timeout(within: admitted.configuration)
             let engine = QueryEngine(options: admitted.configuration.engineOptions(timeout: timeout, evaluationInterval: admitted.evaluationInterval))
             let (text, queryable) = (form["query"], admitted.queryable)

@@ -1,6 +1,5 @@
 import Hummingbird
 import OspreyFormats
-import OspreyStorage
 
 /// Osprey's own `/metrics`, in Prometheus text format.
 struct MetricsRoute<Context: RequestContext> {

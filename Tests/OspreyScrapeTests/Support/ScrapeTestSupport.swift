@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import OspreyCompression
 import OspreyModel
-import OspreyStorage
 import OspreyTestSupport
 import ServiceLifecycle
 import Synchronization

@@ -6,6 +6,7 @@ import NIOHTTP1
 import OspreyModel
 import OspreyServer
 import OspreyStorage
+import OspreyTSDB
 import OspreyTestSupport
 import ServiceLifecycle
 import Testing
@@ -19,7 +20,7 @@ struct TestServer: Sendable {
     let started: StartedServer
 
     /// The server's storage, waiting for it to open.
-    func storage() async throws -> MetricsStorage {
+    func storage() async throws -> any Storage {
         let started = self.started
         try await eventually { started.storage() != nil }
         return try #require(started.storage())

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 import OspreyModel
+import OspreySQLite
+import OspreyStorage
 import Synchronization
 
 /// The series catalog on disk (`catalog.sqlite`): every series id and its labels, and each

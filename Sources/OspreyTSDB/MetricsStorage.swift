@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OspreyModel
+import OspreyStorage
 import Synchronization
 
 /// The metrics storage: a write-ahead log, an in-memory head of open chunks, and shard files of
@@ -8,7 +9,7 @@ import Synchronization
 ///
 /// Commits are serialised under one lock (WAL append and head update are quick); chunks move to
 /// their shards outside it. Readers take the lock only to find series and copy head chunks.
-public final class MetricsStorage: Appendable, Queryable, Sendable {
+public final class MetricsStorage: Storage, Sendable {
     public let options: StorageOptions
     /// The time of day for retention, `max_future` and the age of data to recompress.
     public let clock: any WallClock
@@ -18,7 +19,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
     private let metadataTable: MetadataTable
     private let catalog: CatalogStore
     private let flushing = Mutex<Void>(())
-    private let logger: Logger
+    let logger: Logger
 
     struct State {
         var index = SeriesIndex()
@@ -30,30 +31,8 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         var nextChunkNumber: Int64 = 0
         var nextSequence: Int64 = 1
         var wal: WriteAheadLog
-        var counters = Counters()
+        var counters = StorageCounters()
         var closed = false
-    }
-
-    /// Totals since start, for `/metrics`.
-    public struct Counters: Sendable, Equatable {
-        public var samplesAppended: Int64 = 0
-        public var samplesReplaced: Int64 = 0
-        public var rejectedSeriesLimit: Int64 = 0
-        public var rejectedOutOfRetention: Int64 = 0
-        public var rejectedTooFarInFuture: Int64 = 0
-        public var rejectedInvalid: Int64 = 0
-        public var chunksFlushed: Int64 = 0
-
-        public init() {}
-    }
-
-    /// A snapshot of sizes and counts, for `/metrics`.
-    public struct Statistics: Sendable {
-        public var series: Int
-        public var headSamples: Int
-        public var walBytes: Int64
-        public var shardBytes: [Int64: Int64]
-        public var counters: Counters
     }
 
     /// Opens (or creates) the storage in `path`: loads the catalog, finds where each series
@@ -127,10 +106,6 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
 
     public func querier(minTime: Timestamp, maxTime: Timestamp) -> any Querier {
         StorageQuerier(storage: self, minTime: minTime, maxTime: maxTime)
-    }
-
-    public static func now() -> Timestamp {
-        SystemClock().now()
     }
 
     // MARK: Writing
@@ -401,7 +376,7 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
         state.withLock { $0.wal.bytesOnDisk }
     }
 
-    public func statistics() -> Statistics {
+    public func statistics() -> StorageStatistics {
         let (series, headSamples, walBytes, counters) = state.withLock { state in
             (
                 state.index.count,
@@ -409,7 +384,17 @@ public final class MetricsStorage: Appendable, Queryable, Sendable {
                 state.wal.bytesOnDisk, state.counters
             )
         }
-        return Statistics(
+        return StorageStatistics(
             series: series, headSamples: headSamples, walBytes: walBytes, shardBytes: shards.sizes(), counters: counters)
+    }
+}
+
+/// Opens the metrics engine; its owner holds it as `any Storage`.
+public enum MetricsEngine {
+    public static func open(
+        path: String, options: StorageOptions = StorageOptions(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "osprey.storage")
+    ) throws(StorageError) -> any Storage {
+        try MetricsStorage(path: path, options: options, clock: clock, logger: logger)
     }
 }

@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// Many series' chunks of one cold shard compressed together: series scraped together share
 /// their timestamps and often the shapes of their values, and one zlib stream over them finds

@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import OspreyModel
+import OspreyStorage
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// One chunk of one series as a shard stores it.
 struct ChunkRecord: Sendable {

@@ -1,68 +1,32 @@
 import Foundation
 import GRDB
 import OspreyModel
-import Synchronization
+import OspreySQLite
+import OspreyStorage
 
-/// The shard files: one SQLite database per time window (`shards/<window start ms>.sqlite`),
-/// chunks as BLOB rows keyed by series and time. Retention deletes whole files.
+/// The metrics' shard files (see `ShardFiles`): chunks as BLOB rows keyed by series and time,
+/// and the cold groups they are recompressed into (`ShardSchema`).
 final class ShardSet: Sendable {
-    private let folder: String
-    let window: Int64
-    private let pools = Mutex<[Int64: DatabasePool]>([:])
-    /// Held while a shard is opened, so that one file is never opened by two pools at once.
-    private let opening = Mutex<Void>(())
+    let files: ShardFiles
+    var window: Int64 { files.window }
 
     init(folder: String, window: Duration) throws(StorageError) {
-        self.folder = folder
-        self.window = max(window.milliseconds, 1)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            files = try ShardFiles(folder: folder, window: window, schema: ShardSchema.migrator)
         } catch {
-            throw .io("cannot create shard folder \(folder): \(error.localizedDescription)")
+            throw .io("\(error)")
         }
     }
 
-    /// Start of the window holding `timestamp`.
-    func windowStart(of timestamp: Timestamp) -> Int64 {
-        let (quotient, remainder) = timestamp.quotientAndRemainder(dividingBy: window)
-        // Near Int64.min (a query from the beginning of time) the start would overflow.
-        let (start, overflow) = (remainder < 0 ? quotient - 1 : quotient).multipliedReportingOverflow(by: window)
-        return overflow ? .min : start
-    }
+    func windowStart(of timestamp: Timestamp) -> Int64 { files.windowStart(of: timestamp) }
+    func windows() -> [Int64] { files.windows() }
+    func path(_ start: Int64) -> String { files.path(start) }
 
-    /// Windows with a shard file, oldest first.
-    func windows() -> [Int64] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.compactMap { name in
-            name.hasSuffix(".sqlite") ? Int64(name.dropLast(".sqlite".count)) : nil
-        }.sorted()
-    }
-
-    func path(_ start: Int64) -> String { "\(folder)/\(start).sqlite" }
-
-    /// The shard of window `start`; nil when it has no file and `create` is false.
     func pool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
-        if let open = pools.withLock({ $0[start] }) { return open }
-        // Two pools opening the same file at once collide on its write lock (SQLITE_BUSY while
-        // creating the tables), as a select and the first flush into a new window would.
-        return try opening.withLock { _ throws(StorageError) -> DatabasePool? in
-            if let open = pools.withLock({ $0[start] }) { return open }
-            return try openPool(start, create: create)
-        }
-    }
-
-    private func openPool(_ start: Int64, create: Bool) throws(StorageError) -> DatabasePool? {
-        let path = path(start)
-        guard create || FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            let pool = try SQLiteFile.openPool(path, durability: .checkpointed, schema: ShardSchema.migrator)
-            return pools.withLock { pools in
-                if let raced = pools[start] { return raced }
-                pools[start] = pool
-                return pool
-            }
+            return try files.pool(start, create: create)
         } catch {
-            throw .io("cannot open shard \(path): \(error)")
+            throw .io("\(error)")
         }
     }
 
@@ -162,50 +126,8 @@ final class ShardSet: Sendable {
         return (spans, sequence)
     }
 
-    /// Deletes the shards whose whole window is older than `cutoff`; returns how many.
     @discardableResult
-    func deleteShards(endingBefore cutoff: Timestamp) -> Int {
-        var deleted = 0
-        for start in windows() where start &+ window <= cutoff {
-            let pool = pools.withLock { $0.removeValue(forKey: start) }
-            try? pool?.close()
-            for suffix in ["", "-wal", "-shm"] {
-                try? FileManager.default.removeItem(atPath: path(start) + suffix)
-            }
-            deleted += 1
-        }
-        return deleted
-    }
-
-    /// Bytes of each shard's files (database, WAL and shared memory), by window start.
-    func sizes() -> [Int64: Int64] {
-        var sizes: [Int64: Int64] = [:]
-        for start in windows() {
-            var total: Int64 = 0
-            for suffix in ["", "-wal"] {
-                if let attributes = try? FileManager.default.attributesOfItem(atPath: path(start) + suffix),
-                    let size = attributes[.size] as? NSNumber
-                {
-                    total += size.int64Value
-                }
-            }
-            sizes[start] = total
-        }
-        return sizes
-    }
-
-    /// Checkpoints and closes every open shard.
-    func close() {
-        let open = pools.withLock { pools in
-            defer { pools.removeAll() }
-            return pools
-        }
-        for (start, pool) in open {
-            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-            try? pool.close()
-            // A pool closes its writer before its readers, so no close of it is the last one and
-            // SQLite keeps the -wal and -shm files; one more connection, closed last, removes them.
-            try? DatabaseQueue(path: path(start)).close()
-        }
-    }
+    func deleteShards(endingBefore cutoff: Timestamp) -> Int { files.deleteShards(endingBefore: cutoff) }
+    func sizes() -> [Int64: Int64] { files.sizes() }
+    func close() { files.close() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OspreyModel
+import OspreyStorage
 
 /// Recompression of settled data: chunks as the head cut them (Gorilla, about 1.6 bytes a sample)
 /// become cold groups (decimal deltas or Gorilla, many series to one zlib stream, about 0.45).

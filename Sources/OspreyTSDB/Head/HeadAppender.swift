@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// Collects a batch for `MetricsStorage`; nothing reaches the WAL or the head before `commit`.
 struct HeadAppender: Appender {

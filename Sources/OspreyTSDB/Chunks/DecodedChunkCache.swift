@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 import Synchronization
 
 /// Samples of chunks decoded lately, so that dashboards refreshing the same panels do not

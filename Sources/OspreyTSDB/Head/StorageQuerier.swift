@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// Reads series from the head and the shards of one storage over one time range.
 struct StorageQuerier: Querier {

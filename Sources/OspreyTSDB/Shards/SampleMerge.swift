@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// Merges samples from overlapping sources into one sorted series, one sample per timestamp,
 /// the source with the highest sequence winning (last write wins).

@@ -1,4 +1,5 @@
 import OspreyModel
+import OspreyStorage
 
 /// Which values of their labels a select's matchers decide, worked out away from the storage lock.
 ///
