@@ -31,6 +31,14 @@ let package = Package(
         // RE2, the linear-time engine of Go's regexp, behind a C surface (Debian's libre2-dev).
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         .target(name: "OspreyModel", dependencies: ["CRE2"]),
+        // Go's behaviour where Prometheus and Alertmanager show it: text/template as alert
+        // templates run it, fmt and strconv formatting, quoting, regexp.Expand, pkix names.
+        .target(
+            name: "OspreyGoCompat",
+            dependencies: [
+                "OspreyModel", .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(name: "OspreyFormats", dependencies: ["OspreyModel"]),
         .target(
             name: "OspreyConfig",
@@ -51,10 +59,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "OspreyQuery", dependencies: ["OspreyModel", "OspreyStorage"]),
+        .target(name: "OspreyQuery", dependencies: ["OspreyGoCompat", "OspreyModel", "OspreyStorage"]),
         .target(
             name: "OspreyScrape",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +76,7 @@ let package = Package(
         .target(
             name: "OspreyRules",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyModel", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -78,6 +88,7 @@ let package = Package(
         .target(
             name: "OspreyProbes",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +97,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,6 +118,7 @@ let package = Package(
         .target(
             name: "OspreyServer",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyTSDB", "OspreyQuery",
                 "OspreyScrape", "OspreyRules", "OspreyProbes", "OspreyCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -161,7 +172,8 @@ let package = Package(
         ),
         // Fuzz harnesses for every parser of outside input, and the libFuzzer driver (Scripts/fuzz.sh).
         .target(
-            name: "OspreyFuzzing", dependencies: ["OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
+            name: "OspreyFuzzing",
+            dependencies: ["OspreyGoCompat", "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
         .executableTarget(name: "osprey-fuzz", dependencies: ["OspreyFuzzing"]),
         .target(
             name: "OspreyTestSupport",
@@ -187,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyQueryTests",
-            dependencies: ["OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreyModel", "OspreyFormats"],
+            dependencies: ["OspreyGoCompat", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreyModel", "OspreyFormats"],
             resources: [.copy("Conformance")]
         ),
         .testTarget(
@@ -203,6 +215,7 @@ let package = Package(
         .testTarget(
             name: "OspreyRulesTests",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -243,10 +256,11 @@ let package = Package(
             name: "OspreyConfigTests",
             dependencies: ["OspreyConfig", "OspreyModel"]
         ),
-        .testTarget(name: "OspreyModelTests", dependencies: ["OspreyModel"]),
+        .testTarget(name: "OspreyModelTests", dependencies: ["OspreyGoCompat", "OspreyModel"]),
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
+                "OspreyGoCompat",
                 "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreySQLite",
                 "OspreyModel", "osprey",
                 "OspreyCompression",

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 import OspreyQuery
 import OspreyRules

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyGoCompat
 import OspreyModel
 
 extension Date {

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 import Testing
 
@@ -82,7 +83,7 @@ import Testing
 
     @Test func namedGroupsExpandInTemplates() throws {
         let match = try #require(try GoRegex.anchored(#"(?P<host>[^:]+):(?P<port>\d+)"#).firstMatch(in: "hé.example:9100"))
-        #expect(GoTemplate.expand("${port}/$host/$2/$$1/${missing}x", match: match) == "9100/hé.example/9100/$1/x")
+        #expect(GoRegexExpansion.expand("${port}/$host/$2/$$1/${missing}x", match: match) == "9100/hé.example/9100/$1/x")
         #expect(match.group(named: "port") == "9100")
         #expect(match.group(named: "nope") == nil)
     }
@@ -96,7 +97,7 @@ import Testing
         #expect(try GoRegex("^").replacingAll(in: "ab", with: x) == "Xab")
         #expect(try GoRegex(#"\b"#).replacingAll(in: "ab cd", with: x) == "XabX XcdX")
         let swap = try GoRegex(#"(\w+)=(\w+)"#)
-        #expect(swap.replacingAll(in: "a=1, b=2", with: { GoTemplate.expand("$2=$1", match: $0) }) == "1=a, 2=b")
+        #expect(swap.replacingAll(in: "a=1, b=2", with: { GoRegexExpansion.expand("$2=$1", match: $0) }) == "1=a, 2=b")
         #expect(try GoRegex("z").replacingAll(in: "abc", with: x) == "abc")
     }
 

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyRules
 import Testing
 

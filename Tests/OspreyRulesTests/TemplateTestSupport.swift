@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyRules
 
 /// Renders `text` as an alert template named `__alert_Test`.

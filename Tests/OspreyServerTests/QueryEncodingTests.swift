@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import OspreyGoCompat
 import OspreyModel
 import OspreyQuery
 import Testing

@@ -1,5 +1,6 @@
 import Crypto
 import NIOSSL
+import OspreyGoCompat
 import OspreyModel
 import X509
 

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 extension Evaluator {
@@ -21,7 +22,7 @@ extension Evaluator {
         for var item in series {
             let value = item.labels[source] ?? ""
             if let match = regex.firstMatch(in: value) {
-                let result = GoTemplate.expand(replacement, match: match)
+                let result = GoRegexExpansion.expand(replacement, match: match)
                 item.labels = item.labels.setting(destination, to: result)
             }
             rewritten.append(item)

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyGoCompat
 import OspreyModel
 
 /// The functions over range vectors, each reducing one window of samples to a value (nil for

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// A duration as written in a query (`5m`, `1h30m`, `500ms`), read as Prometheus's

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// The canonical text of an expression, as Prometheus's `String()` prints it: aggregation

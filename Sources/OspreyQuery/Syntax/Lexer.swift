@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// Splits PromQL text into tokens on demand, over UTF-8 bytes. What a character means depends on

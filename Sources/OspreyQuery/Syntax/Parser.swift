@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// Parses PromQL text into an expression, checking types as Prometheus's parser does.

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// One lexical item of PromQL: what it is, its text as written, and the byte offset where it

@@ -1,3 +1,4 @@
+import OspreyGoCompat
 import OspreyModel
 
 /// Prometheus's type checks (`checkAST`), run on a tree that parsed without syntax errors.

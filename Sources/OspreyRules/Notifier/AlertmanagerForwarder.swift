@@ -1,5 +1,6 @@
 import Foundation
 import OspreyConfig
+import OspreyGoCompat
 import OspreyModel
 
 /// Sends every alert to the configured Alertmanagers, as Prometheus's notifier does: a POST of

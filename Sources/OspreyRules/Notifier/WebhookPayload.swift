@@ -1,4 +1,5 @@
 import Foundation
+import OspreyGoCompat
 import OspreyModel
 
 /// Alertmanager's webhook body, version 4: what a receiver's endpoint gets for one alert group.

@@ -1,4 +1,5 @@
 import OspreyConfig
+import OspreyGoCompat
 import OspreyModel
 import OspreyQuery
 

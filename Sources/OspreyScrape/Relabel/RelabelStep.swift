@@ -1,4 +1,5 @@
 import OspreyConfig
+import OspreyGoCompat
 import OspreyModel
 
 /// One relabelling step, ready to run: Prometheus's `relabel.relabel` for one config.
@@ -45,7 +46,7 @@ struct RelabelStep: Sendable {
         case .labelmap:
             for label in labels.current {
                 if let match = regex.match(label.name) {
-                    labels.set(GoTemplate.expand(replacement, match: match), to: label.value)
+                    labels.set(GoRegexExpansion.expand(replacement, match: match), to: label.value)
                 }
             }
         case .labeldrop:
@@ -70,9 +71,9 @@ struct RelabelStep: Sendable {
     /// that expands to an invalid name is skipped, and an empty replacement removes the target.
     private func replace(in labels: inout RelabelBuilder) {
         guard let match = regex.match(sourceValue(labels)) else { return }
-        let target = GoTemplate.expand(targetLabel, match: match)
+        let target = GoRegexExpansion.expand(targetLabel, match: match)
         guard MetricNames.isValidLabelName(target) else { return }
-        labels.set(target, to: GoTemplate.expand(replacement, match: match))
+        labels.set(target, to: GoRegexExpansion.expand(replacement, match: match))
     }
 
     /// The last 8 bytes of the value's MD5 as a big-endian number, as Prometheus hashes.

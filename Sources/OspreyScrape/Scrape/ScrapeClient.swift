@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOSSL
 import OspreyConfig
 import OspreyFormats
+import OspreyGoCompat
 import OspreyModel
 
 /// Fetches a job's targets over HTTP as Prometheus does: its `Accept` header (OpenMetrics

@@ -1,4 +1,5 @@
 import NIOCore
+import OspreyGoCompat
 import OspreyModel
 
 /// Writes JSON straight into a `ByteBuffer`, byte for byte as Prometheus's API writes it (Go's

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OspreyGoCompat
 import OspreyModel
 import OspreyRules
 

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Text the way Go's standard library writes it, for output Alertmanager's users compare byte for byte.
-enum GoText {
+public enum GoText {
     /// A JSON string as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029
     /// escaped too, so the bytes match Alertmanager's.
-    static func jsonString(_ text: String) -> String {
+    public static func jsonString(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -28,13 +28,13 @@ enum GoText {
     }
 
     /// A JSON object of string values with keys in byte order, as Go writes a `map[string]string`.
-    static func jsonObject(_ pairs: [(String, String)]) -> String {
+    public static func jsonObject(_ pairs: [(String, String)]) -> String {
         let sorted = pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         return "{" + sorted.map { jsonString($0.0) + ":" + jsonString($0.1) }.joined(separator: ",") + "}"
     }
 
     /// `regexp.QuoteMeta`, which Alertmanager applies to the receiver name in payloads.
-    static func regexQuoted(_ text: String) -> String {
+    public static func regexQuoted(_ text: String) -> String {
         var result = ""
         for character in text {
             if #"\.+*?()|[]{}^$"#.contains(character) { result.append("\\") }

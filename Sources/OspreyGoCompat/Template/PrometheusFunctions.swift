@@ -51,7 +51,7 @@ extension TemplateFunction {
             let replacement = try arguments[1].stringArgument()
             let text = try arguments[2].stringArgument()
             let regex = try TemplateRegex.compile(pattern, failure: { "regexp: Compile(`\(pattern)`): \($0)" })
-            return .string(regex.replacingAll(in: text) { GoTemplate.expand(replacement, match: $0) })
+            return .string(regex.replacingAll(in: text) { GoRegexExpansion.expand(replacement, match: $0) })
         },
         "match": TemplateFunction(arity: .exactly(2)) { _, arguments throws(TemplateFunctionError) in
             let pattern = try arguments[0].stringArgument()

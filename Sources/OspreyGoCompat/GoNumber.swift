@@ -1,18 +1,18 @@
 import OspreyModel
 
 /// Numbers as Prometheus reads and writes them, which is as Go's `strconv` and `fmt` do.
-enum GoNumber {
+public enum GoNumber {
     /// Prometheus's number literal rule: an integer in Go syntax (`0x1f`, octal `0755`,
     /// decimal) if it is one, otherwise a float. The error text is Go's.
-    static func parse(_ text: String) -> Result<Double, NumberSyntaxError> {
+    public static func parse(_ text: String) -> Result<Double, NumberSyntaxError> {
         if let integer = parseInteger(text) {
             return .success(Double(integer))
         }
         return parseFloat(text)
     }
 
-    struct NumberSyntaxError: Error, Equatable {
-        var message: String
+    public struct NumberSyntaxError: Error, Equatable {
+        public var message: String
     }
 
     /// `strconv.ParseInt(text, 0, 64)` for the shapes the lexer lets through.
@@ -50,7 +50,7 @@ enum GoNumber {
 
     /// `fmt.Sprint(value)`: the shortest digits that read back as `value`, in `%e` form when the
     /// decimal exponent is below -4 or at least 6 (Go's `%v`), else plainly.
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         let sign = value.sign == .minus ? "-" : ""
@@ -106,7 +106,7 @@ enum GoNumber {
 
     /// Go's `%.3f` of `milliseconds / 1000.0`, the seconds of an `@` timestamp. Rounds the exact
     /// binary value half to even, as Go does, so large timestamps print the same digits.
-    static func seconds(milliseconds: Int64) -> String {
+    public static func seconds(milliseconds: Int64) -> String {
         let seconds = Double(milliseconds) / 1000
         let magnitude = seconds.magnitude
         var thousandths: UInt64 = 0
@@ -135,7 +135,7 @@ enum GoNumber {
 
     /// Go's `%f` for a timestamp that does not fit: infinite, NaN, or a value beyond the 64-bit
     /// range. Such values are integral, so all their digits print, then six zeros.
-    static func fixedSixDecimals(_ value: Double) -> String {
+    public static func fixedSixDecimals(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         let sign = value < 0 ? "-" : ""

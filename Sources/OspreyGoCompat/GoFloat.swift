@@ -2,9 +2,9 @@ import Foundation
 import OspreyModel
 
 /// Float behaviour that PromQL inherits from Go, where Swift's differs.
-enum GoFloat {
+public enum GoFloat {
     /// Go's `math.Max`: NaN wins over anything but +Inf.
-    static func max(_ x: Double, _ y: Double) -> Double {
+    public static func max(_ x: Double, _ y: Double) -> Double {
         if x == .infinity || y == .infinity { return .infinity }
         if x.isNaN || y.isNaN { return .nan }
         if x == 0, y == 0 { return x.sign == .minus ? y : x }
@@ -12,7 +12,7 @@ enum GoFloat {
     }
 
     /// Go's `math.Min`: NaN wins over anything but -Inf.
-    static func min(_ x: Double, _ y: Double) -> Double {
+    public static func min(_ x: Double, _ y: Double) -> Double {
         if x == -.infinity || y == -.infinity { return -.infinity }
         if x.isNaN || y.isNaN { return .nan }
         if x == 0, y == 0 { return x.sign == .minus ? x : y }
@@ -20,7 +20,7 @@ enum GoFloat {
     }
 
     /// Go's `strconv.ParseFloat(s, 64)`, as Prometheus reads `le` and `quantile` labels.
-    static func parse(_ text: String) -> Double? {
+    public static func parse(_ text: String) -> Double? {
         switch text.lowercased() {
         case "+inf", "inf", "+infinity", "infinity": return .infinity
         case "-inf", "-infinity": return -.infinity
@@ -33,7 +33,7 @@ enum GoFloat {
 
     /// Neumaier-compensated addition, Prometheus's `kahanSumInc`.
     @inline(__always)
-    static func kahanAdd(_ increment: Double, _ sum: inout Double, _ compensation: inout Double) {
+    public static func kahanAdd(_ increment: Double, _ sum: inout Double, _ compensation: inout Double) {
         let total = sum + increment
         if Swift.abs(sum) >= Swift.abs(increment) {
             compensation += (sum - total) + increment
@@ -46,7 +46,7 @@ enum GoFloat {
 
 extension Double {
     /// Go's `%v` of a float64, as Prometheus's error messages print numbers.
-    var goVerbString: String {
+    public var goVerbString: String {
         if isNaN { return "NaN" }
         if isInfinite { return self > 0 ? "+Inf" : "-Inf" }
         let magnitude = Swift.abs(self)

@@ -3,14 +3,14 @@
 /// Go maps each code point on its own by Unicode's simple case mapping, so one code point stays
 /// one: `ß` stays `ß` in upper case and `İ` becomes a plain `i`. Swift's `lowercased()` and
 /// `uppercased()` use the full mappings instead (`ß` becomes `SS`), so they would give other values.
-enum GoCaseMapping {
-    static func lowercased(_ text: String) -> String {
+public enum GoCaseMapping {
+    public static func lowercased(_ text: String) -> String {
         mapped(text, ascii: { $0 | 0x20 }, isASCIIToChange: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
             simpleLowercase(of: $0)
         }
     }
 
-    static func uppercased(_ text: String) -> String {
+    public static func uppercased(_ text: String) -> String {
         mapped(text, ascii: { $0 & ~0x20 }, isASCIIToChange: { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
             simpleUppercase(of: $0)
         }

@@ -7,7 +7,7 @@ import X509
 /// the standard attributes in Go's fixed order (C, ST, L, STREET, POSTALCODE, O, OU, CN,
 /// SERIALNUMBER), repeated ones joined with `+`, the others before them as `OID=#hex`, and the
 /// whole read back to front, with RFC 2253's escapes.
-enum GoDistinguishedName {
+public enum GoDistinguishedName {
     private static let order: [(oid: ASN1ObjectIdentifier, name: String)] = [
         ([2, 5, 4, 6], "C"), ([2, 5, 4, 8], "ST"), ([2, 5, 4, 7], "L"), ([2, 5, 4, 9], "STREET"),
         ([2, 5, 4, 17], "POSTALCODE"), ([2, 5, 4, 10], "O"), ([2, 5, 4, 11], "OU"), ([2, 5, 4, 3], "CN"),
@@ -16,7 +16,7 @@ enum GoDistinguishedName {
     /// Go keeps one common name and one serial number: the last one given.
     private static let singleValued: Set<ASN1ObjectIdentifier> = [[2, 5, 4, 3], [2, 5, 4, 5]]
 
-    static func string(_ name: DistinguishedName) -> String {
+    public static func string(_ name: DistinguishedName) -> String {
         let attributes = name.flatMap { $0 }
         let known = Set(order.map(\.oid))
         // Each relative name is a list of `TYPE=value` parts joined with `+`.

@@ -1,3 +1,5 @@
+import OspreyModel
+
 /// Go's `regexp.Expand` templates, as `label_replace` and relabelling expand their replacements:
 /// `$1`, `${1}`, `$name`, `${name}`, and `$$` for a dollar sign.
 ///
@@ -5,7 +7,7 @@
 /// `$1x` names a group called `1x` (and expands to nothing) where `${1}x` is group 1 then `x`; a
 /// group that does not exist or did not take part expands to nothing; a `$` that starts no valid
 /// reference stays as it is.
-public enum GoTemplate {
+public enum GoRegexExpansion {
     public static func expand(_ template: String, match: GoRegex.Match) -> String {
         // Most replacements are plain text or a lone `$1`; plain text needs no copy.
         guard template.utf8.contains(UInt8(ascii: "$")) else { return template }
