@@ -73,15 +73,23 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Notification: routes, grouping, the outbox and its delivery, silences, Alertmanager forwarding.
         .target(
-            name: "OspreyRules",
+            name: "OspreyNotification",
             dependencies: [
-                "OspreyGoCompat",
-                "OspreyModel", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyQuery",
+                "OspreyModel", "OspreyConfig", "OspreyGoCompat", "OspreySQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Rule evaluation: rule files, groups, recording and alerting rules.
+        .target(
+            name: "OspreyRules",
+            dependencies: [
+                "OspreyModel", "OspreyConfig", "OspreyGoCompat", "OspreyStorage", "OspreyQuery", "OspreyNotification",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -118,6 +126,7 @@ let package = Package(
         .target(
             name: "OspreyServer",
             dependencies: [
+                "OspreyNotification",
                 "OspreyGoCompat",
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyTSDB", "OspreyQuery",
                 "OspreyScrape", "OspreyRules", "OspreyProbes", "OspreyCompression",
@@ -173,7 +182,9 @@ let package = Package(
         // Fuzz harnesses for every parser of outside input, and the libFuzzer driver (Scripts/fuzz.sh).
         .target(
             name: "OspreyFuzzing",
-            dependencies: ["OspreyGoCompat", "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules"]),
+            dependencies: [
+                "OspreyGoCompat", "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreyQuery", "OspreyRules",
+            ]),
         .executableTarget(name: "osprey-fuzz", dependencies: ["OspreyFuzzing"]),
         .target(
             name: "OspreyTestSupport",
@@ -215,6 +226,7 @@ let package = Package(
         .testTarget(
             name: "OspreyRulesTests",
             dependencies: [
+                "OspreyNotification",
                 "OspreyGoCompat",
                 "OspreyTestSupport", "OspreyRules", "OspreyConfig", "OspreyModel",
                 .product(name: "Hummingbird", package: "hummingbird"),

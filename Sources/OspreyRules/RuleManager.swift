@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OspreyModel
+import OspreyNotification
 import OspreyQuery
 import Synchronization
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import OspreyNotification
 import OspreyRules
 import OspreyTestSupport
 import Synchronization
@@ -118,10 +119,10 @@ final class TemporaryAlertingFolder: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-extension OspreyRules.Notification {
+extension OspreyNotification.Notification {
     /// A JSON webhook notification with `text` as its body.
     static func webhook(_ text: String, receiver: String = "ops", group: String = "{}:{alertname=\"Down\"}", url: String)
-        -> OspreyRules.Notification
+        -> OspreyNotification.Notification
     {
         Notification(
             receiver: receiver, groupKey: group, url: url,
@@ -131,7 +132,7 @@ extension OspreyRules.Notification {
 
 extension AlertingStore {
     /// Enqueues notifications with an empty log entry, as the dispatcher would.
-    func enqueue(_ notifications: [OspreyRules.Notification]) async throws {
+    func enqueue(_ notifications: [OspreyNotification.Notification]) async throws {
         guard let first = notifications.first else { return }
         try await enqueue(
             notifications, notified: NotificationLogEntry(firing: [1], resolved: [], sentAt: Date()),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import OspreyModel
+import OspreyNotification
 import OspreyRules
 import OspreyTestSupport
 import Testing
@@ -97,7 +98,7 @@ import Testing
         let delivery = Self.delivery(store, httpClient: client)
         let url = "http://127.0.0.1:\(port)/hook"
         let received = try await Self.running(delivery) {
-            try await store.enqueue((0..<4).map { OspreyRules.Notification.webhook("n\($0)", url: url) })
+            try await store.enqueue((0..<4).map { OspreyNotification.Notification.webhook("n\($0)", url: url) })
             try await DeliveryPolling.until { delivery.statistics.failedAttempts >= 3 }
             let pending = try await store.pendingNotifications()
             #expect(pending.count == 4)
@@ -119,7 +120,7 @@ import Testing
         do {
             // Queued by a run that stopped before delivering anything.
             let store = try folder.openStore()
-            try await store.enqueue((0..<3).map { OspreyRules.Notification.webhook("before restart \($0)", url: receiver.url("/r")) })
+            try await store.enqueue((0..<3).map { OspreyNotification.Notification.webhook("before restart \($0)", url: receiver.url("/r")) })
         }
         let store = try folder.openStore()
         #expect(try await store.pendingCount() == 3)

@@ -1,12 +1,13 @@
 import Foundation
 import OspreyModel
+import OspreyNotification
 import Synchronization
 
 @testable import OspreyRules
 
 /// An outbox in memory: what was queued, and the notification log beside it.
 actor MemoryOutbox: NotificationOutbox {
-    private(set) var notifications: [OspreyRules.Notification] = []
+    private(set) var notifications: [OspreyNotification.Notification] = []
     private(set) var enqueueCalls = 0
     private var log: [String: NotificationLogEntry] = [:]
 
@@ -14,7 +15,9 @@ actor MemoryOutbox: NotificationOutbox {
         log[receiver + "\u{0}" + groupKey]
     }
 
-    func enqueue(_ notifications: [OspreyRules.Notification], notified entry: NotificationLogEntry, receiver: String, groupKey: String) async throws {
+    func enqueue(_ notifications: [OspreyNotification.Notification], notified entry: NotificationLogEntry, receiver: String, groupKey: String)
+        async throws
+    {
         self.notifications += notifications
         enqueueCalls += 1
         log[receiver + "\u{0}" + groupKey] = entry

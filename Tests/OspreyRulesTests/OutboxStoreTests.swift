@@ -1,5 +1,6 @@
 import Foundation
 import OspreyModel
+import OspreyNotification
 import OspreyRules
 import Testing
 

@@ -1,5 +1,6 @@
 import OspreyConfig
 import OspreyModel
+import OspreyNotification
 import Testing
 
 @testable import OspreyRules

@@ -1,5 +1,7 @@
 import Foundation
+import OspreyGoCompat
 import OspreyModel
+import OspreyNotification
 import OspreyRules
 import Testing
 

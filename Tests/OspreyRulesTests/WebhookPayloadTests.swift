@@ -1,6 +1,7 @@
 import Foundation
 import OspreyConfig
 import OspreyModel
+import OspreyNotification
 import Testing
 
 @testable import OspreyRules

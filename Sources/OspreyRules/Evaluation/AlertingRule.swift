@@ -1,6 +1,7 @@
 import Foundation
 import OspreyGoCompat
 import OspreyModel
+import OspreyNotification
 import OspreyQuery
 
 /// An `alert:` rule and its alerts, moving through Prometheus's states: a series of the result

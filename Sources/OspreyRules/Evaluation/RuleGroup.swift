@@ -1,5 +1,6 @@
 import Foundation
 import OspreyModel
+import OspreyNotification
 import OspreyQuery
 import OspreyStorage
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OspreyGoCompat
 import OspreyRules
 
 /// Grafana's dashboard API, as far as dashboards go: `GET /api/search`, `GET` and `DELETE

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OspreyConfig
 import OspreyModel
+import OspreyNotification
 import OspreyRules
 import ServiceLifecycle
 import Synchronization

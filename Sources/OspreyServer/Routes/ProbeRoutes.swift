@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import OspreyConfig
 import OspreyFormats
+import OspreyGoCompat
 import OspreyModel
 import OspreyProbes
 import OspreyRules

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OspreyNotification
 import OspreyRules
 
 /// Alertmanager's silence API v2: `GET/POST /api/v2/silences`, `GET/DELETE

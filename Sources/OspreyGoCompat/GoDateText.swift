@@ -1,5 +1,4 @@
 import Foundation
-import OspreyGoCompat
 import OspreyModel
 
 extension Date {

@@ -33,7 +33,7 @@ public struct WebhookPayload: Sendable, Hashable {
 
     /// The payload for `alerts` (in notification order) as of `now`, at most `maxAlerts` of them (0 is all).
     public init(
-        receiver: String, groupKey: String, groupLabels: Labels, alerts: [OspreyRules.Alert], maxAlerts: Int = 0,
+        receiver: String, groupKey: String, groupLabels: Labels, alerts: [OspreyNotification.Alert], maxAlerts: Int = 0,
         externalURL: String, at now: Date
     ) {
         let kept = maxAlerts > 0 && alerts.count > maxAlerts ? Array(alerts.prefix(maxAlerts)) : alerts

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyGoCompat
 
 /// Times as Alertmanager's API reads them: RFC 3339 with any fraction of a second and any offset.
 /// (It writes them as `Date.rfc3339Millis`.)

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyGoCompat
 
 /// A silence as Alertmanager's API v2 returns it (`gettableSilence`): the stored fields plus
 /// `status.state` as of the moment of the request, times in RFC 3339.
