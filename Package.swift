@@ -73,6 +73,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Ingest, whatever the wire format: staging, block cutting, label limits, the memory of
+        // pushes in flight, the pushgateway's groups; typed errors the server answers with.
+        .target(
+            name: "OspreyIngest",
+            dependencies: [
+                "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyCompression",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Notification: routes, grouping, the outbox and its delivery, silences, Alertmanager forwarding.
         .target(
             name: "OspreyNotification",
@@ -126,6 +136,7 @@ let package = Package(
         .target(
             name: "OspreyServer",
             dependencies: [
+                "OspreyIngest",
                 "OspreyNotification",
                 "OspreyGoCompat",
                 "OspreyModel", "OspreyFormats", "OspreyConfig", "OspreyStorage", "OspreySQLite", "OspreyTSDB", "OspreyQuery",
@@ -272,6 +283,7 @@ let package = Package(
         .testTarget(
             name: "OspreyServerTests",
             dependencies: [
+                "OspreyIngest",
                 "OspreyGoCompat",
                 "OspreyTestSupport", "OspreyServer", "OspreyFormats", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreySQLite",
                 "OspreyModel", "osprey",

@@ -2,6 +2,7 @@ import AsyncAlgorithms
 import Foundation
 import Hummingbird
 import OspreyCompression
+import OspreyIngest
 
 /// A request body read as it streams in, decompressed when it says so, cut into blocks that
 /// end at line ends, with a limit on its decompressed size. Reading runs in a task of its own
@@ -15,10 +16,6 @@ struct BodyBlocks {
     let blockSize: Int
     /// Where the push counts what it holds; nil reads without counting.
     let memory: IngestMemory.Account?
-
-    /// The longest line taken: far beyond any real sample line (64 labels of 4 KiB values are
-    /// under 300 KiB), and a body with no line end at all is refused here rather than held whole.
-    static let maxLineBytes = 16 << 20
 
     init(maxBytes: Int, memory: IngestMemory.Account? = nil, blockSize: Int = 4 << 20) {
         self.maxBytes = maxBytes
@@ -160,10 +157,4 @@ struct BodyBlocks {
         }
         if let block = try cutter.finish() { await emit(block) }
     }
-}
-
-/// What a transformed block holds in memory until it is merged, counted against the pushes'
-/// budget.
-protocol HeldInMemory: Sendable {
-    var heldBytes: Int { get }
 }

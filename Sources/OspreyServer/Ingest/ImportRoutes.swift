@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import OspreyConfig
 import OspreyFormats
+import OspreyIngest
 import OspreyModel
 
 /// The push endpoints: VictoriaMetrics's `/api/v1/import/prometheus` (text format) and

@@ -1,6 +1,7 @@
 import Hummingbird
 import OspreyCompression
 import OspreyConfig
+import OspreyIngest
 import OspreyModel
 
 /// What every push goes through: auth, the ingest bulkhead, staging, one commit, and the
@@ -35,9 +36,10 @@ struct IngestGate: Sendable {
             } catch {
                 batch.rollback()
                 if let error = error as? Inflater.InflateError { throw APIError.badData(error.description) }
+                if let error = error as? IngestError { throw APIError(error) }
                 throw error
             }
-            try batch.commit()
+            try APIError.answering { () throws(IngestError) in try batch.commit() }
             return Response(status: .noContent)
         }
     }

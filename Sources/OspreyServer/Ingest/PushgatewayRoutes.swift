@@ -1,23 +1,16 @@
 import Foundation
 import Hummingbird
 import OspreyFormats
+import OspreyIngest
 import OspreyModel
 
 /// The Prometheus pushgateway's URL scheme, `/metrics/job/<job>{/<label>/<value>}`, as
-/// `prometheus_client.push_to_gateway` and batch jobs call it. PUT replaces the group's series
-/// (those not pushed again get a staleness marker), POST merges, DELETE ends every series of the
-/// group. Groups are kept apart as the pushgateway keeps them: a PUT or DELETE of
-/// `{job="backup"}` leaves the group `{job="backup",instance="db1"}` alone.
+/// `prometheus_client.push_to_gateway` and batch jobs call it; what a group holds and how pushes
+/// change it is `PushGroups`'s.
 struct PushgatewayRoutes<Context: RequestContext> {
     let ingest: IngestGate
-    /// The group records, or nil while the data folder is opening.
-    let groups: @Sendable () -> PushGroupStore?
-    private let queue = PushGroupQueue()
-
-    init(ingest: IngestGate, groups: @escaping @Sendable () -> PushGroupStore?) {
-        self.ingest = ingest
-        self.groups = groups
-    }
+    /// The groups, or nil while the data folder is opening.
+    let groups: @Sendable () -> PushGroups?
 
     func register(on router: Router<Context>) {
         router.put("/metrics/**") { request, _ in try await push(request, replace: true) }
@@ -25,11 +18,11 @@ struct PushgatewayRoutes<Context: RequestContext> {
         router.delete("/metrics/**") { request, _ in
             let group = try Self.groupingLabels(request.uri.path)
             let groups = try openGroups()
-            return try await queue.run(PushGroupStore.key(group)) {
+            return try await groups.exclusively(group) {
                 let response = try await ingest.handle(request, overrides: group) { batch, _ in
-                    try endSeries(try groups.series(of: group), except: [], in: &batch)
+                    try endSeries(of: group, except: [], in: &batch, groups: groups)
                 }
-                try groups.remove(group)
+                try APIError.answering { () throws(IngestError) in try groups.remove(group) }
                 return response
             }
         }
@@ -38,7 +31,7 @@ struct PushgatewayRoutes<Context: RequestContext> {
     private func push(_ request: Request, replace: Bool) async throws -> Response {
         let group = try Self.groupingLabels(request.uri.path)
         let groups = try openGroups()
-        return try await queue.run(PushGroupStore.key(group)) {
+        return try await groups.exclusively(group) {
             var pushed: [Labels] = []
             let response = try await ingest.handle(request, overrides: group) { batch, request in
                 let now = SystemClock().now()
@@ -48,38 +41,22 @@ struct PushgatewayRoutes<Context: RequestContext> {
                     merge: { try batch.merge($0) })
                 pushed = batch.series
                 if replace {
-                    try endSeries(try groups.series(of: group), except: Set(batch.series), in: &batch)
+                    try endSeries(of: group, except: Set(batch.series), in: &batch, groups: groups)
                 }
             }
             // Recorded once stored: a push refused leaves the group as it was.
-            try groups.record(pushed, in: group, replacing: replace)
+            try APIError.answering { () throws(IngestError) in try groups.record(pushed, in: group, replacing: replace) }
             return response
         }
     }
 
-    /// Stages a staleness marker for each series of `members` that is live and not in `kept`.
-    private func endSeries(_ members: Set<Labels>, except kept: Set<Labels>, in batch: inout IngestBatch) throws {
-        let ending = members.subtracting(kept)
-        guard !ending.isEmpty else { return }
-        let storage = try ingest.access.openStorage()
-        let now = SystemClock().now()
-        let retention = ingest.config.current.storage.retention.milliseconds
-        let live = try storage.querier(minTime: now - retention, maxTime: now)
-            .select(Self.commonMatchers(of: ending))
-        for series in live where ending.contains(series.labels) {
-            guard let last = series.samples.last, !last.value.isStaleMarker else { continue }
-            try batch.add(series.labels, timestamp: max(now, last.timestamp + 1), value: .staleMarker, line: 0)
-        }
+    private func endSeries(of group: [Label], except kept: Set<Labels>, in batch: inout IngestBatch, groups: PushGroups) throws {
+        try groups.endSeries(
+            of: group, except: kept, in: &batch, reading: try ingest.access.openStorage(),
+            retention: ingest.config.current.storage.retention, now: SystemClock().now())
     }
 
-    /// Matchers every one of `series` meets: the labels they all share (at least the group's).
-    private static func commonMatchers(of series: Set<Labels>) -> [LabelMatcher] {
-        guard let first = series.first else { return [] }
-        return first.filter { label in series.allSatisfy { $0[label.name].map { sameBytes($0, label.value) } ?? false } }
-            .map { LabelMatcher.equal($0.name, $0.value) }
-    }
-
-    private func openGroups() throws(APIError) -> PushGroupStore {
+    private func openGroups() throws(APIError) -> PushGroups {
         guard let groups = groups() else { throw .unavailable("storage is not open yet") }
         return groups
     }

@@ -1,5 +1,6 @@
 import Logging
 import OspreyConfig
+import OspreyIngest
 import OspreyModel
 import OspreySQLite
 import OspreyStorage
@@ -25,7 +26,7 @@ final class StorageService: Service {
         var directory: DataDirectory
         var storage: any Storage
         /// The series of each pushgateway group (`pushgateway.sqlite`).
-        var pushGroups: PushGroupStore
+        var pushGroups: PushGroups
     }
 
     init(directory: DataDirectory, configuration: StorageConfiguration, readiness: Readiness, logger: Logger) {
@@ -56,7 +57,7 @@ final class StorageService: Service {
         defer { lockedDirectory.withLock { $0 = nil } }
         guard let directory = lockedDirectory.withLock({ $0 }) else { throw CancellationError() }
         let storage = try MetricsEngine.open(path: directory.path, options: Self.options(configuration), logger: logger)
-        let pushGroups = try PushGroupStore(path: directory.path + "/pushgateway.sqlite")
+        let pushGroups = PushGroups(store: try PushGroupStore(path: directory.path + "/pushgateway.sqlite"))
         state.set(Opened(directory: directory, storage: storage, pushGroups: pushGroups))
         readiness.set(true)
         logger.info("storage open", metadata: ["data": "\(directory.path)"])

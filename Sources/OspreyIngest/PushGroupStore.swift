@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Hummingbird
 import OspreyModel
 import OspreySQLite
 
@@ -9,25 +8,14 @@ import OspreySQLite
 /// A series does not say which of its labels came from the URL, so a group cannot be told from
 /// one nested in it (`{job="backup"}` from `{job="backup",instance="db1"}`) by its series alone;
 /// the pushgateway keeps its groups apart, and so does this record.
-final class PushGroupStore: Sendable {
-    /// The record could not be read or written: answered as 500, naming the group.
-    struct Failure: Error, CustomStringConvertible, HTTPResponseError {
-        var description: String
-
-        var status: HTTPResponse.Status { .internalServerError }
-
-        func response(from request: Request, context: some RequestContext) throws -> Response {
-            try APIError.internal(description).response(from: request, context: context)
-        }
-    }
-
+public final class PushGroupStore: Sendable {
     private let database: DatabaseQueue
 
-    init(path: String) throws(Failure) {
+    public init(path: String) throws(IngestError) {
         do {
             database = try SQLiteFile.open(path, schema: Self.schema)
         } catch {
-            throw Failure(description: "cannot open the pushgateway groups \(path): \(error)")
+            throw .failed("cannot open the pushgateway groups \(path): \(error)")
         }
     }
 
@@ -48,7 +36,7 @@ final class PushGroupStore: Sendable {
     }
 
     /// The series last pushed to `group` and not ended since.
-    func series(of group: [Label]) throws(Failure) -> Set<Labels> {
+    public func series(of group: [Label]) throws(IngestError) -> Set<Labels> {
         let key = Self.key(group)
         do {
             let texts = try database.read { db in
@@ -56,13 +44,13 @@ final class PushGroupStore: Sendable {
             }
             return Set(try texts.map(Self.decode))
         } catch {
-            throw Failure(description: "cannot read the pushgateway group \(key): \(error)")
+            throw .failed("cannot read the pushgateway group \(key): \(error)")
         }
     }
 
     /// Records `series` as pushed to `group`: in place of what it held with `replacing` (PUT),
     /// besides it otherwise (POST).
-    func record(_ series: [Labels], in group: [Label], replacing: Bool) throws(Failure) {
+    public func record(_ series: [Labels], in group: [Label], replacing: Bool) throws(IngestError) {
         let key = Self.key(group)
         do {
             try database.write { db in
@@ -76,17 +64,17 @@ final class PushGroupStore: Sendable {
                 }
             }
         } catch {
-            throw Failure(description: "cannot record the pushgateway group \(key): \(error)")
+            throw .failed("cannot record the pushgateway group \(key): \(error)")
         }
     }
 
     /// Forgets `group` (DELETE).
-    func remove(_ group: [Label]) throws(Failure) {
+    public func remove(_ group: [Label]) throws(IngestError) {
         try record([], in: group, replacing: true)
     }
 
     /// The group's labels in one canonical text, whatever order the URL gave them in.
-    static func key(_ group: [Label]) -> String {
+    public static func key(_ group: [Label]) -> String {
         Labels(group).description
     }
 

@@ -12,8 +12,8 @@ import Foundation
 /// small pushes never come here and never wait behind big ones. The threads also run at a lower
 /// priority (nice 10): with both cores busy parsing bombs, a one-line push hops between a few
 /// threads, and at equal priority each hop could wait out a time slice.
-final class IngestLane: TaskExecutor, @unchecked Sendable {
-    static let shared = IngestLane(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
+public final class IngestLane: TaskExecutor, @unchecked Sendable {
+    public static let shared = IngestLane(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Guards `queue`; workers wait on it for jobs.
     private let condition = NSCondition()
@@ -38,7 +38,7 @@ final class IngestLane: TaskExecutor, @unchecked Sendable {
         #endif
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
         queue.append(job)

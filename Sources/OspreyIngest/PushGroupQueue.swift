@@ -1,10 +1,10 @@
 /// One request at a time per pushgateway group, as the pushgateway takes them: a PUT reads the
 /// group's series, stores, then records what the group holds, and a request to the same group
 /// in between would be lost from the record.
-actor PushGroupQueue {
+public actor PushGroupQueue {
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    func run<T: Sendable>(_ group: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ group: String, _ body: @Sendable () async throws -> T) async throws -> T {
         await enter(group)
         defer { leave(group) }
         return try await body()

@@ -9,12 +9,16 @@ import OspreyCompression
 /// when compressed, and gives back blocks of whole lines once a block's worth is held, checking
 /// the decompressed size, the longest line and the pushes' memory as bytes come out. Kept apart
 /// from the async reading loop, which only awaits buffers and hands blocks on.
-struct BodyCutter {
-    typealias Block = (block: [UInt8], linesBefore: Int)
+public struct BodyCutter {
+    /// The longest line taken: far beyond any real sample line (64 labels of 4 KiB values are
+    /// under 300 KiB), and a body with no line end at all is refused here rather than held whole.
+    public static let maxLineBytes = 16 << 20
 
-    let maxBytes: Int
-    let blockSize: Int
-    let memory: IngestMemory.Account?
+    public typealias Block = (block: [UInt8], linesBefore: Int)
+
+    public let maxBytes: Int
+    public let blockSize: Int
+    public let memory: IngestMemory.Account?
     private let inflater: Inflater?
     private var pending: [UInt8] = []
     /// Where the last line end in `pending` is.
@@ -23,7 +27,7 @@ struct BodyCutter {
     private var received = 0
     private var linesBefore = 0
 
-    init(compressed: Bool, maxBytes: Int, blockSize: Int, memory: IngestMemory.Account?) throws {
+    public init(compressed: Bool, maxBytes: Int, blockSize: Int, memory: IngestMemory.Account?) throws {
         self.inflater = compressed ? try Inflater() : nil
         self.maxBytes = maxBytes
         self.blockSize = blockSize
@@ -31,11 +35,11 @@ struct BodyCutter {
     }
 
     /// Decompressed bytes taken so far.
-    var taken: Int { total }
+    public var taken: Int { total }
 
     /// Takes a buffer of the body: a compressed one is only fed to the inflater here, and comes
     /// out through `nextBlock()`.
-    mutating func feed(_ buffer: ByteBuffer) throws {
+    public mutating func feed(_ buffer: ByteBuffer) throws {
         received += buffer.readableBytes
         if let inflater {
             inflater.feed(buffer.readableBytesView)
@@ -46,7 +50,7 @@ struct BodyCutter {
 
     /// The next block of whole lines once a block's worth is held, inflating as far as that
     /// needs; nil when more of the body is needed first, or once `limit` bytes are taken.
-    mutating func nextBlock(stoppingAt limit: Int = .max) throws -> Block? {
+    public mutating func nextBlock(stoppingAt limit: Int = .max) throws -> Block? {
         while true {
             if let block = cut(final: false) { return block }
             guard total < limit else { return nil }
@@ -58,9 +62,9 @@ struct BodyCutter {
     }
 
     /// What is left once the body has ended, after checking a compressed one ended whole.
-    mutating func finish() throws -> Block? {
+    public mutating func finish() throws -> Block? {
         if let inflater, !inflater.isComplete, received > 0 {
-            throw APIError.badData("the body's compressed data ends early")
+            throw IngestError.badData("the body's compressed data ends early")
         }
         return cut(final: true)
     }
@@ -68,7 +72,7 @@ struct BodyCutter {
     private mutating func take(_ bytes: UnsafeRawBufferPointer) throws {
         total += bytes.count
         guard total <= maxBytes else {
-            throw APIError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
+            throw IngestError.tooLarge("request body is over ingest.max_body_bytes (\(maxBytes) bytes after decompression)")
         }
         try memory?.take(bytes.count)
         if let found = bytes.lastIndex(of: 0x0A) { lastNewline = pending.count + found }
@@ -82,9 +86,9 @@ struct BodyCutter {
         }
         pending.append(contentsOf: bytes)
         let openLine = pending.count - (lastNewline.map { $0 + 1 } ?? 0)
-        guard openLine <= BodyBlocks.maxLineBytes else {
+        guard openLine <= Self.maxLineBytes else {
             let line = linesBefore + Self.countNewlines(pending[...]) + 1
-            throw APIError.badData("line \(line) is longer than \(BodyBlocks.maxLineBytes) bytes")
+            throw IngestError.badData("line \(line) is longer than \(Self.maxLineBytes) bytes")
         }
     }
 

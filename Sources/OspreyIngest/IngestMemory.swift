@@ -7,23 +7,23 @@ import Synchronization
 /// and a new series' labels by estimate. The first `floorBytes` of every push are its own and
 /// draw nothing, so small pushes are always taken (that floor is bounded by `max_concurrent`)
 /// while big ones wait their turn.
-final class IngestMemory: Sendable {
+public final class IngestMemory: Sendable {
     /// What a push may hold without drawing on the shared budget.
-    static let floorBytes = 1 << 20
+    public static let floorBytes = 1 << 20
 
     private let used = Atomic<Int>(0)
     fileprivate let capacity: @Sendable () -> Int
 
     /// `capacity` is read at each draw, so a config reload takes effect at once.
-    init(capacity: @escaping @Sendable () -> Int) {
+    public init(capacity: @escaping @Sendable () -> Int) {
         self.capacity = capacity
     }
 
     /// Bytes drawn from the budget now, by every push together (beyond their floors).
-    var drawn: Int { used.load(ordering: .relaxed) }
+    public var drawn: Int { used.load(ordering: .relaxed) }
 
     /// A push's account: what it holds now; `release()` gives back everything when it ends.
-    func account() -> Account { Account(budget: self) }
+    public func account() -> Account { Account(budget: self) }
 
     fileprivate func draw(_ bytes: Int) -> Bool {
         let (_, total) = used.add(bytes, ordering: .relaxed)
@@ -40,7 +40,7 @@ final class IngestMemory: Sendable {
 
     /// What one push holds. Taken from by the task that reads the body and the one that stages
     /// samples at once, hence the lock.
-    final class Account: Sendable {
+    public final class Account: Sendable {
         private let budget: IngestMemory
         private let held = Mutex<Int>(0)
 
@@ -51,13 +51,13 @@ final class IngestMemory: Sendable {
         /// Counts `bytes` more held by this push, or throws 503 with Retry-After when the pushes in
         /// flight would together hold more than `ingest.max_inflight_bytes`, and 413 when this push
         /// alone would, as no retry can help it then.
-        func take(_ bytes: Int) throws(APIError) {
+        public func take(_ bytes: Int) throws(IngestError) {
             guard bytes > 0 else { return }
-            let refusal: APIError? = held.withLock { held in
+            let refusal: IngestError? = held.withLock { held in
                 let draw = Self.beyondFloor(held + bytes) - Self.beyondFloor(held)
                 guard draw == 0 || budget.draw(draw) else {
                     let capacity = budget.capacity()
-                    return Self.beyondFloor(held + bytes) > capacity ? .memoryExceededAlone(capacity) : .memorySaturated()
+                    return Self.beyondFloor(held + bytes) > capacity ? .memoryExceededAlone(capacity) : .memorySaturated
                 }
                 held += bytes
                 return nil
@@ -66,7 +66,7 @@ final class IngestMemory: Sendable {
         }
 
         /// Counts `bytes` no longer held (a block parsed and staged).
-        func give(_ bytes: Int) {
+        public func give(_ bytes: Int) {
             held.withLock { held in
                 let given = min(max(bytes, 0), held)
                 budget.giveBack(Self.beyondFloor(held) - Self.beyondFloor(held - given))
@@ -75,32 +75,13 @@ final class IngestMemory: Sendable {
         }
 
         /// Gives back everything the push holds, once it is stored or refused.
-        func release() {
+        public func release() {
             give(.max)
         }
 
         /// What this push holds now.
-        var holding: Int { held.withLock { $0 } }
+        public var holding: Int { held.withLock { $0 } }
 
         private static func beyondFloor(_ held: Int) -> Int { max(0, held - IngestMemory.floorBytes) }
-    }
-}
-
-extension APIError {
-    /// The pushes in flight hold as much memory as `ingest.max_inflight_bytes` allows. 503 rather
-    /// than 429: the server lacks room now whatever this client does; the push is stored whole or
-    /// not at all, so sending it again later is safe.
-    static func memorySaturated() -> APIError {
-        APIError(
-            status: .serviceUnavailable, errorType: "unavailable",
-            message: "the pushes in flight hold ingest.max_inflight_bytes of memory; retry shortly",
-            headers: [.retryAfter: "1"])
-    }
-
-    /// The push alone needs more memory than all pushes in flight may hold together.
-    static func memoryExceededAlone(_ capacity: Int) -> APIError {
-        .tooLarge(
-            "the push needs more memory than ingest.max_inflight_bytes (\(capacity)) allows all pushes in flight together; "
-                + "send it in smaller pushes or raise the limit")
     }
 }

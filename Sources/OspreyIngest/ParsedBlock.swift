@@ -4,24 +4,24 @@ import OspreyModel
 /// The samples of one block of a text-format push, parsed on its own (blocks are parsed on both
 /// cores at once) and merged into the push's batch in order. Series stay raw bytes here; labels
 /// are built once per push, at the merge, for series the batch has not seen.
-struct ParsedBlock: HeldInMemory {
-    var keys = SeriesKeyTable()
+public struct ParsedBlock: HeldInMemory {
+    public var keys = SeriesKeyTable()
     /// The line each series first appears on, for errors about it.
-    var firstLines: [Int] = []
-    var seriesIndex: [Int32] = []
-    var timestamps: [Timestamp] = []
-    var values: [Double] = []
+    public var firstLines: [Int] = []
+    public var seriesIndex: [Int32] = []
+    public var timestamps: [Timestamp] = []
+    public var values: [Double] = []
     /// What the block's `# TYPE` and `# HELP` lines say.
-    var metadata: [String: MetricMetadata] = [:]
+    public var metadata: [String: MetricMetadata] = [:]
 
-    var heldBytes: Int {
+    public var heldBytes: Int {
         seriesIndex.capacity * 4 + (timestamps.capacity + values.capacity + firstLines.capacity) * 8
     }
 
     /// Parses `block`, whose first line is line `linesBefore + 1` of the body.
-    init(
+    public init(
         _ block: [UInt8], linesBefore: Int, defaultTimestamp: Timestamp, timestampsAllowed: Bool = true
-    ) throws(APIError) {
+    ) throws(IngestError) {
         var parser = ExpositionParser(bytes: block, format: .text)
         parser.collectsMetadata = true
         defer { metadata = parser.metadata }

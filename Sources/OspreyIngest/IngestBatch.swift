@@ -6,24 +6,24 @@ import OspreyStorage
 /// The samples of one push, handed to a storage appender as each block parses (so staging,
 /// series lookup and the WAL record's encoding overlap the body's arrival) and committed once
 /// the whole body has parsed: a push is stored whole or not at all.
-struct IngestBatch {
-    let limits: IngestConfiguration
+public struct IngestBatch {
+    public let limits: IngestConfiguration
     /// Where the push counts the memory its staging keeps.
-    let memory: IngestMemory.Account?
+    public let memory: IngestMemory.Account?
     /// Labels every series of the push gets, over its own (`extra_label`, pushgateway groups).
-    let overrides: [Label]
+    public let overrides: [Label]
     private var appender: any Appender
     /// The push's text-format series by their bytes, and where each stands in `series`.
     private var seriesByKey = SeriesKeyTable()
     private var seriesOfKey: [Int32] = []
-    private(set) var series: [Labels] = []
+    public private(set) var series: [Labels] = []
     /// The storage's reference for each series once its first sample is in.
     private var refs: [SeriesRef?] = []
-    private(set) var sampleCount = 0
+    public private(set) var sampleCount = 0
     /// What the appender's staging held when last counted against `memory`.
     private var stagedCounted = 0
 
-    init(limits: IngestConfiguration, memory: IngestMemory.Account? = nil, overrides: [Label] = [], appender: any Appender) {
+    public init(limits: IngestConfiguration, memory: IngestMemory.Account? = nil, overrides: [Label] = [], appender: any Appender) {
         self.limits = limits
         self.memory = memory
         self.overrides = overrides
@@ -32,7 +32,7 @@ struct IngestBatch {
 
     /// Stages a block parsed on its own: its series are found or added once, its samples
     /// appended in the order of the body.
-    mutating func merge(_ block: ParsedBlock) throws(APIError) {
+    public mutating func merge(_ block: ParsedBlock) throws(IngestError) {
         try count(block.values.count)
         appender.updateMetadata(block.metadata)
         var renumbered: [Int32] = []
@@ -60,13 +60,13 @@ struct IngestBatch {
     }
 
     /// Stages a sample of a series given by its labels.
-    mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(APIError) {
+    public mutating func add(_ labels: Labels, timestamp: Timestamp, value: Double, line: Int) throws(IngestError) {
         try count(1)
         try stage(Int(try add(series: labels, line: line)), timestamp, value)
         try countStaged()
     }
 
-    private mutating func count(_ samples: Int) throws(APIError) {
+    private mutating func count(_ samples: Int) throws(IngestError) {
         guard sampleCount + samples <= limits.maxSamplesPerRequest else {
             throw .tooLarge("request has more than ingest.max_samples_per_request (\(limits.maxSamplesPerRequest)) samples")
         }
@@ -75,14 +75,14 @@ struct IngestBatch {
 
     /// Makes room in staging for `samples` more, counted against the memory of pushes in flight
     /// before it is taken.
-    private mutating func reserve(_ samples: Int) throws(APIError) {
+    private mutating func reserve(_ samples: Int) throws(IngestError) {
         try countStaged(appender.stagedBytes(reserving: samples))
         appender.reserveCapacity(samples)
     }
 
     /// Counts staging at `bytes` (what it holds now, by default) against the memory of pushes in
     /// flight; entries larger than `reserve` expected are counted here. Most calls count nothing.
-    private mutating func countStaged(_ bytes: Int? = nil) throws(APIError) {
+    private mutating func countStaged(_ bytes: Int? = nil) throws(IngestError) {
         guard let memory else { return }
         let staged = bytes ?? appender.stagedBytes
         guard staged > stagedCounted else { return }
@@ -91,7 +91,7 @@ struct IngestBatch {
     }
 
     @inline(__always)
-    private mutating func stage(_ index: Int, _ timestamp: Timestamp, _ value: Double) throws(APIError) {
+    private mutating func stage(_ index: Int, _ timestamp: Timestamp, _ value: Double) throws(IngestError) {
         do throws(StorageError) {
             if let ref = refs[index] {
                 try appender.append(ref, timestamp: timestamp, value: value)
@@ -99,11 +99,11 @@ struct IngestBatch {
                 refs[index] = try appender.append(series[index], timestamp: timestamp, value: value)
             }
         } catch {
-            throw Self.apiError(error)
+            throw Self.ingestError(error)
         }
     }
 
-    private mutating func add(series labels: Labels, line: Int) throws(APIError) -> Int32 {
+    private mutating func add(series labels: Labels, line: Int) throws(IngestError) -> Int32 {
         var labels = labels
         for label in overrides { labels = labels.setting(label.name, to: label.value) }
         guard labels.count <= limits.maxLabelsPerSeries else {
@@ -128,23 +128,23 @@ struct IngestBatch {
     }
 
     /// Stores everything staged in one commit, or nothing.
-    mutating func commit() throws(APIError) {
+    public mutating func commit() throws(IngestError) {
         do throws(StorageError) {
             try appender.commit()
         } catch {
             appender.rollback()
-            throw Self.apiError(error)
+            throw Self.ingestError(error)
         }
     }
 
     /// Drops everything staged.
-    mutating func rollback() {
+    public mutating func rollback() {
         appender.rollback()
     }
 
-    private static func apiError(_ error: StorageError) -> APIError {
+    private static func ingestError(_ error: StorageError) -> IngestError {
         switch error {
-        case .closed, .io: .unavailable("storage could not take the push: \(error)")
+        case .closed, .io: .unavailable("storage could not take the push: \(error)", retryAfterSeconds: 5)
         default: .badData("\(error)")
         }
     }
