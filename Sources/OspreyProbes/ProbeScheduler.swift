@@ -16,6 +16,7 @@ public actor ProbeScheduler {
     private let slots: ProbeSlots
     private let run: Run
     private let logger: Logger
+    private let clock: any WallClock
     private var running: [ScheduledProbe: Loop] = [:]
     private var order: [ScheduledProbe] = []
 
@@ -30,18 +31,20 @@ public actor ProbeScheduler {
 
     public init(
         storage: @escaping @Sendable () -> (any Appendable)?, maxConcurrent: @escaping @Sendable () -> Int, logger: Logger,
-        run: @escaping Run
+        clock: any WallClock = SystemClock(), run: @escaping Run
     ) {
-        self.init(storage: storage, slots: ProbeSlots(limit: maxConcurrent), logger: logger, run: run)
+        self.init(storage: storage, slots: ProbeSlots(limit: maxConcurrent), logger: logger, clock: clock, run: run)
     }
 
     /// With slots shared with others (the server's ad-hoc `/probe`).
     public init(
-        storage: @escaping @Sendable () -> (any Appendable)?, slots: ProbeSlots, logger: Logger, run: @escaping Run
+        storage: @escaping @Sendable () -> (any Appendable)?, slots: ProbeSlots, logger: Logger,
+        clock: any WallClock = SystemClock(), run: @escaping Run
     ) {
         self.storage = storage
         self.slots = slots
         self.logger = logger
+        self.clock = clock
         self.run = run
     }
 
@@ -55,8 +58,8 @@ public actor ProbeScheduler {
         for probe in probes where running[probe] == nil {
             let loop = Loop(probe)
             running[probe] = loop
-            let task = Task { [storage, slots, run, logger] in
-                await Self.schedule(probe, loop: loop, storage: storage, slots: slots, run: run, logger: logger)
+            let task = Task { [storage, slots, run, logger, clock] in
+                await Self.schedule(probe, loop: loop, storage: storage, slots: slots, run: run, logger: logger, clock: clock)
             }
             loop.task.withLock { $0 = task }
         }
@@ -82,40 +85,40 @@ public actor ProbeScheduler {
 
     private static func schedule(
         _ probe: ScheduledProbe, loop: Loop, storage: @escaping @Sendable () -> (any Appendable)?, slots: ProbeSlots,
-        run: @escaping Run, logger: Logger
+        run: @escaping Run, logger: Logger, clock: any WallClock
     ) async {
         await withTaskGroup(of: Void.self) { probes in
+            // The next turn falls at or after this instant: past the last one, and turns missed
+            // while the machine was too busy to wake us are not made up.
+            var earliest = clock.now() + 1
             while !Task.isCancelled {
-                let delay = StableSchedule.delay(
-                    untilOffset: probe.stableHash, interval: probe.interval, now: Int64(Date().timeIntervalSince1970 * 1e9))
-                do { try await Task.sleep(for: delay) } catch { break }
+                let delay = StableSchedule.delay(untilOffset: probe.stableHash, interval: probe.interval, now: earliest &* 1_000_000)
+                let turn = earliest + (delay.nanoseconds + 999_999) / 1_000_000
+                do { try await clock.sleep(until: turn) } catch { break }
+                earliest = max(turn + 1, clock.now())
                 guard loop.inFlight.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
                     loop.status.withLock { $0.skipped += 1 }
                     logger.warning(
                         "probe still running at its next turn; turn skipped",
                         metadata: ["job": "\(probe.job)", "target": "\(probe.target)"])
-                    // Past this instant, so that the next delay is a whole interval.
-                    try? await Task.sleep(for: .milliseconds(1))
                     continue
                 }
                 probes.addTask {
                     defer { loop.inFlight.store(false, ordering: .releasing) }
-                    let started = Date()
+                    let started = clock.now()
                     let result = await slots.withSlot { await run(probe) }
-                    record(result, of: probe, startedAt: started, loop: loop, storage: storage, logger: logger)
+                    record(result, of: probe, startedAt: started, at: clock.now(), loop: loop, storage: storage, logger: logger)
                 }
-                // Past this instant, so that the next delay is a whole interval.
-                try? await Task.sleep(for: .milliseconds(1))
             }
             probes.cancelAll()
         }
     }
 
     private static func record(
-        _ result: ProbeResult, of probe: ScheduledProbe, startedAt: Date, loop: Loop,
+        _ result: ProbeResult, of probe: ScheduledProbe, startedAt: Timestamp, at finished: Timestamp, loop: Loop,
         storage: @Sendable () -> (any Appendable)?, logger: Logger
     ) {
-        let now = Date()
+        let now = Date(timeIntervalSince1970: Double(finished) / 1000)
         loop.status.withLock { status in
             status.runs += 1
             status.lastProbe = now
@@ -133,7 +136,7 @@ public actor ProbeScheduler {
                 metadata: ["job": "\(probe.job)", "target": "\(probe.target)", "module": "\(probe.module)", "error": "\(result.failure ?? "")"])
         }
         guard let appendable = storage() else { return }
-        let time = Timestamp((startedAt.timeIntervalSince1970 * 1000).rounded())
+        let time = startedAt
         do {
             try loop.written.withLock { written throws(StorageError) in
                 try written.write(probe.series(of: result), at: time, to: appendable)

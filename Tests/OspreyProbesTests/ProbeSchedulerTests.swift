@@ -14,8 +14,9 @@ import Testing
         func probe(_ probe: ScheduledProbe) async -> ProbeResult {
             runs.withLock { $0[probe.target, default: 0] += 1 }
             if probe.target == "hang" {
-                try? await Task.sleep(for: .seconds(30))
-                return ProbeResult(success: false, duration: .seconds(30), metrics: [], failure: "timeout")
+                // Until the scheduler stops: no answer within any turn.
+                try? await Task.sleep(for: .seconds(3600))
+                return ProbeResult(success: false, duration: .seconds(3600), metrics: [], failure: "timeout")
             }
             return ProbeResult(
                 success: probe.target != "down", duration: .milliseconds(3),
@@ -24,36 +25,39 @@ import Testing
         }
     }
 
-    @Test func eachTargetIsProbedOncePerIntervalAndAHangingOneDelaysNoOther() async throws {
+    /// On a test clock moved a turn at a time: every target is probed once a turn, and one that
+    /// hangs is started once and then skipped, each skip counted, without delaying the others.
+    @Test func eachTargetIsProbedOncePerTurnAndAHangingOneDelaysNoOther() async throws {
         let folder = try TemporaryStorage()
         let storage = folder.storage
         let targets = FakeTargets()
-        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: { 4 }, logger: Logger(label: "test")) { probe in
+        // Starting now, so that the storage (on the system's clock) keeps what the probes write.
+        let clock = TestClock(SystemClock().now())
+        let scheduler = ProbeScheduler(storage: { storage }, maxConcurrent: { 4 }, logger: Logger(label: "test"), clock: clock) { probe in
             await targets.probe(probe)
         }
         let probes = ["up", "down", "hang"].map {
             ScheduledProbe(job: "web", module: "http_2xx", target: $0, interval: .seconds(1), labels: Labels(["team": "a"]))
         }
         await scheduler.apply(probes)
-        // Several turns of every target, however busy the machine is.
-        try await eventually(timeout: .seconds(90)) {
-            let statuses = await scheduler.statuses()
-            return statuses.allSatisfy { $0.probe.target == "hang" || $0.runs >= 4 }
+        let turns = 10
+        for turn in 1...turns {
+            // Every loop waits for its next turn before the clock moves a whole interval on.
+            try await eventually { clock.sleeperCount == probes.count }
+            clock.advance(by: .seconds(1))
+            try await eventually {
+                let runs = targets.runs.withLock { $0 }
+                return runs["up"] == turn && runs["down"] == turn
+            }
         }
+        try await eventually { clock.sleeperCount == probes.count }
         let statuses = await scheduler.statuses()
         await scheduler.shutdown()
 
-        // At most one probe per turn, and the hanging target takes no turn of the others. (The
-        // exact count over a fixed span is checked against a real server in ProbeIntegrationTests;
-        // here the whole suite shares two cores, so only the proportions are certain.)
         let runs = targets.runs.withLock { $0 }
-        let up = runs["up"] ?? 0
-        #expect(abs(up - (runs["down"] ?? 0)) <= 1)
-        #expect(runs["hang"] == 1, "a probe still running is not started again")
+        #expect(runs == ["up": turns, "down": turns, "hang": 1], "a probe still running is not started again")
         let hang = try #require(statuses.first { $0.probe.target == "hang" })
-        // Its turns are skipped and counted; how many lags `up`'s by however late a loaded machine
-        // runs each target's timer, so only that some were is certain here.
-        #expect(hang.skipped >= 1, "later turns of the hanging target are skipped and counted (up ran \(up) times)")
+        #expect(hang.skipped == turns - 1, "each later turn of the hanging target is skipped and counted")
 
         let down = try #require(statuses.first { $0.probe.target == "down" })
         #expect(down.lastSucceeded == false)

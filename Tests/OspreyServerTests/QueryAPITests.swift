@@ -18,6 +18,18 @@ import Testing
         #expect(reply.body == Self.errorPrefix + "\"" + message + "\"}", "\(path)")
     }
 
+    /// One deadline, the engine's: a query past its `timeout` stops where it is and answers 503
+    /// with Prometheus's words, however long it would have run.
+    @Test func aQueryPastItsTimeoutAnswers503() async throws {
+        try await TestServer.with { server in
+            // A month of one-second steps: millions of points, far past a millisecond's work.
+            let reply = try await server.get("/api/v1/query?query=count_over_time(vector(1)%5B30d:1s%5D)&time=1700000000&timeout=1ms")
+            #expect(reply.status == 503, "\(reply.body)")
+            #expect(reply.body.contains(#""errorType":"timeout""#), "\(reply.body)")
+            #expect(reply.body.contains("query timed out in expression evaluation"), "\(reply.body)")
+        }
+    }
+
     @Test func timeParametersAreCheckedAsPrometheusChecksThem() async throws {
         try await TestServer.with { server in
             try await expectBadData(

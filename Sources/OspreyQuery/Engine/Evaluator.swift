@@ -29,6 +29,12 @@ final class Evaluator {
         if let interruption { throw interruption }
     }
 
+    /// The same, at once: after work that materialized many points (the loops that made them
+    /// check only now and then).
+    func checkInterruptNow() throws(QueryError) {
+        if let interruption { throw interruption }
+    }
+
     /// Why the query must stop now, if it must.
     private var interruption: QueryError? {
         if cancellation.isCancelled || Task.isCancelled { return .canceled }
@@ -39,6 +45,7 @@ final class Evaluator {
     /// Refuses results larger than `query.max_samples`.
     func account(_ count: Int) throws(QueryError) {
         if count > options.maxSamples { throw .tooManySamples(limit: options.maxSamples) }
+        try checkInterruptNow()
     }
 
     func resolve(_ at: AtModifier?) -> Timestamp? {
@@ -151,6 +158,7 @@ final class Evaluator {
             points.reserveCapacity(Swift.min(steps.count, samples.count))
             var next = 0
             for step in 0..<steps.count {
+                if step & 0x3FF == 0x3FF { try checkInterrupt() }
                 let time = steps.time(at: step)
                 let reference = (at ?? time).subtractingSaturated(selector.offset)
                 while next < samples.count, samples[next].timestamp <= reference { next += 1 }
@@ -233,6 +241,8 @@ final class Evaluator {
         default:
             throw .execution("subquery is only allowed on instant vector or scalar, got \(subquery.expr.type.rawValue)")
         }
+        // The inner evaluation may have made millions of points between checks.
+        try checkInterruptNow()
         return Windows(series: series, range: subquery.range, offset: subquery.offset, at: at, driftFrom: drifting ? steps.start : nil)
     }
 
@@ -287,6 +297,7 @@ final class Evaluator {
             var low = 0
             var high = 0
             for step in 0..<steps.count {
+                if step & 0x3FF == 0x3FF { try checkInterrupt() }
                 let time = steps.time(at: step)
                 let (start, end) = (windows.start(at: time), windows.end(at: time))
                 if windows.at != nil {

@@ -1,8 +1,8 @@
 import OspreyQuery
 
-/// Runs one evaluation under its deadline and its client's presence: past `timeout` it is
-/// cancelled and fails with `QueryError.timeout`, and when the client goes away (or the request
-/// task is cancelled) it is cancelled and fails with `QueryError.canceled`.
+/// Runs one evaluation while its client is there: when the client goes away (or the request task
+/// is cancelled) it is cancelled and fails with `QueryError.canceled`. The deadline is the
+/// engine's own (`QueryOptions.timeout`), which stops the evaluation on its thread.
 ///
 /// The evaluation runs as a child task, so cancelling it reaches the engine, which checks
 /// `Task.isCancelled` as it goes; the answer waits for it to stop, so a cancelled query holds
@@ -10,13 +10,12 @@ import OspreyQuery
 enum QueryExecution {
     private enum Outcome<Value: Sendable>: Sendable {
         case finished(Result<Value, QueryError>)
-        case timedOut
         case clientGone
         case cancelled
     }
 
     static func run<Value: Sendable>(
-        timeout: Duration, disconnect: DisconnectSignal?,
+        disconnect: DisconnectSignal?,
         _ evaluate: @escaping @Sendable () async throws(QueryError) -> Value
     ) async throws(QueryError) -> Value {
         if Task.isCancelled || disconnect?.hasFired == true { throw .canceled }
@@ -26,14 +25,6 @@ enum QueryExecution {
                     return .finished(.success(try await evaluate()))
                 } catch {
                     return .finished(.failure(error))
-                }
-            }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                    return .timedOut
-                } catch {
-                    return .cancelled
                 }
             }
             if let disconnect {
@@ -50,7 +41,6 @@ enum QueryExecution {
         switch outcome {
         case .finished(.success(let value)): return value
         case .finished(.failure(let error)): throw error
-        case .timedOut: throw .timeout(limit: timeout)
         case .clientGone, .cancelled: throw .canceled
         }
     }

@@ -42,7 +42,7 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
                     to: admitted.queryLogFile, query: text, start: time, end: time, step: 0, took: ContinuousClock.now - started)
             }
             do throws(QueryError) {
-                let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
+                let value = try await QueryExecution.run(disconnect: disconnect) {
                     () async throws(QueryError) in
                     try await engine.instantQuery(text, at: time, from: queryable)
                 }
@@ -85,7 +85,7 @@ struct QueryRoutes<Context: ConnectionRequestContext> {
                     to: admitted.queryLogFile, query: text, start: start, end: end, step: step, took: ContinuousClock.now - started)
             }
             do throws(QueryError) {
-                let value = try await QueryExecution.run(timeout: timeout, disconnect: disconnect) {
+                let value = try await QueryExecution.run(disconnect: disconnect) {
                     () async throws(QueryError) in
                     try await engine.rangeQuery(text, start: start, end: end, step: step, from: queryable)
                 }
