@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyQueryTests",
-            dependencies: ["OspreyGoCompat", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreyModel", "OspreyFormats"],
+            dependencies: ["OspreyTestSupport", "OspreyGoCompat", "OspreyQuery", "OspreyStorage", "OspreyTSDB", "OspreyModel", "OspreyFormats"],
             resources: [.copy("Conformance")]
         ),
         .testTarget(
@@ -277,7 +277,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OspreyConfigTests",
-            dependencies: ["OspreyConfig", "OspreyModel"]
+            dependencies: ["OspreyTestSupport", "OspreyConfig", "OspreyModel"]
         ),
         .testTarget(name: "OspreyModelTests", dependencies: ["OspreyGoCompat", "OspreyModel"]),
         .testTarget(

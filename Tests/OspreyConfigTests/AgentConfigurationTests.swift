@@ -1,5 +1,6 @@
 import Foundation
 import OspreyModel
+import OspreyTestSupport
 import Testing
 
 @testable import OspreyConfig
@@ -36,9 +37,10 @@ import Testing
     }
 
     @Test func aTokenIsReadFromTokenFileAndTrimmed() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-agent-token-\(UUID().uuidString)")
+        let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let url = URL(fileURLWithPath: folder.path + "/token")
         try Data("  s3cret-token \n\n".utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
         let config = try Self.decode("server: http://osprey:9300\ntoken_file: \(url.path)\n")
         #expect(config.token == "s3cret-token")
         #expect(try Self.decode("token: inline\n").token == "inline")

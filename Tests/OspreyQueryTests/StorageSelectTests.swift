@@ -1,6 +1,7 @@
 import Foundation
 import OspreyModel
 import OspreyTSDB
+import OspreyTestSupport
 import Testing
 
 @testable import OspreyQuery
@@ -13,10 +14,8 @@ import Testing
     static let decomposed = "e\u{301}"
 
     private static func withStorage(_ body: (String) throws -> Void) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-query-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try body(path)
+        let folder = try TemporaryFolder()
+        try withExtendedLifetime(folder) { try body(folder.path) }
     }
 
     private static func instant(_ query: String, at time: Timestamp, _ storage: MetricsStorage) throws -> [VectorElement] {

@@ -1,25 +1,19 @@
 import Foundation
 import OspreyModel
 import OspreyTSDB
+import OspreyTestSupport
 import Testing
 
 /// A fresh data folder under the temporary directory for one test, removed when the body returns.
 func withDataFolder<T>(_ body: (String) throws -> T) throws -> T {
-    let path = try makeDataFolder()
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try body(path)
+    let folder = try TemporaryFolder()
+    return try withExtendedLifetime(folder) { try body(folder.path) }
 }
 
 func withDataFolderAsync<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = try makeDataFolder()
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
-
-private func makeDataFolder() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-storage-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
+    let folder = try TemporaryFolder()
+    defer { withExtendedLifetime(folder) {} }
+    return try await body(folder.path)
 }
 
 /// `name{key="value", ...}` as a label set.
