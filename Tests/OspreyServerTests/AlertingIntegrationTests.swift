@@ -1,4 +1,5 @@
 import Foundation
+import OspreyFormats
 import OspreyTestSupport
 import Testing
 
@@ -223,7 +224,11 @@ import Testing
         try await TestServer.with(config: config, folder: folder) { server in
             _ = try await server.post("/api/v1/import/prometheus", body: "temperature{room=\"lab\"} 20\n")
             try await server.eventually { !(try await server.get("/api/v1/alerts").body.contains("TooHot")) }
-            try await Task.sleep(for: .seconds(2))
+            // The resolved notification waits in the outbox behind the firing one, while the
+            // receiver still refuses both.
+            try await server.eventually {
+                ExpositionParser.value(of: "osprey_notifications_queued", in: try await server.get("/metrics").body) ?? 0 >= 2
+            }
             #expect(receiver.received.isEmpty)
 
             receiver.refuse(false)
