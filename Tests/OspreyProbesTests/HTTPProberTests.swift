@@ -128,8 +128,7 @@ import Testing
     @Test func aClosedPortIsConnectionRefused() async throws {
         let server = try await HTTPProbeTestServer.start()
         let port = server.port
-        server.stop()
-        try await Task.sleep(for: .milliseconds(200))
+        await server.stopAndWait()
         let result = await HTTPProber(HTTPProbeConfiguration(), timeout: generousProbeTimeout).probe("http://127.0.0.1:\(port)/")
         #expect(!result.success)
         #expect(result.failure == "connection refused")

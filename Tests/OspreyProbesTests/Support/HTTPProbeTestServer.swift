@@ -46,5 +46,11 @@ struct HTTPProbeTestServer {
 
     func stop() { task.cancel() }
 
+    /// Stops the server and returns once it has closed its port.
+    func stopAndWait() async {
+        task.cancel()
+        _ = await task.result
+    }
+
     struct ServerDidNotStart: Error {}
 }
