@@ -28,7 +28,7 @@ public struct BodyCutter {
     private var linesBefore = 0
 
     public init(compressed: Bool, maxBytes: Int, blockSize: Int, memory: IngestMemory.Account?) throws {
-        self.inflater = compressed ? try Inflater() : nil
+        self.inflater = compressed ? try Self.inflating { () throws(Inflater.InflateError) in try Inflater() } : nil
         self.maxBytes = maxBytes
         self.blockSize = blockSize
         self.memory = memory
@@ -55,7 +55,10 @@ public struct BodyCutter {
             if let block = cut(final: false) { return block }
             guard total < limit else { return nil }
             // A piece never reaches further than one byte past the limit: a bomb stops there.
-            guard let inflater, let piece = try inflater.next(upTo: Swift.min(Inflater.pieceSize, maxBytes - total + 1))
+            guard let inflater,
+                let piece = try Self.inflating({ () throws(Inflater.InflateError) in
+                    try inflater.next(upTo: Swift.min(Inflater.pieceSize, maxBytes - total + 1))
+                })
             else { return nil }
             try piece.withUnsafeBytes { try take($0) }
         }
@@ -67,6 +70,15 @@ public struct BodyCutter {
             throw IngestError.badData("the body's compressed data ends early")
         }
         return cut(final: true)
+    }
+
+    /// A body that does not inflate is bad data, refused as any other.
+    private static func inflating<T>(_ body: () throws(Inflater.InflateError) -> T) throws(IngestError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .badData(error.description)
+        }
     }
 
     private mutating func take(_ bytes: UnsafeRawBufferPointer) throws {

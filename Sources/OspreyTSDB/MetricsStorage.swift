@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import OspreyModel
 import OspreyStorage
@@ -339,8 +338,12 @@ public final class MetricsStorage: Storage, Sendable {
     /// Recompresses what is older than `options.recompressAfter`; run every few minutes. Queries
     /// of the last hour, the most frequent, read chunks as the head cut them, without inflating.
     public func recompressSettled() throws(StorageError) {
-        let cutoff = clock.now().subtractingSaturated(options.recompressAfter.milliseconds)
-        try recompress(before: cutoff, mergingWindowsEndedBefore: cutoff)
+        try recompress(before: settledBefore)
+    }
+
+    /// Data older than this is settled: no longer read hot, so kept recompressed.
+    private var settledBefore: Timestamp {
+        clock.now().subtractingSaturated(options.recompressAfter.milliseconds)
     }
 
     /// Recompresses the samples older than `cutoff` in the shards (see `ShardSet.recompress`),
@@ -364,8 +367,7 @@ public final class MetricsStorage: Storage, Sendable {
     /// while it waits, and the next start begins from it. (Whole windows merge on the usual rule.)
     public func close() throws(StorageError) {
         try checkpoint()
-        try recompress(
-            before: .max, mergingWindowsEndedBefore: clock.now().subtractingSaturated(options.recompressAfter.milliseconds))
+        try recompress(before: .max, mergingWindowsEndedBefore: settledBefore)
         state.withLock { $0.closed = true }
         shards.close()
         catalog.close()

@@ -118,7 +118,7 @@ struct RandomSamples {
 
 extension Double {
     /// Rounded to `places` decimals, as a gauge printed by an exporter tends to be.
-    fileprivate func rounded(toPlaces places: Int) -> Double {
+    func rounded(toPlaces places: Int) -> Double {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         return (self * scale).rounded() / scale

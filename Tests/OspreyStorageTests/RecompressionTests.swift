@@ -3,7 +3,6 @@ import GRDB
 import OspreyModel
 import OspreyTSDB
 import OspreyTestSupport
-import Synchronization
 import Testing
 
 /// Chunks are recompressed once their data is over an hour old, whatever the shard window: in the
@@ -110,14 +109,13 @@ import Testing
             #expect(before[0] == expected)
 
             // Readers run while the cutoff walks over the data ten minutes at a time.
-            let done = StopFlag()
             let readers = (0..<2).map { _ in
                 Task.detached { () throws -> (rounds: Int, differing: Int) in
                     var (rounds, differing) = (0, 0)
-                    while !done.isSet || rounds == 0 {
+                    repeat {
                         if try answers() != before { differing += 1 }
                         rounds += 1
-                    }
+                    } while !Task.isCancelled
                     return (rounds, differing)
                 }
             }
@@ -126,7 +124,7 @@ import Testing
                 try storage.recompress(before: cutoff)
                 cutoff += 10 * 60_000
             }
-            done.set()
+            for reader in readers { reader.cancel() }
             for reader in readers {
                 let result = try await reader.value
                 #expect(result.rounds > 0 && result.differing == 0, "reads during recompression: \(result)")
@@ -194,19 +192,5 @@ import Testing
             try reopened.recompress(before: .max)
             #expect(try reopened.samples(of: labels, from: old, to: old) == [Sample(timestamp: old, value: 1e6)])
         }
-    }
-}
-
-/// Set once by the test, read by the readers it started.
-private final class StopFlag: Sendable {
-    private let value = Mutex(false)
-    var isSet: Bool { value.withLock { $0 } }
-    func set() { value.withLock { $0 = true } }
-}
-
-extension Double {
-    fileprivate func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
-        return (self * scale).rounded() / scale
     }
 }

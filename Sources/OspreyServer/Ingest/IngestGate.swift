@@ -1,5 +1,4 @@
 import Hummingbird
-import OspreyCompression
 import OspreyConfig
 import OspreyIngest
 import OspreyModel
@@ -35,7 +34,6 @@ struct IngestGate: Sendable {
                 try await parse(&batch, request)
             } catch {
                 batch.rollback()
-                if let error = error as? Inflater.InflateError { throw APIError.badData(error.description) }
                 if let error = error as? IngestError { throw APIError(error) }
                 throw error
             }

@@ -41,16 +41,12 @@ final class StorageService: Service {
 
     /// Waits until the storage is open (a WAL replay may take a while); throws on cancellation.
     func waitUntilOpen() async throws -> any Storage {
-        try await waitForOpened().storage
+        try await state.wait().storage
     }
 
     /// Waits until the data folder and storage are open; returns the folder's path.
     func waitUntilOpenDirectory() async throws -> String {
-        try await waitForOpened().directory.path
-    }
-
-    private func waitForOpened() async throws -> Opened {
-        try await state.wait()
+        try await state.wait().directory.path
     }
 
     func run() async throws {

@@ -55,6 +55,7 @@ extension ShardSet {
     private static func recompress(_ db: Database, before cutoff: Timestamp, mergingAll: Bool, replaced: inout Int) throws -> Bool {
         let loose = try Row.fetchAll(
             db, sql: "SELECT rowid, series_id, min_t, max_t, seq, encoding, data FROM chunks WHERE min_t < ?", arguments: [cutoff])
+        guard !loose.isEmpty || mergingAll else { return false }
         let generations = try Row.fetchAll(
             db, sql: "SELECT generation, SUM(LENGTH(data)) FROM cold_groups GROUP BY generation ORDER BY generation"
         ).map { (id: $0[0] as Int64, bytes: $0[1] as Int) }
@@ -75,7 +76,7 @@ extension ShardSet {
 
         var sources: [Int64: [(sequence: Int64, samples: [Sample])]] = [:]
         var sequence: Int64 = 0
-        for generation in try coldSamples(db, of: nil) where merged.contains(generation.generation) {
+        for generation in try coldSamples(db, of: nil, inGenerations: merged) {
             sequence = max(sequence, generation.sequence)
             for (id, samples) in generation.samples { sources[id, default: []].append((generation.sequence, samples)) }
         }
@@ -134,13 +135,20 @@ extension ShardSet {
     }
 
     /// Samples of the given series (all when nil) from a shard's cold groups, by generation;
-    /// with series given, only generations with groups overlapping `minTime ... maxTime`.
+    /// with series given, only generations with groups overlapping `minTime ... maxTime`; without,
+    /// only the generations in `inGenerations` when given (the others are not inflated).
     static func coldSamples(
-        _ db: Database, of wanted: [Int64]?, from minTime: Timestamp = .min, to maxTime: Timestamp = .max
+        _ db: Database, of wanted: [Int64]?, from minTime: Timestamp = .min, to maxTime: Timestamp = .max,
+        inGenerations: Set<Int64>? = nil
     ) throws -> [ColdSamples] {
         guard let wanted else {
+            var sql = "SELECT generation, seq, first_series, last_series, data FROM cold_groups"
+            if let inGenerations {
+                guard !inGenerations.isEmpty else { return [] }
+                sql += " WHERE generation IN (\(inGenerations.map(String.init).joined(separator: ",")))"
+            }
             var result: [Int64: ColdSamples] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT generation, seq, first_series, last_series, data FROM cold_groups") {
+            for row in try Row.fetchAll(db, sql: sql) {
                 let ids = Set((row[2] as Int64)...(row[3] as Int64))
                 let samples = try ColdGroup.samples(in: [UInt8](row[4] as Data), of: ids)
                 result[row[0], default: ColdSamples(generation: row[0], sequence: row[1], samples: [:])].samples.merge(samples) { $1 }
